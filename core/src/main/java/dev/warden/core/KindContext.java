@@ -1,0 +1,95 @@
+package dev.warden.core;
+
+import com.typesafe.config.Config;
+import dev.warden.core.jmx.JmxRegistry;
+import dev.warden.core.supervision.SupervisionSettings;
+import dev.warden.core.supervision.Supervisor;
+import dev.warden.core.tree.SupervisorTree;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+
+/** What the runtime hands a kind's root behavior. Immutable; safe to keep. */
+public final class KindContext {
+  private final String kind;
+  private final String path;
+  private final Config config;
+  private final WardenSettings settings;
+  private final SupervisorTree tree;
+  private final KindMetrics metrics;
+  private final JmxRegistry jmx;
+
+  public KindContext(
+      String kind,
+      String path,
+      Config config,
+      WardenSettings settings,
+      SupervisorTree tree,
+      KindMetrics metrics,
+      JmxRegistry jmx) {
+    this.kind = kind;
+    this.path = path;
+    this.config = config;
+    this.settings = settings;
+    this.tree = tree;
+    this.metrics = metrics;
+    this.jmx = jmx;
+  }
+
+  public String kind() {
+    return kind;
+  }
+
+  /** This kind's node in the tree, e.g. {@code /warden/llm}. */
+  public String path() {
+    return path;
+  }
+
+  /** The resolved configuration of the whole node. */
+  public Config config() {
+    return config;
+  }
+
+  public WardenSettings settings() {
+    return settings;
+  }
+
+  public Path dataDir() {
+    return settings.dataDir();
+  }
+
+  public SupervisorTree tree() {
+    return tree;
+  }
+
+  public KindMetrics metrics() {
+    return metrics;
+  }
+
+  /** Registers extra MBeans under {@code dev.warden:node=<node>}; unregistered at close. */
+  public JmxRegistry jmx() {
+    return jmx;
+  }
+
+  public SupervisionSettings supervision() {
+    return settings.supervisionFor(kind);
+  }
+
+  /**
+   * Spawns {@code child} under its own {@link Supervisor} at {@code <kind path>/<name>} with this
+   * kind's restart intensity: a crash of that child restarts only it. The returned ref is stable
+   * across the child's restarts.
+   */
+  public <C> ActorRef<C> supervise(ActorContext<?> ctx, String name, Supplier<Behavior<C>> child) {
+    return supervise(ctx, name, child, supervision());
+  }
+
+  public <C> ActorRef<C> supervise(
+      ActorContext<?> ctx, String name, Supplier<Behavior<C>> child, SupervisionSettings s) {
+    Supervisor.Spec<C> spec = Supervisor.Spec.of(path + "/" + name, kind, child, s).removedOnStop();
+    ActorRef<Object> ref = ctx.spawn(Supervisor.create(spec, tree), name);
+    return ref.narrow();
+  }
+}

@@ -1,0 +1,315 @@
+package dev.warden.core;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import dev.warden.core.internal.Guardian;
+import dev.warden.core.internal.KindMBean;
+import dev.warden.core.internal.TreeMBean;
+import dev.warden.core.jmx.JmxConnector;
+import dev.warden.core.jmx.JmxRegistry;
+import dev.warden.core.tree.SupervisorTree;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Warden node, embedded in a host JVM.
+ *
+ * <pre>{@code
+ * try (Warden warden = Warden.start(ConfigFactory.parseString("warden.node-name = billing"), myKind)) {
+ *   ActorRef<MyKind.Command> ref = warden.kind("my-kind");
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start} creates Warden's own ActorSystem; {@link #attach} runs Warden inside an
+ * ActorSystem the host already has. {@link #close} stops every kind (writers first, then
+ * infrastructure such as the checkpointer) through CoordinatedShutdown; it is idempotent.
+ */
+public final class Warden implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Warden.class);
+  private static final AtomicInteger attached = new AtomicInteger();
+
+  private enum CloseReason implements CoordinatedShutdown.Reason {
+    WARDEN_CLOSE
+  }
+
+  private final ActorSystem<?> system;
+  private final boolean ownsSystem;
+  private final ActorRef<Guardian.Command> guardian;
+  private final WardenSettings settings;
+  private final Config config;
+  private final SupervisorTree tree;
+  private final JmxRegistry jmx;
+  private final Map<String, ActorRef<Object>> kinds;
+  private final Optional<JmxConnector> connector;
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final CompletableFuture<Done> stopped = new CompletableFuture<>();
+
+  private Warden(
+      ActorSystem<?> system,
+      boolean ownsSystem,
+      ActorRef<Guardian.Command> guardian,
+      WardenSettings settings,
+      SupervisorTree tree,
+      JmxRegistry jmx,
+      Map<String, ActorRef<Object>> kinds,
+      Optional<JmxConnector> connector) {
+    this.system = system;
+    this.ownsSystem = ownsSystem;
+    this.guardian = guardian;
+    this.settings = settings;
+    this.config = system.settings().config();
+    this.tree = tree;
+    this.jmx = jmx;
+    this.kinds = kinds;
+    this.connector = connector;
+  }
+
+  /**
+   * Layers {@code overrides} over Warden's defaults and every module's {@code reference.conf},
+   * with JVM system properties on top, and resolves once. Pass an unresolved config
+   * ({@code ConfigFactory.parseString}, {@code parseFile}, or {@code empty()}).
+   */
+  public static Config loadConfig(Config overrides) {
+    try {
+      return ConfigFactory.defaultOverrides()
+          .withFallback(overrides)
+          .withFallback(ConfigFactory.parseResourcesAnySyntax("warden-defaults"))
+          .withFallback(ConfigFactory.defaultReference())
+          .resolve();
+    } catch (ConfigException e) {
+      throw new WardenConfigException(e.origin() == null ? "" : e.origin().description(), e.getMessage(), e);
+    }
+  }
+
+  /** Starts a node with its own ActorSystem named {@code warden.node-name}. */
+  public static Warden start(Config overrides, WorkerKind<?>... kinds) {
+    return start(overrides, List.of(kinds));
+  }
+
+  public static Warden start(Config overrides, List<WorkerKind<?>> kinds) {
+    Config config = loadConfig(overrides);
+    WardenSettings settings = WardenSettings.create(config);
+    checkKinds(kinds);
+    SupervisorTree tree = new SupervisorTree();
+    ActorSystem<Guardian.Command> system =
+        ActorSystem.create(Guardian.create(settings, tree), settings.nodeName(), config);
+    try {
+      return boot(system, true, system, settings, tree, kinds);
+    } catch (RuntimeException e) {
+      system.terminate();
+      awaitQuietly(system.getWhenTerminated(), Duration.ofSeconds(30));
+      throw e;
+    }
+  }
+
+  /**
+   * Runs Warden inside a host's ActorSystem (its config must carry Warden's keys: build it with
+   * {@link #loadConfig}). {@link #close} stops Warden's actors only, never the host's system.
+   */
+  public static Warden attach(ActorSystem<?> system, List<WorkerKind<?>> kinds) {
+    WardenSettings settings = WardenSettings.create(system.settings().config());
+    checkKinds(kinds);
+    SupervisorTree tree = new SupervisorTree();
+    ActorRef<Guardian.Command> guardian =
+        system.systemActorOf(
+            Guardian.create(settings, tree), "warden-" + attached.incrementAndGet(), Props.empty());
+    return boot(system, false, guardian, settings, tree, kinds);
+  }
+
+  private static Warden boot(
+      ActorSystem<?> system,
+      boolean owns,
+      ActorRef<Guardian.Command> guardian,
+      WardenSettings settings,
+      SupervisorTree tree,
+      List<WorkerKind<?>> kinds) {
+    for (WorkerKind<?> kind : kinds) {
+      kind.prepare(system);
+    }
+    String node = settings.nodeName();
+    for (int i = 2; JmxRegistry.nodeInUse(node); i++) {
+      node = settings.nodeName() + "-" + i;
+    }
+    JmxRegistry jmx = new JmxRegistry(node, settings.jmxEnabled());
+    Map<String, KindMetrics> metrics = new java.util.HashMap<>();
+    Config config = system.settings().config();
+    Map<String, ActorRef<Object>> refs =
+        await(
+            AskPattern.ask(
+                guardian,
+                reply ->
+                    new Guardian.StartKinds(
+                        kinds,
+                        k -> {
+                          KindMetrics m = metrics.computeIfAbsent(k.name(), n -> new KindMetrics());
+                          return new KindContext(
+                              k.name(), Guardian.ROOT + "/" + k.name(), config, settings, tree, m, jmx);
+                        },
+                        reply),
+                Duration.ofSeconds(30),
+                system.scheduler()),
+            Duration.ofSeconds(31));
+    jmx.register(jmx.name("Tree", null), new TreeMBean(tree));
+    for (WorkerKind<?> k : kinds) {
+      boolean pausable = k.pauseMessage().isPresent() && k.resumeMessage().isPresent();
+      jmx.register(
+          jmx.name("Kind", k.name()),
+          new KindMBean(
+              k.name(), Guardian.ROOT + "/" + k.name(), tree, metrics.get(k.name()), refs.get(k.name()),
+              k.operations(), pausable));
+    }
+    Optional<JmxConnector> connector = Optional.empty();
+    if (settings.jmxConnectorEnabled()) {
+      try {
+        connector = Optional.of(JmxConnector.start(settings.jmxHost(), settings.jmxPort(), settings.jmxRmiPort()));
+      } catch (IOException e) {
+        jmx.unregisterAll();
+        throw new WardenConfigException(
+            "warden.jmx.connector.port",
+            "cannot start the JMX connector on " + settings.jmxHost() + ":" + settings.jmxPort() + ": " + e.getMessage(),
+            e);
+      }
+    }
+    Warden warden = new Warden(system, owns, guardian, settings, tree, jmx, refs, connector);
+    CoordinatedShutdown.get(system)
+        .addTask(CoordinatedShutdown.PhaseServiceStop(), "warden-stop-kinds-" + node, warden::stopKinds);
+    log.info(
+        "warden node [{}] up: {} kind(s) {}, data-dir [{}]{}",
+        node,
+        kinds.size(),
+        refs.keySet(),
+        settings.dataDir(),
+        connector.map(c -> ", JMX at " + c.url()).orElse(""));
+    return warden;
+  }
+
+  private static void checkKinds(List<WorkerKind<?>> kinds) {
+    Set<String> seen = new HashSet<>();
+    for (WorkerKind<?> k : kinds) {
+      if (k.name() == null || !k.name().matches("[a-z0-9][a-z0-9-]*")) {
+        throw new IllegalArgumentException(
+            "worker kind name must be lower-case letters, digits and '-', but was [" + k.name() + "]");
+      }
+      if (!seen.add(k.name())) {
+        throw new IllegalArgumentException("worker kind [" + k.name() + "] registered twice");
+      }
+    }
+  }
+
+  /** Stops every kind group by group; runs once however often it is called. */
+  private CompletionStage<Done> stopKinds() {
+    if (closing.compareAndSet(false, true)) {
+      Duration total = settings.kindStopTimeout().multipliedBy(4).plusSeconds(5);
+      AskPattern.<Guardian.Command, Done>ask(
+              guardian, reply -> new Guardian.StopKinds(!ownsSystem, reply), total, system.scheduler())
+          .whenComplete(
+              (done, err) -> {
+                if (err != null) {
+                  log.warn("warden node [{}] kinds did not all stop in time: {}", jmx.node(), err.toString());
+                }
+                connector.ifPresent(JmxConnector::close);
+                jmx.unregisterAll();
+                log.info("warden node [{}] stopped", jmx.node());
+                stopped.complete(Done.getInstance());
+              });
+    }
+    return stopped;
+  }
+
+  /**
+   * Stops the node: kinds in shutdown order, then (when Warden owns it) the ActorSystem through
+   * CoordinatedShutdown. Blocks until done. Safe to call more than once.
+   */
+  @Override
+  public void close() {
+    if (ownsSystem) {
+      CoordinatedShutdown.get(system).run(CloseReason.WARDEN_CLOSE);
+      awaitQuietly(system.getWhenTerminated(), Duration.ofMinutes(2));
+    } else {
+      awaitQuietly(stopKinds(), Duration.ofMinutes(2));
+    }
+  }
+
+  /** Completes when every kind has stopped. */
+  public CompletionStage<Done> whenStopped() {
+    return stopped;
+  }
+
+  public ActorSystem<?> system() {
+    return system;
+  }
+
+  public WardenSettings settings() {
+    return settings;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public SupervisorTree tree() {
+    return tree;
+  }
+
+  /** The JMX node key ({@code dev.warden:node=...}); usually {@code warden.node-name}. */
+  public String jmxNode() {
+    return jmx.node();
+  }
+
+  /** The JMX service URL when the connector server runs. */
+  public Optional<String> jmxServiceUrl() {
+    return connector.map(JmxConnector::url);
+  }
+
+  /** Stable ref to a kind's supervisor: messages reach the kind's current root. */
+  public <T> ActorRef<T> kind(String name) {
+    ActorRef<Object> ref = kinds.get(name);
+    if (ref == null) {
+      throw new IllegalArgumentException("no kind [" + name + "]; running: " + kinds.keySet());
+    }
+    return ref.narrow();
+  }
+
+  private static <T> T await(CompletionStage<T> stage, Duration timeout) {
+    try {
+      return stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting Warden", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("Warden did not start: " + e.getMessage(), e);
+    }
+  }
+
+  private static void awaitQuietly(CompletionStage<?> stage, Duration timeout) {
+    try {
+      stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("warden: shutdown did not complete cleanly: {}", e.toString());
+    }
+  }
+}

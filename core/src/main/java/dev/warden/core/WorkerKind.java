@@ -1,0 +1,64 @@
+package dev.warden.core;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+
+/**
+ * A kind of worker plugged into the runtime. {@code core} knows no kind: whoever starts Warden
+ * (a host, or the {@code warden} command) passes the kinds it wants. Each kind's root behavior
+ * runs under its own supervisor at {@code /warden/<name>} with the restart intensity of
+ * {@code warden.supervision.kinds.<name>} (falling back to {@code warden.supervision.default}).
+ *
+ * @param <T> the root behavior's message type
+ */
+public interface WorkerKind<T> {
+
+  /** Unique, stable name: letters, digits and '-'. Used in the tree, JMX and config paths. */
+  String name();
+
+  /** The kind's root behavior; called again for every incarnation after a crash. */
+  Behavior<T> rootBehavior(KindContext context);
+
+  /**
+   * One-time blocking setup, run on the thread that calls {@link Warden#start} before the root
+   * is spawned (e.g. creating a database schema). Throwing here fails the start.
+   */
+  default void prepare(ActorSystem<?> system) {}
+
+  /** Message that pauses the kind (no new work), if it supports pausing. */
+  default Optional<T> pauseMessage() {
+    return Optional.empty();
+  }
+
+  /** Message that resumes a paused kind. */
+  default Optional<T> resumeMessage() {
+    return Optional.empty();
+  }
+
+  /**
+   * Message asking the root to finish in-flight work and stop itself, acknowledging with
+   * {@code Done} first if it likes. Without one the root is simply stopped at shutdown.
+   */
+  default Optional<Function<ActorRef<Done>, T>> stopMessage() {
+    return Optional.empty();
+  }
+
+  /**
+   * Kinds stop in ascending order at shutdown, each group after the previous one has stopped.
+   * Kinds that write state use 0; infrastructure that must outlive every writer (the
+   * checkpointer) uses a higher value.
+   */
+  default int shutdownOrder() {
+    return 0;
+  }
+
+  /** Named operations an operator may invoke over JMX; each sends its message to the root. */
+  default Map<String, T> operations() {
+    return Map.of();
+  }
+}

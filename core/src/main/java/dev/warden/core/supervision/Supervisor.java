@@ -1,0 +1,358 @@
+package dev.warden.core.supervision;
+
+import dev.warden.core.internal.RateLimitedLog;
+import dev.warden.core.tree.NodeState;
+import dev.warden.core.tree.SupervisorTree;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.ChildFailed;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Supervises one child with an OTP-style restart intensity and backoff, and keeps the child's
+ * node in the {@link SupervisorTree} current.
+ *
+ * <p>The child runs with Pekko's default "stop on failure"; this actor watches it, and on
+ * {@link ChildFailed} writes a supervisor report (supervisor, child, cause, restart count),
+ * waits the backoff and spawns a fresh incarnation. More than {@code maxRestarts} crashes within
+ * {@code within} mark the node DEGRADED and park it: the child stays stopped, messages go to dead
+ * letters (logged, rate-limited), and siblings and the runtime are untouched. An operator
+ * {@link Control#RESTART} brings it back. Messages sent while the child is restarting are held in
+ * a bounded buffer and delivered to the next incarnation.
+ *
+ * <p>The supervisor's own ref is stable across restarts: send it the child's messages.
+ */
+public final class Supervisor extends AbstractBehavior<Object> {
+
+  /** Messages held while restarting; beyond this they go to dead letters with a warning. */
+  public static final int RESTART_BUFFER = 1024;
+
+  /** Operator controls, sent by JMX operations and hosts. */
+  public enum Control {
+    RESTART,
+    PAUSE,
+    RESUME
+  }
+
+  /** Stop the child gracefully (its stop message if it has one) and then this supervisor. */
+  public record Stop(Duration timeout, ActorRef<Done> replyTo) {}
+
+  /** Asks for this supervisor's child ref (empty while restarting or degraded). For tests and tools. */
+  public record GetChild(ActorRef<Optional<ActorRef<Void>>> replyTo) {}
+
+  /** What to supervise. */
+  public record Spec<T>(
+      String path,
+      String kind,
+      Supplier<Behavior<T>> child,
+      SupervisionSettings settings,
+      Optional<T> pauseMessage,
+      Optional<T> resumeMessage,
+      Optional<Function<ActorRef<Done>, T>> stopMessage,
+      boolean removeOnStop) {
+
+    public static <T> Spec<T> of(String path, String kind, Supplier<Behavior<T>> child, SupervisionSettings s) {
+      return new Spec<>(path, kind, child, s, Optional.empty(), Optional.empty(), Optional.empty(), false);
+    }
+
+    public Spec<T> withPause(T pause, T resume) {
+      return new Spec<>(path, kind, child, settings, Optional.of(pause), Optional.of(resume), stopMessage, removeOnStop);
+    }
+
+    public Spec<T> withStopMessage(Function<ActorRef<Done>, T> stop) {
+      return new Spec<>(path, kind, child, settings, pauseMessage, resumeMessage, Optional.of(stop), removeOnStop);
+    }
+
+    /** Remove the node from the tree when it stops for good (nested, short-lived nodes). */
+    public Spec<T> removedOnStop() {
+      return new Spec<>(path, kind, child, settings, pauseMessage, resumeMessage, stopMessage, true);
+    }
+  }
+
+  private enum RestartTick {
+    INSTANCE
+  }
+
+  private enum StopTimeout {
+    INSTANCE
+  }
+
+  private record ChildStopped(Done done) {}
+
+  /** Creates the supervisor; the child is spawned immediately. */
+  public static <T> Behavior<Object> create(Spec<T> spec, SupervisorTree tree) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers ->
+                    Behaviors.withStash(
+                        RESTART_BUFFER, stash -> new Supervisor(ctx, timers, stash, spec, tree))));
+  }
+
+  private final TimerScheduler<Object> timers;
+  private final StashBuffer<Object> buffer;
+  private final Spec<Object> spec;
+  private final SupervisorTree tree;
+  private final ArrayDeque<Long> crashTimes = new ArrayDeque<>();
+  private final RateLimitedLog deadLetterLog;
+  private ActorRef<Object> child;
+  private int incarnation;
+  private long totalRestarts;
+  private boolean degraded;
+  private boolean paused;
+  private boolean restartWhenStopped;
+  private ActorRef<Done> stopReplyTo;
+
+  @SuppressWarnings("unchecked")
+  private <T> Supervisor(
+      ActorContext<Object> ctx,
+      TimerScheduler<Object> timers,
+      StashBuffer<Object> buffer,
+      Spec<T> spec,
+      SupervisorTree tree) {
+    super(ctx);
+    this.timers = timers;
+    this.buffer = buffer;
+    this.spec = (Spec<Object>) spec;
+    this.tree = tree;
+    this.deadLetterLog = new RateLimitedLog(ctx.getLog(), Duration.ofSeconds(10));
+    tree.register(spec.path(), spec.kind());
+    spawnChild();
+  }
+
+  @Override
+  public Receive<Object> createReceive() {
+    return newReceiveBuilder()
+        .onSignal(ChildFailed.class, this::onChildFailed)
+        .onSignal(Terminated.class, this::onChildTerminated)
+        .onMessageEquals(RestartTick.INSTANCE, this::onRestartTick)
+        .onMessage(Control.class, this::onControl)
+        .onMessage(Stop.class, this::onStop)
+        .onMessageEquals(StopTimeout.INSTANCE, this::onStopTimeout)
+        .onMessage(ChildStopped.class, m -> this)
+        .onMessage(GetChild.class, this::onGetChild)
+        .onAnyMessage(this::onForward)
+        .build();
+  }
+
+  private void spawnChild() {
+    incarnation++;
+    Behavior<Object> b = spec.child().get();
+    child = getContext().spawn(b, childName());
+    getContext().watch(child);
+    paused = false;
+    tree.state(spec.path(), NodeState.RUNNING);
+  }
+
+  private String childName() {
+    String name = spec.path().substring(spec.path().lastIndexOf('/') + 1);
+    return name + "-" + incarnation;
+  }
+
+  private Behavior<Object> onForward(Object msg) {
+    if (child != null) {
+      child.tell(msg);
+    } else if (!degraded && stopReplyTo == null && !buffer.isFull()) {
+      buffer.stash(msg);
+    } else {
+      getContext().getSystem().deadLetters().tell(msg);
+      deadLetterLog.warn(
+          "supervisor [{}] dropped a [{}] to dead letters: child is {}",
+          spec.path(),
+          msg.getClass().getSimpleName(),
+          degraded ? "DEGRADED" : stopReplyTo != null ? "stopping" : "restarting and its buffer is full");
+    }
+    return this;
+  }
+
+  private Behavior<Object> onChildFailed(ChildFailed failed) {
+    if (!isCurrentChild(failed)) {
+      return this;
+    }
+    Throwable cause = rootCause(failed.getCause());
+    child = null;
+    if (stopReplyTo != null) {
+      return finishStop();
+    }
+    long now = System.currentTimeMillis();
+    crashTimes.addLast(now);
+    long windowStart = now - spec.settings().within().toMillis();
+    while (!crashTimes.isEmpty() && crashTimes.peekFirst() < windowStart) {
+      crashTimes.removeFirst();
+    }
+    String message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    int inWindow = crashTimes.size();
+    if (inWindow > spec.settings().maxRestarts()) {
+      degraded = true;
+      tree.update(spec.path(), n -> n.withFailure(message, now, false).withState(NodeState.DEGRADED, now));
+      getContext()
+          .getLog()
+          .error(
+              "kind [{}] DEGRADED: supervisor [{}] saw [{}] crashes within [{}], more than max-restarts [{}];"
+                  + " child parked, siblings keep running; last cause: {}",
+              spec.kind(),
+              spec.path(),
+              inWindow,
+              spec.settings().within(),
+              spec.settings().maxRestarts(),
+              message);
+      return buffer.unstashAll(this);
+    }
+    totalRestarts++;
+    tree.update(spec.path(), n -> n.withFailure(message, now, true).withState(NodeState.RESTARTING, now));
+    Duration backoff = spec.settings().backoffFor(inWindow);
+    getContext()
+        .getLog()
+        .warn(
+            "SUPERVISOR REPORT supervisor=[{}] child=[{}] kind=[{}] cause=[{}] restart=[{}] ({} within {}) backoff=[{} ms]",
+            spec.path(),
+            childName(),
+            spec.kind(),
+            message,
+            totalRestarts,
+            inWindow,
+            spec.settings().within(),
+            backoff.toMillis());
+    if (backoff.isZero()) {
+      return restartNow();
+    }
+    timers.startSingleTimer(RestartTick.INSTANCE, RestartTick.INSTANCE, backoff);
+    return this;
+  }
+
+  private Behavior<Object> onChildTerminated(Terminated t) {
+    if (!t.getRef().equals(child)) {
+      return this;
+    }
+    child = null;
+    if (stopReplyTo != null) {
+      return finishStop();
+    }
+    if (restartWhenStopped) {
+      restartWhenStopped = false;
+      return restartNow();
+    }
+    getContext().getLog().info("supervisor [{}] child [{}] stopped by itself", spec.path(), childName());
+    tree.state(spec.path(), NodeState.STOPPED);
+    if (spec.removeOnStop()) {
+      tree.remove(spec.path());
+    }
+    return Behaviors.stopped();
+  }
+
+  private boolean isCurrentChild(Terminated t) {
+    return child != null && t.getRef().equals(child);
+  }
+
+  private Behavior<Object> onRestartTick() {
+    if (degraded || stopReplyTo != null || child != null) {
+      return this;
+    }
+    return restartNow();
+  }
+
+  private Behavior<Object> restartNow() {
+    spawnChild();
+    return buffer.unstashAll(this);
+  }
+
+  private Behavior<Object> onControl(Control c) {
+    switch (c) {
+      case RESTART:
+        getContext().getLog().info("supervisor [{}] restart requested by operator", spec.path());
+        crashTimes.clear();
+        if (degraded || child == null) {
+          degraded = false;
+          timers.cancel(RestartTick.INSTANCE);
+          return restartNow();
+        }
+        restartWhenStopped = true;
+        getContext().stop(child);
+        return this;
+      case PAUSE:
+        if (child != null && spec.pauseMessage().isPresent() && !paused) {
+          child.tell(spec.pauseMessage().get());
+          paused = true;
+          tree.state(spec.path(), NodeState.PAUSED);
+        }
+        return this;
+      case RESUME:
+        if (child != null && spec.resumeMessage().isPresent() && paused) {
+          child.tell(spec.resumeMessage().get());
+          paused = false;
+          tree.state(spec.path(), NodeState.RUNNING);
+        }
+        return this;
+      default:
+        return this;
+    }
+  }
+
+  private Behavior<Object> onStop(Stop stop) {
+    if (stopReplyTo != null) {
+      stop.replyTo().tell(Done.getInstance());
+      return this;
+    }
+    stopReplyTo = stop.replyTo();
+    timers.cancel(RestartTick.INSTANCE);
+    if (child == null) {
+      return finishStop();
+    }
+    timers.startSingleTimer(StopTimeout.INSTANCE, StopTimeout.INSTANCE, stop.timeout());
+    if (spec.stopMessage().isPresent()) {
+      ActorRef<Done> ack = getContext().messageAdapter(Done.class, ChildStopped::new);
+      child.tell(spec.stopMessage().get().apply(ack));
+    } else {
+      getContext().stop(child);
+    }
+    return this;
+  }
+
+  private Behavior<Object> onStopTimeout() {
+    if (child != null) {
+      getContext()
+          .getLog()
+          .warn("supervisor [{}] child [{}] did not stop within its timeout; stopping it now", spec.path(), childName());
+      getContext().stop(child);
+    }
+    return this;
+  }
+
+  private Behavior<Object> finishStop() {
+    timers.cancel(StopTimeout.INSTANCE);
+    if (spec.removeOnStop()) {
+      tree.remove(spec.path());
+    } else {
+      tree.state(spec.path(), NodeState.STOPPED);
+    }
+    stopReplyTo.tell(Done.getInstance());
+    return Behaviors.stopped();
+  }
+
+  @SuppressWarnings("unchecked")
+  private Behavior<Object> onGetChild(GetChild get) {
+    get.replyTo().tell(Optional.ofNullable((ActorRef<Void>) (ActorRef<?>) child));
+    return this;
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c
+        && c instanceof org.apache.pekko.actor.ActorInitializationException) {
+      c = c.getCause();
+    }
+    return c;
+  }
+}
