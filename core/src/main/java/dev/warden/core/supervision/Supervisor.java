@@ -12,6 +12,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ChildFailed;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -149,7 +150,10 @@ public final class Supervisor extends AbstractBehavior<Object> {
 
   private void spawnChild() {
     incarnation++;
-    Behavior<Object> b = spec.child().get();
+    // stop on failure without Pekko's own error log: the supervisor report below is the one line
+    Behavior<Object> b =
+        Behaviors.supervise(spec.child().get())
+            .onFailure(Throwable.class, SupervisorStrategy.stop().withLoggingEnabled(false));
     child = getContext().spawn(b, childName());
     getContext().watch(child);
     paused = false;
@@ -207,7 +211,8 @@ public final class Supervisor extends AbstractBehavior<Object> {
               inWindow,
               spec.settings().within(),
               spec.settings().maxRestarts(),
-              message);
+              message,
+              cause);
       return buffer.unstashAll(this);
     }
     totalRestarts++;
@@ -224,7 +229,8 @@ public final class Supervisor extends AbstractBehavior<Object> {
             totalRestarts,
             inWindow,
             spec.settings().within(),
-            backoff.toMillis());
+            backoff.toMillis(),
+            cause);
     if (backoff.isZero()) {
       return restartNow();
     }

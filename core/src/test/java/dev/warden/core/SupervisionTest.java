@@ -1,0 +1,116 @@
+package dev.warden.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.typesafe.config.ConfigFactory;
+import dev.warden.core.tree.NodeState;
+import dev.warden.core.tree.TreeNode;
+import java.time.Duration;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SupervisionTest {
+  private Warden warden;
+
+  @BeforeEach
+  void start() {
+    warden =
+        Warden.start(
+            ConfigFactory.parseString(
+                "warden.node-name = supervision-test\n"
+                    + "warden.supervision.default { max-restarts = 2, within = 1m, backoff.min = 10ms, backoff.max = 50ms }\n"),
+            Counter.pair("pair"),
+            Counter.kind("faulty"),
+            Counter.kind("steady"));
+  }
+
+  @AfterEach
+  void stop() {
+    warden.close();
+  }
+
+  private int get(ActorRef<Counter.Command> ref, java.util.function.Function<Counter.Get, Counter.Command> wrap) {
+    TestProbe<Integer> probe = TestProbe.create(warden.system());
+    ref.tell(wrap.apply(new Counter.Get(probe.getRef())));
+    return probe.receiveMessage(Duration.ofSeconds(5));
+  }
+
+  private TreeNode node(String path) {
+    return warden.tree().node(path).orElseThrow();
+  }
+
+  @Test
+  void crashingChildRestartsAloneAndSiblingKeepsItsState() {
+    ActorRef<Counter.Command> pair = warden.kind("pair");
+    for (int i = 0; i < 3; i++) {
+      pair.tell(new Counter.To("a", new Counter.Increment()));
+      pair.tell(new Counter.To("b", new Counter.Increment()));
+    }
+    assertThat(get(pair, g -> new Counter.To("b", g))).isEqualTo(3);
+
+    pair.tell(new Counter.To("a", new Counter.Crash("boom in a")));
+
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(node("/warden/pair/a").getRestartCount()).isEqualTo(1);
+      assertThat(node("/warden/pair/a").state()).isEqualTo(NodeState.RUNNING);
+    });
+    // the crashed child is a fresh incarnation; its sibling and its kind root kept their state
+    assertThat(get(pair, g -> new Counter.To("a", g))).isEqualTo(0);
+    assertThat(get(pair, g -> new Counter.To("b", g))).isEqualTo(3);
+    assertThat(node("/warden/pair/a").getLastFailure()).contains("boom in a");
+    assertThat(node("/warden/pair/b").getRestartCount()).isZero();
+    assertThat(node("/warden/pair").getRestartCount()).isZero();
+  }
+
+  @Test
+  void pastTheIntensityTheKindIsDegradedAndTheRestKeepsRunning() {
+    ActorRef<Counter.Command> faulty = warden.kind("faulty");
+    ActorRef<Counter.Command> steady = warden.kind("steady");
+    steady.tell(new Counter.Increment());
+
+    for (int crash = 1; crash <= 3; crash++) {
+      faulty.tell(new Counter.Crash("crash " + crash));
+      int expected = Math.min(crash, 2);
+      if (crash <= 2) {
+        await().atMost(Duration.ofSeconds(5))
+            .until(() -> node("/warden/faulty").getRestartCount() == expected
+                && node("/warden/faulty").state() == NodeState.RUNNING);
+      }
+    }
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("/warden/faulty").state() == NodeState.DEGRADED);
+    assertThat(node("/warden/faulty").getLastFailure()).contains("crash 3");
+    assertThat(node("/warden/steady").state()).isEqualTo(NodeState.RUNNING);
+    assertThat(node("/warden").state()).isEqualTo(NodeState.RUNNING);
+    assertThat(get(steady, g -> g)).isEqualTo(1);
+    assertThat(warden.system().whenTerminated().isCompleted()).isFalse();
+  }
+
+  @Test
+  void operatorRestartBringsADegradedKindBack() {
+    ActorRef<Counter.Command> faulty = warden.kind("faulty");
+    for (int crash = 1; crash <= 3; crash++) {
+      faulty.tell(new Counter.Crash("crash " + crash));
+      int n = crash;
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> n == 3 ? node("/warden/faulty").state() == NodeState.DEGRADED
+              : node("/warden/faulty").getRestartCount() == n && node("/warden/faulty").state() == NodeState.RUNNING);
+    }
+    warden.<Object>kind("faulty").tell(dev.warden.core.supervision.Supervisor.Control.RESTART);
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("/warden/faulty").state() == NodeState.RUNNING);
+    faulty.tell(new Counter.Increment());
+    assertThat(get(faulty, g -> g)).isEqualTo(1);
+  }
+
+  @Test
+  void closeIsIdempotentAndMarksKindsStopped() {
+    warden.close();
+    warden.close();
+    assertThat(node("/warden/steady").state()).isEqualTo(NodeState.STOPPED);
+    assertThat(warden.system().whenTerminated().isCompleted()).isTrue();
+  }
+}
