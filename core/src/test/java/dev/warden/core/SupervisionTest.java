@@ -107,6 +107,18 @@ class SupervisionTest {
   }
 
   @Test
+  void messagesQueuedBehindACrashReachTheNextIncarnation() {
+    ActorRef<Counter.Command> faulty = warden.kind("faulty");
+    faulty.tell(new Counter.Increment());
+    faulty.tell(new Counter.Crash("mid-stream"));
+    faulty.tell(new Counter.Increment());
+    faulty.tell(new Counter.Increment());
+    // the state before the crash is gone, nothing sent after it is lost
+    assertThat(get(faulty, g -> g)).isEqualTo(2);
+    assertThat(node("/warden/faulty").getRestartCount()).isEqualTo(1);
+  }
+
+  @Test
   void closeIsIdempotentAndMarksKindsStopped() {
     warden.close();
     warden.close();

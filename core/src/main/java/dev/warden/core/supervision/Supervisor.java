@@ -25,13 +25,15 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * Supervises one child with an OTP-style restart intensity and backoff, and keeps the child's
  * node in the {@link SupervisorTree} current.
  *
- * <p>The child runs with Pekko's default "stop on failure"; this actor watches it, and on
- * {@link ChildFailed} writes a supervisor report (supervisor, child, cause, restart count),
- * waits the backoff and spawns a fresh incarnation. More than {@code maxRestarts} crashes within
- * {@code within} mark the node DEGRADED and park it: the child stays stopped, messages go to dead
- * letters (logged, rate-limited), and siblings and the runtime are untouched. An operator
- * {@link Control#RESTART} brings it back. Messages sent while the child is restarting are held in
- * a bounded buffer and delivered to the next incarnation.
+ * <p>The child restarts in place under Pekko's restart strategy (with backoff), so its mailbox
+ * survives the crash: messages queued behind the crashing one reach the next incarnation. A
+ * {@link CrashWatcher} inside counts crashes in the sliding window and reports each one here;
+ * this actor writes the supervisor report (supervisor, child, cause, restart count) and keeps the
+ * tree current. More than {@code maxRestarts} crashes within {@code within} make the child fail
+ * for good: the node goes DEGRADED and is parked (messages go to dead letters, logged
+ * rate-limited) while siblings and the runtime are untouched, until an operator
+ * {@link Control#RESTART} spawns it afresh. A child that fails while starting is respawned by
+ * this actor under the same intensity.
  *
  * <p>The supervisor's own ref is stable across restarts: send it the child's messages.
  */
@@ -138,6 +140,8 @@ public final class Supervisor extends AbstractBehavior<Object> {
     return newReceiveBuilder()
         .onSignal(ChildFailed.class, this::onChildFailed)
         .onSignal(Terminated.class, this::onChildTerminated)
+        .onMessage(CrashWatcher.Crashed.class, this::onCrashed)
+        .onMessage(CrashWatcher.Restarted.class, this::onRestarted)
         .onMessageEquals(RestartTick.INSTANCE, this::onRestartTick)
         .onMessage(Control.class, this::onControl)
         .onMessage(Stop.class, this::onStop)
@@ -150,10 +154,17 @@ public final class Supervisor extends AbstractBehavior<Object> {
 
   private void spawnChild() {
     incarnation++;
-    // stop on failure without Pekko's own error log: the supervisor report below is the one line
-    Behavior<Object> b =
-        Behaviors.supervise(spec.child().get())
-            .onFailure(Throwable.class, SupervisorStrategy.stop().withLoggingEnabled(false));
+    // Pekko's own failure log is off: the supervisor report is the one line per crash
+    CrashWatcher watcher = new CrashWatcher(getContext().getSelf(), spec.settings());
+    Behavior<Object> watched = Behaviors.intercept(() -> watcher, spec.child().get());
+    SupervisionSettings s = spec.settings();
+    SupervisorStrategy strategy =
+        s.minBackoff().isZero()
+            ? SupervisorStrategy.restart().withLoggingEnabled(false)
+            : SupervisorStrategy.restartWithBackoff(s.minBackoff(), s.maxBackoff(), s.randomFactor())
+                .withStashCapacity(RESTART_BUFFER)
+                .withLoggingEnabled(false);
+    Behavior<Object> b = Behaviors.supervise(watched).onFailure(Exception.class, strategy);
     child = getContext().spawn(b, childName());
     getContext().watch(child);
     paused = false;
@@ -181,61 +192,87 @@ public final class Supervisor extends AbstractBehavior<Object> {
     return this;
   }
 
-  private Behavior<Object> onChildFailed(ChildFailed failed) {
-    if (!isCurrentChild(failed)) {
-      return this;
-    }
-    Throwable cause = rootCause(failed.getCause());
-    child = null;
-    if (stopReplyTo != null) {
-      return finishStop();
-    }
-    long now = System.currentTimeMillis();
-    crashTimes.addLast(now);
-    long windowStart = now - spec.settings().within().toMillis();
-    while (!crashTimes.isEmpty() && crashTimes.peekFirst() < windowStart) {
-      crashTimes.removeFirst();
-    }
-    String message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-    int inWindow = crashTimes.size();
-    if (inWindow > spec.settings().maxRestarts()) {
-      degraded = true;
-      tree.update(spec.path(), n -> n.withFailure(message, now, false).withState(NodeState.DEGRADED, now));
-      getContext()
-          .getLog()
-          .error(
-              "kind [{}] DEGRADED: supervisor [{}] saw [{}] crashes within [{}], more than max-restarts [{}];"
-                  + " child parked, siblings keep running; last cause: {}",
-              spec.kind(),
-              spec.path(),
-              inWindow,
-              spec.settings().within(),
-              spec.settings().maxRestarts(),
-              message,
-              cause);
-      return buffer.unstashAll(this);
-    }
+  /** The child crashed and Pekko restarts it in place (after the backoff). */
+  private Behavior<Object> onCrashed(CrashWatcher.Crashed crash) {
     totalRestarts++;
+    long now = System.currentTimeMillis();
+    String message = describe(crash.cause());
     tree.update(spec.path(), n -> n.withFailure(message, now, true).withState(NodeState.RESTARTING, now));
-    Duration backoff = spec.settings().backoffFor(inWindow);
     getContext()
         .getLog()
         .warn(
-            "SUPERVISOR REPORT supervisor=[{}] child=[{}] kind=[{}] cause=[{}] restart=[{}] ({} within {}) backoff=[{} ms]",
+            "SUPERVISOR REPORT supervisor=[{}] child=[{}] kind=[{}] cause=[{}] restart=[{}] ({} within {})",
             spec.path(),
             childName(),
             spec.kind(),
             message,
             totalRestarts,
-            inWindow,
+            crash.inWindow(),
             spec.settings().within(),
-            backoff.toMillis(),
-            cause);
+            crash.cause());
+    return this;
+  }
+
+  private Behavior<Object> onRestarted(CrashWatcher.Restarted r) {
+    if (child != null && !degraded) {
+      tree.state(spec.path(), NodeState.RUNNING);
+    }
+    return this;
+  }
+
+  /** The child failed for good: intensity exceeded, or it failed while starting. */
+  private Behavior<Object> onChildFailed(ChildFailed failed) {
+    if (!isCurrentChild(failed)) {
+      return this;
+    }
+    child = null;
+    if (stopReplyTo != null) {
+      return finishStop();
+    }
+    Throwable cause = rootCause(failed.getCause());
+    long now = System.currentTimeMillis();
+    if (cause instanceof CrashWatcher.IntensityExceeded) {
+      return degrade(((CrashWatcher.IntensityExceeded) cause).crashes, cause.getCause(), now);
+    }
+    // failed outside the restart strategy (e.g. in setup): respawn under the same window
+    crashTimes.addLast(now);
+    long windowStart = now - spec.settings().within().toMillis();
+    while (!crashTimes.isEmpty() && crashTimes.peekFirst() < windowStart) {
+      crashTimes.removeFirst();
+    }
+    if (crashTimes.size() > spec.settings().maxRestarts()) {
+      return degrade(crashTimes.size(), cause, now);
+    }
+    onCrashed(new CrashWatcher.Crashed(cause, crashTimes.size()));
+    Duration backoff = spec.settings().backoffFor(crashTimes.size());
     if (backoff.isZero()) {
       return restartNow();
     }
     timers.startSingleTimer(RestartTick.INSTANCE, RestartTick.INSTANCE, backoff);
     return this;
+  }
+
+  private Behavior<Object> degrade(int crashes, Throwable cause, long now) {
+    degraded = true;
+    String message = describe(cause);
+    tree.update(spec.path(), n -> n.withFailure(message, now, false).withState(NodeState.DEGRADED, now));
+    getContext()
+        .getLog()
+        .error(
+            "kind [{}] DEGRADED: supervisor [{}] saw [{}] crashes within [{}], more than max-restarts [{}];"
+                + " child parked, siblings keep running; last cause: {}",
+            spec.kind(),
+            spec.path(),
+            crashes,
+            spec.settings().within(),
+            spec.settings().maxRestarts(),
+            message,
+            cause);
+    return buffer.unstashAll(this);
+  }
+
+  private static String describe(Throwable t) {
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 
   private Behavior<Object> onChildTerminated(Terminated t) {

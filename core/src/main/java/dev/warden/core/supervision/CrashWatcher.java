@@ -1,0 +1,91 @@
+package dev.warden.core.supervision;
+
+import java.util.ArrayDeque;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.BehaviorInterceptor;
+import org.apache.pekko.actor.typed.Signal;
+import org.apache.pekko.actor.typed.TypedActorContext;
+
+/**
+ * Sits inside the child's Pekko restart supervision and survives its restarts (one instance per
+ * child actor, touched only by that actor's thread). It counts crashes in the sliding window,
+ * tells the owning {@link Supervisor} about each crash and each completed restart, and turns the
+ * crash that exceeds the intensity into {@link IntensityExceeded}, which the restart strategy
+ * does not handle, so the child fails for good and its supervisor parks it as DEGRADED.
+ */
+final class CrashWatcher extends BehaviorInterceptor<Object, Object> {
+
+  /** The crash past max-restarts; an Error so that the restart strategy (on Exception) lets it through. */
+  static final class IntensityExceeded extends Error {
+    private static final long serialVersionUID = 1L;
+    final int crashes;
+
+    IntensityExceeded(Throwable cause, int crashes) {
+      super(cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
+      this.crashes = crashes;
+    }
+  }
+
+  record Crashed(Throwable cause, int inWindow) {}
+
+  record Restarted() {}
+
+  private final ActorRef<Object> supervisor;
+  private final SupervisionSettings settings;
+  private final ArrayDeque<Long> crashes = new ArrayDeque<>();
+  private boolean restarting;
+
+  CrashWatcher(ActorRef<Object> supervisor, SupervisionSettings settings) {
+    super(Object.class);
+    this.supervisor = supervisor;
+    this.settings = settings;
+  }
+
+  @Override
+  public Behavior<Object> aroundStart(TypedActorContext<Object> ctx, PreStartTarget<Object> target) {
+    try {
+      Behavior<Object> started = target.start(ctx);
+      if (restarting) {
+        restarting = false;
+        supervisor.tell(new Restarted());
+      }
+      return started;
+    } catch (RuntimeException e) {
+      throw crashed(e);
+    }
+  }
+
+  @Override
+  public Behavior<Object> aroundReceive(TypedActorContext<Object> ctx, Object msg, ReceiveTarget<Object> target) {
+    try {
+      return target.apply(ctx, msg);
+    } catch (RuntimeException e) {
+      throw crashed(e);
+    }
+  }
+
+  @Override
+  public Behavior<Object> aroundSignal(TypedActorContext<Object> ctx, Signal signal, SignalTarget<Object> target) {
+    try {
+      return target.apply(ctx, signal);
+    } catch (RuntimeException e) {
+      throw crashed(e);
+    }
+  }
+
+  private RuntimeException crashed(RuntimeException e) {
+    long now = System.currentTimeMillis();
+    crashes.addLast(now);
+    long windowStart = now - settings.within().toMillis();
+    while (!crashes.isEmpty() && crashes.peekFirst() < windowStart) {
+      crashes.removeFirst();
+    }
+    if (crashes.size() > settings.maxRestarts()) {
+      throw new IntensityExceeded(e, crashes.size());
+    }
+    restarting = true;
+    supervisor.tell(new Crashed(e, crashes.size()));
+    return e;
+  }
+}
