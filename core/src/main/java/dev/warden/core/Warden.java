@@ -96,7 +96,7 @@ public final class Warden implements AutoCloseable {
       return ConfigFactory.defaultOverrides()
           .withFallback(overrides)
           .withFallback(ConfigFactory.parseResourcesAnySyntax("warden-defaults"))
-          .withFallback(ConfigFactory.defaultReference())
+          .withFallback(ConfigFactory.defaultReferenceUnresolved())
           .resolve();
     } catch (ConfigException e) {
       throw new WardenConfigException(e.origin() == null ? "" : e.origin().description(), e.getMessage(), e);

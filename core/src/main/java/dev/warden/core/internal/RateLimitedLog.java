@@ -4,36 +4,60 @@ import java.time.Duration;
 import org.slf4j.Logger;
 
 /**
- * A warning that can repeat in a loop, logged at most once per interval; the next line that is
- * let through says how many were suppressed in between. Not thread-safe: one owner (an actor).
+ * A log line that can repeat in a loop: at most {@code burst} lines per interval; the first line
+ * let through after a quiet spell says how many were suppressed. Not thread-safe: one owner
+ * (an actor).
  */
 public final class RateLimitedLog {
   private final Logger log;
   private final long intervalNanos;
-  private long lastNanos;
-  private boolean logged;
+  private final int burst;
+  private long windowStart;
+  private int inWindow;
+  private boolean started;
   private long suppressed;
 
   public RateLimitedLog(Logger log, Duration interval) {
-    this.log = log;
-    this.intervalNanos = interval.toNanos();
+    this(log, interval, 1);
   }
 
-  /** Logs {@code format} at WARN unless one was logged less than an interval ago. */
+  public RateLimitedLog(Logger log, Duration interval, int burst) {
+    this.log = log;
+    this.intervalNanos = interval.toNanos();
+    this.burst = burst;
+  }
+
   public void warn(String format, Object... args) {
+    if (admit()) {
+      log.warn(decorate(format), args);
+      suppressed = 0;
+    }
+  }
+
+  public void error(String format, Object... args) {
+    if (admit()) {
+      log.error(decorate(format), args);
+      suppressed = 0;
+    }
+  }
+
+  private boolean admit() {
     long now = System.nanoTime();
-    if (logged && now - lastNanos < intervalNanos) {
+    if (!started || now - windowStart >= intervalNanos) {
+      started = true;
+      windowStart = now;
+      inWindow = 0;
+    }
+    if (inWindow >= burst) {
       suppressed++;
-      return;
+      return false;
     }
-    if (suppressed > 0) {
-      log.warn(format + " (" + suppressed + " similar suppressed)", args);
-    } else {
-      log.warn(format, args);
-    }
-    logged = true;
-    lastNanos = now;
-    suppressed = 0;
+    inWindow++;
+    return true;
+  }
+
+  private String decorate(String format) {
+    return suppressed > 0 ? format + " (" + suppressed + " similar lines suppressed)" : format;
   }
 
   public long suppressed() {

@@ -110,6 +110,7 @@ public final class Supervisor extends AbstractBehavior<Object> {
   private final SupervisorTree tree;
   private final ArrayDeque<Long> crashTimes = new ArrayDeque<>();
   private final RateLimitedLog deadLetterLog;
+  private final RateLimitedLog reportLog;
   private ActorRef<Object> child;
   private int incarnation;
   private long totalRestarts;
@@ -131,6 +132,7 @@ public final class Supervisor extends AbstractBehavior<Object> {
     this.spec = (Spec<Object>) spec;
     this.tree = tree;
     this.deadLetterLog = new RateLimitedLog(ctx.getLog(), Duration.ofSeconds(10));
+    this.reportLog = new RateLimitedLog(ctx.getLog(), Duration.ofSeconds(1), 10);
     tree.register(spec.path(), spec.kind());
     spawnChild();
   }
@@ -198,9 +200,7 @@ public final class Supervisor extends AbstractBehavior<Object> {
     long now = System.currentTimeMillis();
     String message = describe(crash.cause());
     tree.update(spec.path(), n -> n.withFailure(message, now, true).withState(NodeState.RESTARTING, now));
-    getContext()
-        .getLog()
-        .warn(
+    reportLog.warn(
             "SUPERVISOR REPORT supervisor=[{}] child=[{}] kind=[{}] cause=[{}] restart=[{}] ({} within {})",
             spec.path(),
             childName(),

@@ -1,0 +1,166 @@
+package dev.warden.ops;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.warden.core.Warden;
+import dev.warden.core.WorkerKind;
+import dev.warden.core.tree.NodeState;
+import dev.warden.core.tree.SupervisorTree;
+import dev.warden.core.tree.TreeNode;
+import dev.warden.persistence.Checkpointer;
+import dev.warden.workers.demo.Flaky;
+import dev.warden.workers.demo.Tally;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import javax.management.ObjectName;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code warden demo}: a self-contained showcase that exits by itself. A faulty kind crashes on
+ * poison input, restarts alone, then goes DEGRADED while its sibling keeps running with its state;
+ * a checkpoint runs over JMX; the tree is read over a real JMX connection; the node shuts down.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the self-contained showcase (exits by itself).")
+final class DemoCommand implements Callable<Integer> {
+  private static final Duration STEP = Duration.ofSeconds(10);
+  private static final int MAX_RESTARTS = 3;
+
+  @Mixin NodeOptions node;
+
+  private final PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    Path data = node.data != null ? node.data.toAbsolutePath() : Files.createTempDirectory("warden-demo");
+    boolean tempData = node.data == null;
+    int port = freePort();
+    Config demo =
+        ConfigFactory.parseString(
+            "warden.node-name = demo\n"
+                + "warden.data-dir = \"" + data.toString().replace("\\", "/") + "\"\n"
+                + "warden.jmx.connector { enabled = on, port = " + port + " }\n"
+                + "warden.supervision.kinds.flaky { max-restarts = " + MAX_RESTARTS
+                + ", within = 30s, backoff.min = 50ms, backoff.max = 200ms }\n");
+    List<WorkerKind<?>> kinds = List.of(Checkpointer.kind(), Flaky.kind(), Tally.kind(Duration.ofMillis(50)));
+    out.println("Warden demo: node [demo], data dir " + data + " (H2 file), JMX on 127.0.0.1:" + port);
+    Warden warden = Warden.start(node.overridesOver(demo), kinds);
+    try {
+      out.println("[1/6] started kinds " + kindsOf(warden));
+      crashLoop(warden);
+      checkpoint(warden);
+      printTree(warden);
+    } finally {
+      out.println("[6/6] shutting down (kinds stop in order; the final checkpoint runs last)");
+      warden.close();
+      out.println("      node stopped cleanly: " + warden.tree().node("/warden").map(TreeNode::getState).orElse("?"));
+      if (tempData) {
+        deleteTree(data);
+      }
+    }
+    return 0;
+  }
+
+  private void crashLoop(Warden warden) throws Exception {
+    ActorRef<Flaky.Command> flaky = warden.kind(Flaky.NAME);
+    ActorRef<Tally.Command> tally = warden.kind(Tally.NAME);
+    long tallyBefore = ask(warden, tally, Tally.GetCount::new);
+    out.println("[2/6] 'flaky' crashes on every poison item (intensity: " + MAX_RESTARTS + " restarts within 30s)");
+    flaky.tell(new Flaky.Process("ok-1"));
+    out.println("      ok-1 processed, count in this incarnation = " + ask(warden, flaky, Flaky.GetProcessed::new));
+    for (int i = 1; i <= MAX_RESTARTS + 1; i++) {
+      flaky.tell(new Flaky.Process("poison-" + i));
+      int crash = i;
+      if (i <= MAX_RESTARTS) {
+        waitFor(() -> node(warden, "/warden/flaky").getRestartCount() == crash
+            && node(warden, "/warden/flaky").state() == NodeState.RUNNING);
+        out.println("      poison-" + i + " -> crash; only /warden/flaky restarted (restarts="
+            + node(warden, "/warden/flaky").getRestartCount() + "), /warden/tally "
+            + node(warden, "/warden/tally").getState() + " (restarts=" + node(warden, "/warden/tally").getRestartCount() + ")");
+      } else {
+        waitFor(() -> node(warden, "/warden/flaky").state() == NodeState.DEGRADED);
+        out.println("      poison-" + i + " -> " + (i) + " crashes in the window: /warden/flaky is "
+            + node(warden, "/warden/flaky").getState() + "; /warden/tally " + node(warden, "/warden/tally").getState()
+            + ", runtime " + node(warden, "/warden").getState());
+      }
+    }
+    long tallyAfter = ask(warden, tally, Tally.GetCount::new);
+    out.println("[3/6] 'tally' kept its in-memory state through its sibling's crash loop: count "
+        + tallyBefore + " -> " + tallyAfter + ", restarts=" + node(warden, "/warden/tally").getRestartCount());
+  }
+
+  private void checkpoint(Warden warden) throws Exception {
+    try (JmxTreeReader jmx = JmxTreeReader.connect("127.0.0.1:" + warden.settings().jmxPort())) {
+      ObjectName name = new ObjectName("dev.warden:node=\"" + warden.jmxNode() + "\",type=Checkpointer");
+      Object result = jmx.connection().invoke(name, "checkpointNow", new Object[0], new String[0]);
+      out.println("[4/6] checkpoint over JMX (checkpointNow): " + result);
+    }
+  }
+
+  private void printTree(Warden warden) throws Exception {
+    try (JmxTreeReader jmx = JmxTreeReader.connect("127.0.0.1:" + warden.settings().jmxPort())) {
+      Map<String, List<TreeNode>> trees = jmx.trees();
+      out.println("[5/6] supervisor tree, read over JMX:");
+      trees.forEach((name, nodes) -> out.print(SupervisorTree.render(nodes).indent(6)));
+    }
+  }
+
+  private static String kindsOf(Warden warden) {
+    return warden.tree().snapshot().stream()
+        .filter(n -> n.depth() == 1)
+        .map(n -> n.name() + "=" + n.getState())
+        .toList()
+        .toString();
+  }
+
+  private static TreeNode node(Warden warden, String path) {
+    return warden.tree().node(path).orElseThrow(() -> new IllegalStateException("no node " + path));
+  }
+
+  private static <T, R> R ask(
+      Warden warden, ActorRef<T> ref, java.util.function.Function<ActorRef<R>, T> message) throws Exception {
+    return AskPattern.<T, R>ask(ref, message::apply, STEP, warden.system().scheduler())
+        .toCompletableFuture()
+        .get(STEP.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Polls the in-memory tree (cheap) until {@code condition} holds; fails the demo after a bound. */
+  private static void waitFor(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + STEP.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("demo step did not complete within " + STEP);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

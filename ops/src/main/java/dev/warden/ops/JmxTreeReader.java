@@ -1,0 +1,78 @@
+package dev.warden.ops;
+
+import dev.warden.core.jmx.JmxConnector;
+import dev.warden.core.tree.TreeNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.management.JMException;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+/** Reads every Warden node's supervisor tree over a real JMX connection, with plain JMX types only. */
+final class JmxTreeReader implements AutoCloseable {
+  private final JMXConnector connector;
+  private final MBeanServerConnection conn;
+
+  private JmxTreeReader(JMXConnector connector) throws IOException {
+    this.connector = connector;
+    this.conn = connector.getMBeanServerConnection();
+  }
+
+  /** Connects to {@code host:port} (the node's {@code warden.jmx.connector.port}). */
+  static JmxTreeReader connect(String hostPort) throws IOException {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon <= 0 || colon == hostPort.length() - 1) {
+      throw new NodeOptions.UsageError("--jmx must be HOST:PORT, but was " + hostPort);
+    }
+    String host = hostPort.substring(0, colon);
+    int port;
+    try {
+      port = Integer.parseInt(hostPort.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new NodeOptions.UsageError("--jmx port must be a number, but was " + hostPort.substring(colon + 1));
+    }
+    String url = JmxConnector.serviceUrl(host, port, port);
+    return new JmxTreeReader(JMXConnectorFactory.connect(new JMXServiceURL(url)));
+  }
+
+  /** Node name → its tree, for every Warden node in the remote JVM. */
+  Map<String, List<TreeNode>> trees() throws IOException, JMException {
+    Set<ObjectName> names = new TreeSet<>(conn.queryNames(new ObjectName("dev.warden:type=Tree,*"), null));
+    Map<String, List<TreeNode>> out = new LinkedHashMap<>();
+    for (ObjectName name : names) {
+      CompositeData[] nodes = (CompositeData[]) conn.getAttribute(name, "Nodes");
+      List<TreeNode> list = new ArrayList<>();
+      for (CompositeData n : nodes) {
+        list.add(
+            new TreeNode(
+                (String) n.get("path"),
+                (String) n.get("kind"),
+                (String) n.get("state"),
+                (Long) n.get("restartCount"),
+                (String) n.get("lastFailure"),
+                (Long) n.get("lastFailureAtMillis"),
+                (Long) n.get("startedAtMillis")));
+      }
+      out.put(ObjectName.unquote(name.getKeyProperty("node")), list);
+    }
+    return out;
+  }
+
+  MBeanServerConnection connection() {
+    return conn;
+  }
+
+  @Override
+  public void close() throws IOException {
+    connector.close();
+  }
+}

@@ -1,0 +1,23 @@
+package dev.warden.ops;
+
+import dev.warden.core.Warden;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code warden run}: a long-lived node; SIGTERM or Ctrl-C stops it cleanly via CoordinatedShutdown. */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a Warden node until SIGTERM/Ctrl-C.")
+final class RunCommand implements Callable<Integer> {
+  @Mixin NodeOptions node;
+
+  @Override
+  public Integer call() {
+    Warden warden = Warden.start(node.overrides(), NodeKinds.standard());
+    System.out.println(
+        "warden node [" + warden.jmxNode() + "] running, data-dir " + warden.settings().dataDir().toAbsolutePath()
+            + warden.jmxServiceUrl().map(u -> ", JMX " + u).orElse("") + " (stop with Ctrl-C or SIGTERM)");
+    System.out.flush();
+    warden.system().getWhenTerminated().toCompletableFuture().join();
+    return 0;
+  }
+}

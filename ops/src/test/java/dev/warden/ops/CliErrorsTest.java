@@ -1,0 +1,72 @@
+package dev.warden.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad arguments or config: one line on stderr, exit code 2, no stack trace. */
+class CliErrorsTest {
+  @TempDir Path work;
+
+  private String stderrOf(Runnable r) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream old = System.err;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setErr(old);
+    }
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  private void assertOneLineUsageError(String[] args, String expected) {
+    int[] code = new int[1];
+    String err = stderrOf(() -> code[0] = WardenCli.execute(args));
+    assertThat(code[0]).as(err).isEqualTo(2);
+    String firstLine = err.lines().filter(l -> l.startsWith("warden: ")).findFirst().orElse("");
+    assertThat(firstLine).contains(expected);
+    assertThat(err).doesNotContain("\tat ").doesNotContain("Exception:");
+  }
+
+  @Test
+  void invalidConfigValueNamesTheKeyAndExitsTwo() {
+    assertOneLineUsageError(
+        new String[] {"run", "--data", work.toString(), "-Dwarden.supervision.default.within=-5s"},
+        "warden.supervision.default.within must be > 0, but was -5s");
+  }
+
+  @Test
+  void negativeCheckpointIntervalIsRejected() {
+    assertOneLineUsageError(
+        new String[] {"run", "--data", work.toString(), "-Dwarden.persistence.checkpoint.interval=-1s",
+          "-Dwarden.jmx.connector.enabled=off"},
+        "warden.persistence.checkpoint.interval");
+  }
+
+  @Test
+  void unknownOptionExitsTwo() {
+    assertOneLineUsageError(new String[] {"run", "--no-such-flag"}, "--no-such-flag");
+  }
+
+  @Test
+  void missingConfigFileExitsTwo() {
+    assertOneLineUsageError(
+        new String[] {"run", "--config", work.resolve("nope.conf").toString()}, "config file not found");
+  }
+
+  @Test
+  void malformedJmxAddressExitsTwo() {
+    assertOneLineUsageError(new String[] {"tree", "--jmx", "localhost"}, "--jmx must be HOST:PORT");
+  }
+
+  @Test
+  void unknownBenchScenarioExitsTwo() {
+    assertOneLineUsageError(new String[] {"bench", "warp-speed"}, "unknown bench scenario [warp-speed]");
+  }
+}

@@ -1,0 +1,34 @@
+package dev.warden.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoCommandTest {
+  @TempDir Path work;
+
+  @Test
+  void demoShowsRestartThenDegradedKindWhileTheRestRunsAndExitsZero() throws Exception {
+    try (WardenProcess demo = WardenProcess.start(work, "demo")) {
+      assertThat(demo.process.waitFor(90, TimeUnit.SECONDS)).as("demo exits by itself").isTrue();
+      String out = demo.output();
+      assertThat(demo.process.exitValue()).as(out).isZero();
+      assertThat(out)
+          .contains("poison-1 -> crash; only /warden/flaky restarted (restarts=1), /warden/tally RUNNING (restarts=0)")
+          .contains("/warden/flaky is DEGRADED; /warden/tally RUNNING, runtime RUNNING")
+          .contains("SUPERVISOR REPORT supervisor=[/warden/flaky]")
+          .contains("kind [flaky] DEGRADED")
+          .contains("checkpoint over JMX (checkpointNow)")
+          .contains("supervisor tree, read over JMX")
+          .containsPattern("flaky\\s+\\[flaky\\] DEGRADED\\s+restarts=3")
+          .containsPattern("tally\\s+\\[tally\\] RUNNING\\s+restarts=0")
+          .contains("node stopped cleanly")
+          .doesNotContain("Exception in thread");
+      // the default data dir is a temporary one, removed at exit: nothing left in the working dir
+      assertThat(work.resolve("data")).doesNotExist();
+    }
+  }
+}

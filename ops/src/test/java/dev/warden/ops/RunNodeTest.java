@@ -1,0 +1,57 @@
+package dev.warden.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `warden run` as a real node process: its tree read through `warden tree --jmx`, then SIGTERM. */
+class RunNodeTest {
+  @TempDir Path work;
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void runningNodeTreeIsReadableOverJmxAndSigtermStopsItCleanly() throws Exception {
+    int port = freePort();
+    try (WardenProcess node =
+        WardenProcess.start(work, "run", "-Dwarden.jmx.connector.port=" + port, "-Dwarden.node-name=it-node")) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> node.output().contains("running, data-dir"));
+      // the default data directory is ./data under the working directory
+      assertThat(node.output()).contains(work.resolve("data").toString());
+
+      ByteArrayOutputStream captured = new ByteArrayOutputStream();
+      PrintStream old = System.out;
+      int code;
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      try {
+        code = WardenCli.execute("tree", "--jmx", "127.0.0.1:" + port);
+      } finally {
+        System.setOut(old);
+      }
+      String tree = captured.toString(StandardCharsets.UTF_8);
+      assertThat(code).as(tree).isZero();
+      assertThat(tree).contains("node it-node").contains("/warden  [runtime] RUNNING").contains("checkpointer");
+
+      node.process.destroy(); // SIGTERM
+      assertThat(node.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(node.output())
+          .contains("warden node [it-node] stopped")
+          .contains("CHECKPOINT SYNC");
+    }
+  }
+}

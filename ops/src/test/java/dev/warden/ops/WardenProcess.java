@@ -1,0 +1,53 @@
+package dev.warden.ops;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A {@code warden} CLI in a child JVM (the test classpath), output captured to a file. */
+final class WardenProcess implements AutoCloseable {
+  final Process process;
+  final Path output;
+
+  private WardenProcess(Process process, Path output) {
+    this.process = process;
+    this.output = output;
+  }
+
+  static WardenProcess start(Path workDir, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    cmd.add("-Dwarden.home=" + System.getProperty("warden.home"));
+    cmd.add("-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile"));
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(WardenCli.class.getName());
+    cmd.addAll(List.of(args));
+    Path out = workDir.resolve("warden-" + System.nanoTime() + ".out");
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    return new WardenProcess(p, out);
+  }
+
+  String output() {
+    try {
+      return Files.readString(output, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  @Override
+  public void close() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+}
