@@ -228,13 +228,11 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
   }
 
   private Behavior<Command> onFinalTimeout() {
-    getContext()
-        .getLog()
-        .warn(
-            "checkpointer [{}] final checkpoint did not finish within final-timeout [{}] ms; shutdown continues",
-            kind.path(),
-            settings.finalTimeout().toMillis());
-    Result abandoned = new Result(Mode.SYNC, settings.finalTimeout().toMillis(), Optional.of("timed out"));
+    long bound = settings.finalTimeout().toMillis();
+    Result abandoned =
+        new Result(Mode.SYNC, bound, Optional.of("did not finish within final-timeout " + bound + " ms; shutdown continues"));
+    running = null;
+    record(abandoned);
     waiters.forEach(w -> w.tell(abandoned));
     waiters.clear();
     return finish();
