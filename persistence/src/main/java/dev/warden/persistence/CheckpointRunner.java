@@ -1,0 +1,18 @@
+package dev.warden.persistence;
+
+import java.sql.SQLException;
+
+/**
+ * Runs the checkpointer's SQL. Called on a blocking dispatcher thread, one statement at a time;
+ * {@link #close} may overlap a statement that hangs. The default is {@link JdbcCheckpointRunner};
+ * tests inject runners that fail or hang.
+ */
+public interface CheckpointRunner extends AutoCloseable {
+
+  /** Executes {@code sql} (e.g. {@code CHECKPOINT}), blocking until it is done. */
+  void run(String sql) throws SQLException;
+
+  /** Releases the runner's connection. Must not throw. */
+  @Override
+  void close();
+}

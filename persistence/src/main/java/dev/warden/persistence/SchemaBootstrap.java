@@ -1,0 +1,179 @@
+package dev.warden.persistence;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates Pekko Persistence JDBC's H2 schema once per process and database URL, by plain JDBC,
+ * before any persistent actor starts. Blocking: call it from startup code (a kind's
+ * {@code prepare}), never on a hot path.
+ *
+ * <p>If every plugin table exists the script is skipped. Otherwise the plugin's own
+ * {@code schema/h2/h2-create-schema.sql} runs statement by statement with every
+ * {@code CREATE INDEX} made {@code IF NOT EXISTS} (the shipped script lacks it on its unique
+ * index), so a half-created schema from an interrupted first start is completed, not broken.
+ */
+public final class SchemaBootstrap {
+  /** The DDL shipped in the pekko-persistence-jdbc jar. */
+  public static final String SCRIPT = "schema/h2/h2-create-schema.sql";
+
+  private static final Logger log = LoggerFactory.getLogger(SchemaBootstrap.class);
+  private static final List<String> TABLES = List.of("event_journal", "event_tag", "snapshot", "durable_state");
+  private static final Pattern CREATE_INDEX =
+      Pattern.compile("(?i)^CREATE\\s+(UNIQUE\\s+)?INDEX\\s+(?!IF\\s+NOT\\s+EXISTS)");
+  private static final Set<String> READY = ConcurrentHashMap.newKeySet();
+
+  /** What {@link #ensure} found. */
+  public enum Outcome {
+    /** The script ran: the schema was missing or incomplete. */
+    CREATED,
+    /** Every table was there already. */
+    ALREADY_PRESENT,
+    /** This process checked the URL before; nothing was done. */
+    CHECKED_BEFORE
+  }
+
+  private SchemaBootstrap() {}
+
+  public static Outcome ensure(ActorSystem<?> system) {
+    return ensure(PersistenceSettings.create(system));
+  }
+
+  /** Makes sure the schema exists at {@code settings.url()}; checks the database once per process. */
+  public static Outcome ensure(PersistenceSettings settings) {
+    if (READY.contains(settings.url())) {
+      return Outcome.CHECKED_BEFORE;
+    }
+    synchronized (SchemaBootstrap.class) {
+      if (READY.contains(settings.url())) {
+        return Outcome.CHECKED_BEFORE;
+      }
+      Outcome outcome = bootstrap(settings);
+      READY.add(settings.url());
+      return outcome;
+    }
+  }
+
+  /** Forgets which URLs were checked, as if the process restarted. For tests. */
+  static void forgetCheckedUrls() {
+    READY.clear();
+  }
+
+  private static Outcome bootstrap(PersistenceSettings settings) {
+    long start = System.nanoTime();
+    createDataDir(settings.url());
+    try (Connection c = DriverManager.getConnection(settings.url(), settings.user(), settings.password())) {
+      Outcome outcome;
+      if (missingTables(c) == 0) {
+        outcome = Outcome.ALREADY_PRESENT;
+      } else {
+        runScript(c);
+        outcome = Outcome.CREATED;
+      }
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      log.info(
+          "journal schema ready at {}: {} in {} ms",
+          settings.url(),
+          outcome == Outcome.CREATED ? "created" : "already present",
+          ms);
+      return outcome;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create the journal schema at " + settings.url() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int missingTables(Connection c) throws SQLException {
+    String sql =
+        "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC' AND TABLE_NAME IN (?, ?, ?, ?)";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < TABLES.size(); i++) {
+        ps.setString(i + 1, TABLES.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return TABLES.size() - rs.getInt(1);
+      }
+    }
+  }
+
+  private static void runScript(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      for (String ddl : statements(readScript())) {
+        st.execute(CREATE_INDEX.matcher(ddl).replaceFirst(m -> "CREATE " + (m.group(1) == null ? "" : "UNIQUE ") + "INDEX IF NOT EXISTS "));
+      }
+    }
+  }
+
+  /** The script's statements: split at ';', comments and blanks dropped. */
+  static List<String> statements(String script) {
+    List<String> out = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : script.split("\\R")) {
+      String trimmed = line.strip();
+      if (trimmed.isEmpty() || trimmed.startsWith("--")) {
+        continue;
+      }
+      current.append(line).append('\n');
+      if (trimmed.endsWith(";")) {
+        String stmt = current.toString().strip();
+        out.add(stmt.substring(0, stmt.length() - 1));
+        current.setLength(0);
+      }
+    }
+    if (!current.toString().isBlank()) {
+      out.add(current.toString().strip());
+    }
+    return out;
+  }
+
+  private static String readScript() {
+    try (InputStream in = SchemaBootstrap.class.getClassLoader().getResourceAsStream(SCRIPT)) {
+      if (in == null) {
+        throw new IllegalStateException(SCRIPT + " not found: is pekko-persistence-jdbc on the classpath?");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + SCRIPT, e);
+    }
+  }
+
+  /** For {@code jdbc:h2:file:<path>[;options]}, creates the directory the file lives in. */
+  private static void createDataDir(String url) {
+    String prefix = "jdbc:h2:file:";
+    if (!url.startsWith(prefix)) {
+      return;
+    }
+    String file = url.substring(prefix.length());
+    int semi = file.indexOf(';');
+    file = semi < 0 ? file : file.substring(0, semi);
+    if (file.startsWith("~")) {
+      return;
+    }
+    Path parent = Path.of(file).toAbsolutePath().getParent();
+    try {
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data directory " + parent + " for " + url, e);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.warden.persistence;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
+
+/** Captures every log event that passes the logger levels, in order. Close to detach. */
+final class LogCapture implements AutoCloseable {
+  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private final Logger root;
+
+  LogCapture() {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    appender.setContext(context);
+    appender.start();
+    root.addAppender(appender);
+  }
+
+  /** Formatted messages so far, oldest first. */
+  List<String> lines() {
+    synchronized (appender) {
+      List<String> out = new ArrayList<>();
+      for (ILoggingEvent e : appender.list) {
+        out.add(e.getFormattedMessage());
+      }
+      return out;
+    }
+  }
+
+  List<String> matching(String regex) {
+    Pattern p = Pattern.compile(regex);
+    return lines().stream().filter(l -> p.matcher(l).find()).toList();
+  }
+
+  /** Index of the first line matching {@code regex}, or -1. */
+  int indexOf(String regex) {
+    Pattern p = Pattern.compile(regex);
+    List<String> all = lines();
+    for (int i = 0; i < all.size(); i++) {
+      if (p.matcher(all.get(i)).find()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Override
+  public void close() {
+    root.detachAppender(appender);
+    appender.stop();
+  }
+}
