@@ -14,7 +14,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     Warden warden = Warden.start(node.overrides(), NodeKinds.standard());
     System.out.println(
-        "warden node [" + warden.jmxNode() + "] running, data-dir " + warden.settings().dataDir().toAbsolutePath()
+        "warden node [" + warden.jmxNode() + "] running, data-dir " + warden.settings().dataDir().toAbsolutePath().normalize()
             + warden.jmxServiceUrl().map(u -> ", JMX " + u).orElse("") + " (stop with Ctrl-C or SIGTERM)");
     System.out.flush();
     warden.system().getWhenTerminated().toCompletableFuture().join();

@@ -165,7 +165,8 @@ class CheckpointerTest {
   private static CheckpointerMXBean checkpointer(Warden warden) {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     ObjectName name = new JmxRegistry(warden.jmxNode(), true).name("Checkpointer", null);
-    assertTrue(server.isRegistered(name), name + " registered");
+    // the checkpointer registers its MBean when its actor starts, just after Warden.start returns
+    await().atMost(Duration.ofSeconds(5)).until(() -> server.isRegistered(name));
     return JMX.newMXBeanProxy(server, name, CheckpointerMXBean.class);
   }
 

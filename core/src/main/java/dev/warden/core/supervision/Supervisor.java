@@ -166,7 +166,12 @@ public final class Supervisor extends AbstractBehavior<Object> {
             : SupervisorStrategy.restartWithBackoff(s.minBackoff(), s.maxBackoff(), s.randomFactor())
                 .withStashCapacity(RESTART_BUFFER)
                 .withLoggingEnabled(false);
-    Behavior<Object> b = Behaviors.supervise(watched).onFailure(Exception.class, strategy);
+    Behavior<Object> restarting = Behaviors.supervise(watched).onFailure(Exception.class, strategy);
+    // what the restart strategy lets through (intensity exceeded, errors) stops the child; the
+    // DEGRADED line or the respawn report below says so once, without a second error log
+    Behavior<Object> b =
+        Behaviors.supervise(restarting)
+            .onFailure(Throwable.class, SupervisorStrategy.stop().withLoggingEnabled(false));
     child = getContext().spawn(b, childName());
     getContext().watch(child);
     paused = false;
