@@ -214,7 +214,8 @@ public final class Supervisor extends AbstractBehavior<Object> {
             totalRestarts,
             crash.inWindow(),
             spec.settings().within(),
-            crash.cause());
+            // the stack trace once per window: a crash loop repeats the same one
+            crash.inWindow() == 1 ? crash.cause() : null);
     return this;
   }
 
