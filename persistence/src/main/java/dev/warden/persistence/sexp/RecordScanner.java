@@ -19,6 +19,8 @@ import java.util.List;
  */
 final class RecordScanner {
 
+  private static final int FIELD_COUNT = LegacyField.values().length;
+
   private final int maxRecordBytes;
   private final int maxDepth;
   private final boolean trial;
@@ -126,7 +128,7 @@ final class RecordScanner {
     int pairs = count / 2;
     SexpSymbol[] keys = new SexpSymbol[pairs];
     SexpValue[] values = new SexpValue[pairs];
-    SexpValue[] known = new SexpValue[LegacyField.values().length];
+    SexpValue[] known = new SexpValue[FIELD_COUNT];
     for (int p = 0; p < pairs; p++) {
       keys[p] = (SexpSymbol) elements[2 * p];
       values[p] = elements[2 * p + 1];
