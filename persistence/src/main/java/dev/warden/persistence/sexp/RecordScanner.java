@@ -1,0 +1,320 @@
+package dev.warden.persistence.sexp;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Frames and parses one record in a single pass over bytes already in memory.
+ *
+ * <p>Structural damage (cut short, too deep, oversized, end of file) is thrown at once as
+ * {@link ScanDamage}. Token damage (bad token, invalid UTF-8, non-keyword key, odd length) is
+ * remembered and the scan goes on to the closing parenthesis, so the damaged range is the
+ * whole framed record.
+ *
+ * <p>The ambiguous case: a record start ({@code (} at a line start) inside a string. It is
+ * taken as the start of a new record, ending the current one as
+ * {@link DamageReason#UNTERMINATED_STRING}, only if the text from there is itself a complete,
+ * intact record that ends at a line end; otherwise it is part of the string.
+ */
+final class RecordScanner {
+
+  private static final int FIELD_COUNT = LegacyField.values().length;
+
+  private final int maxRecordBytes;
+  private final int maxDepth;
+  private final boolean trial;
+  private final Tokens tokens;
+  private RecordScanner trialScanner;
+
+  private byte[] buf;
+  private int limit;
+  private boolean eof;
+  private boolean singleList;
+  private int stop;
+  private int pos;
+  /** Index just past the closing parenthesis of the last record scanned. */
+  int end;
+
+  private TokenError tokenError;
+  private boolean nestedRecordLike;
+  private LegacyField lastField;
+  private SexpValue[] elements = new SexpValue[32];
+  private LegacyField[] fields = new LegacyField[32];
+
+  RecordScanner(ReaderSettings settings) {
+    this(settings, false, new Tokens(settings.maxRecordBytes()));
+  }
+
+  private RecordScanner(ReaderSettings settings, boolean trial, Tokens tokens) {
+    this.maxRecordBytes = settings.maxRecordBytes();
+    this.maxDepth = settings.maxDepth();
+    this.trial = trial;
+    this.tokens = tokens;
+  }
+
+  /** Parses a whole text holding exactly one record (for {@link LegacyRecord#parse}). */
+  static LegacyRecord parseStandalone(byte[] text) {
+    int size = Math.max(ReaderSettings.DEFAULT_MAX_RECORD_BYTES, text.length + 8);
+    RecordScanner scanner = new RecordScanner(new ReaderSettings(size, 1024, 0));
+    int i = 0;
+    while (i < text.length && Bytes.isSpace(text[i])) {
+      i++;
+    }
+    if (i == text.length || text[i] != '(') {
+      throw new IllegalArgumentException("no record: text does not start with '('");
+    }
+    try {
+      LegacyRecord record = scanner.scan(text, i, text.length, true, false);
+      for (int j = scanner.end; j < text.length; j++) {
+        if (!Bytes.isSpace(text[j])) {
+          throw new IllegalArgumentException("text after the record at byte " + j);
+        }
+      }
+      return record;
+    } catch (ScanDamage d) {
+      throw new IllegalArgumentException(d.reason + ": " + d.getMessage());
+    }
+  }
+
+  /**
+   * Scans the record whose {@code (} is at {@code buf[start]}. Unless {@code eof}, the caller
+   * guarantees {@code limit - start >= 2 * maxRecordBytes + 8}.
+   */
+  LegacyRecord scan(byte[] buf, int start, int limit, boolean eof, boolean singleList)
+      throws ScanDamage {
+    this.buf = buf;
+    this.limit = limit;
+    this.eof = eof;
+    this.singleList = singleList;
+    this.stop = (int) Math.min(limit, (long) start + maxRecordBytes);
+    tokenError = null;
+    nestedRecordLike = false;
+    int count = 0;
+    int i = start + 1;
+    while (true) {
+      i = skipSpace(i);
+      if (buf[i] == ')') {
+        end = i + 1;
+        break;
+      }
+      pos = i;
+      lastField = null;
+      SexpValue value = element(1);
+      if ((count & 1) == 0 && !isKeyword(value)) {
+        noteError(DamageReason.MALFORMED_RECORD, "key #" + (count / 2 + 1) + " is not a keyword: "
+            + Tokens.preview(buf, i, Math.min(pos, i + 40)));
+      }
+      add(count++, value, lastField);
+      i = pos;
+    }
+    if (trial && !(end < limit ? buf[end] == '\n' || buf[end] == '\r' : eof)) {
+      throw new ScanDamage(DamageReason.MALFORMED_RECORD, "not at a line end", ScanDamage.End.KNOWN, end);
+    }
+    if (count == 0) {
+      noteError(DamageReason.MALFORMED_RECORD, "empty list");
+    } else if ((count & 1) == 1) {
+      noteError(DamageReason.MALFORMED_RECORD, "odd number of elements (" + count + ") in property list");
+    }
+    if (tokenError != null) {
+      DamageReason reason = tokenError.reason == DamageReason.MALFORMED_RECORD && nestedRecordLike
+          ? DamageReason.INTERLEAVED : tokenError.reason;
+      throw new ScanDamage(reason, tokenError.getMessage(), ScanDamage.End.KNOWN, end);
+    }
+    return build(count);
+  }
+
+  private LegacyRecord build(int count) {
+    int pairs = count / 2;
+    SexpSymbol[] keys = new SexpSymbol[pairs];
+    SexpValue[] values = new SexpValue[pairs];
+    SexpValue[] known = new SexpValue[FIELD_COUNT];
+    for (int p = 0; p < pairs; p++) {
+      keys[p] = (SexpSymbol) elements[2 * p];
+      values[p] = elements[2 * p + 1];
+      LegacyField field = fields[2 * p];
+      if (field != null && known[field.ordinal()] == null) {
+        known[field.ordinal()] = values[p];
+      }
+    }
+    Arrays.fill(elements, 0, count, null);
+    return new LegacyRecord(keys, values, known);
+  }
+
+  private void add(int index, SexpValue value, LegacyField field) {
+    if (index == elements.length) {
+      elements = Arrays.copyOf(elements, index * 2);
+      fields = Arrays.copyOf(fields, index * 2);
+    }
+    elements[index] = value;
+    fields[index] = field;
+  }
+
+  private SexpValue element(int depth) throws ScanDamage {
+    byte kind = Bytes.CLASS[buf[pos] & 0xff];
+    if (kind == Bytes.OPEN) {
+      return list(depth + 1);
+    }
+    if (kind == Bytes.QUOTE) {
+      return string();
+    }
+    if (kind == Bytes.CLOSE) {
+      throw new IllegalStateException("caller handles ')'");
+    }
+    return atom();
+  }
+
+  private SexpValue list(int depth) throws ScanDamage {
+    if (depth > maxDepth) {
+      throw new ScanDamage(DamageReason.TOO_DEEP, "lists nested deeper than " + maxDepth,
+          ScanDamage.End.SKIP, pos);
+    }
+    List<SexpValue> items = new ArrayList<>();
+    int i = pos + 1;
+    while (true) {
+      i = skipSpace(i);
+      if (buf[i] == ')') {
+        pos = i + 1;
+        break;
+      }
+      pos = i;
+      lastField = null;
+      SexpValue item = element(depth);
+      if (items.isEmpty() && lastField != null) {
+        nestedRecordLike = true;
+      }
+      items.add(item);
+      i = pos;
+    }
+    lastField = null;
+    return new SexpList(items);
+  }
+
+  private SexpValue atom() throws ScanDamage {
+    int i = pos;
+    int hash = 0;
+    while (true) {
+      if (i >= stop) {
+        boundary(i, false);
+      }
+      byte b = buf[i];
+      if (Bytes.CLASS[b & 0xff] != Bytes.CONSTITUENT) {
+        break;
+      }
+      hash = 31 * hash + b;
+      i++;
+    }
+    int from = pos;
+    pos = i;
+    try {
+      TokenCache.Entry entry = tokens.atom(buf, from, i, hash);
+      lastField = entry.field;
+      return entry.value;
+    } catch (TokenError e) {
+      noteError(e);
+      return SexpSymbol.NIL;
+    }
+  }
+
+  private SexpValue string() throws ScanDamage {
+    int i = pos + 1;
+    int hash = 0;
+    boolean escaped = false;
+    boolean nonAscii = false;
+    while (true) {
+      if (i >= stop) {
+        boundary(i, true);
+      }
+      byte b = buf[i];
+      if (b == '"') {
+        break;
+      }
+      if (b == '\\') {
+        escaped = true;
+        i++;
+        // an escaped newline is still checked for a record start after it
+        if (i < stop && buf[i] != '\n') {
+          nonAscii |= buf[i] < 0;
+          i++;
+        }
+        continue;
+      }
+      if (b == '\n') {
+        int next = Bytes.recordStartAfter(buf, i, limit, singleList);
+        if (next >= 0 && (trial || plausibleRecordAt(next))) {
+          throw new ScanDamage(DamageReason.UNTERMINATED_STRING,
+              "string still open where an intact record starts", ScanDamage.End.KNOWN, next);
+        }
+      }
+      nonAscii |= b < 0;
+      hash = 31 * hash + b;
+      i++;
+    }
+    int from = pos + 1;
+    pos = i + 1;
+    try {
+      return tokens.string(buf, from, i, hash, escaped, nonAscii);
+    } catch (TokenError e) {
+      noteError(e);
+      return new SexpString("");
+    }
+  }
+
+  private boolean plausibleRecordAt(int start) {
+    if (trialScanner == null) {
+      trialScanner = new RecordScanner(
+          new ReaderSettings(maxRecordBytes, maxDepth, 0), true, tokens);
+    }
+    try {
+      trialScanner.scan(buf, start, limit, eof, singleList);
+      return true;
+    } catch (ScanDamage d) {
+      return false;
+    }
+  }
+
+  private int skipSpace(int i) throws ScanDamage {
+    while (true) {
+      if (i >= stop) {
+        boundary(i, false);
+      }
+      byte kind = Bytes.CLASS[buf[i] & 0xff];
+      if (kind == Bytes.SPACE) {
+        i++;
+      } else if (kind == Bytes.NEWLINE) {
+        int next = Bytes.recordStartAfter(buf, i, limit, singleList);
+        if (next >= 0) {
+          throw new ScanDamage(DamageReason.CUT_SHORT, "next record starts before this one closed",
+              ScanDamage.End.KNOWN, next);
+        }
+        i++;
+      } else {
+        return i;
+      }
+    }
+  }
+
+  private void boundary(int i, boolean inString) throws ScanDamage {
+    if (i >= limit) {
+      throw new ScanDamage(inString ? DamageReason.UNTERMINATED_STRING : DamageReason.CUT_SHORT,
+          inString ? "end of file inside a string" : "end of file inside a record",
+          ScanDamage.End.EOF, limit);
+    }
+    throw new ScanDamage(DamageReason.OVERSIZED, "record longer than " + maxRecordBytes + " bytes",
+        ScanDamage.End.SKIP, i);
+  }
+
+  private static boolean isKeyword(SexpValue value) {
+    return value instanceof SexpSymbol && ((SexpSymbol) value).isKeyword();
+  }
+
+  private void noteError(DamageReason reason, String detail) {
+    noteError(new TokenError(reason, detail));
+  }
+
+  private void noteError(TokenError error) {
+    if (tokenError == null) {
+      tokenError = error;
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package dev.warden.persistence.sexp;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns token bytes into values: atoms (keywords, symbols, numbers) and string bodies.
+ * Repeating short tokens come from a {@link TokenCache}; UTF-8 is decoded strictly.
+ * One instance per reading thread; scratch buffers are reused.
+ */
+final class Tokens {
+
+  private static final int DETAIL_CHARS = 60;
+
+  private final TokenCache atoms = new TokenCache(4096);
+  private final TokenCache strings = new TokenCache(4096);
+  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(CodingErrorAction.REPORT)
+      .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final byte[] unescaped;
+  private final CharBuffer chars;
+
+  Tokens(int maxRecordBytes) {
+    unescaped = new byte[maxRecordBytes];
+    chars = CharBuffer.allocate(maxRecordBytes);
+  }
+
+  /** The atom in {@code b[from, to)}; {@code hash} is {@code 31*h + b} over its bytes. */
+  TokenCache.Entry atom(byte[] b, int from, int to, int hash) throws TokenError {
+    TokenCache.Entry hit = atoms.find(b, from, to, hash);
+    if (hit != null) {
+      return hit;
+    }
+    boolean nonAscii = false;
+    for (int i = from; i < to; i++) {
+      byte c = b[i];
+      if (c < 0) {
+        nonAscii = true;
+      } else if (isUnsupported(c)) {
+        throw new TokenError(DamageReason.MALFORMED_RECORD,
+            "unsupported reader syntax in token " + preview(b, from, to));
+      }
+    }
+    if (nonAscii) {
+      String text = decode(b, from, to - from);
+      return atoms.put(b, from, to, hash, new SexpSymbol(text), null);
+    }
+    SexpNumber number = NumberSyntax.parse(b, from, to);
+    if (number == NumberSyntax.INVALID) {
+      throw new TokenError(DamageReason.MALFORMED_RECORD, "ratio with zero denominator " + preview(b, from, to));
+    }
+    if (number != null) {
+      return atoms.put(b, from, to, hash, number, null);
+    }
+    if (to - from == 1 && b[from] == '.') {
+      throw new TokenError(DamageReason.MALFORMED_RECORD, "dotted list");
+    }
+    SexpSymbol symbol = new SexpSymbol(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
+    LegacyField field = symbol.isKeyword() ? LegacyField.forKeyword(symbol.text()) : null;
+    return atoms.put(b, from, to, hash, symbol, field);
+  }
+
+  /** The string whose body (between the quotes) is {@code b[from, to)}. */
+  SexpString string(byte[] b, int from, int to, int hash, boolean escaped, boolean nonAscii)
+      throws TokenError {
+    if (!escaped && !nonAscii) {
+      if (to - from <= TokenCache.MAX_TOKEN) {
+        TokenCache.Entry hit = strings.find(b, from, to, hash);
+        if (hit != null) {
+          return (SexpString) hit.value;
+        }
+        SexpString value = new SexpString(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
+        strings.put(b, from, to, hash, value, null);
+        return value;
+      }
+      return new SexpString(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
+    }
+    byte[] src = b;
+    int start = from;
+    int length = to - from;
+    if (escaped) {
+      length = unescape(b, from, to);
+      src = unescaped;
+      start = 0;
+    }
+    return new SexpString(nonAscii ? decode(src, start, length)
+        : new String(src, start, length, StandardCharsets.ISO_8859_1));
+  }
+
+  private int unescape(byte[] b, int from, int to) {
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      byte c = b[i];
+      if (c == '\\' && i + 1 < to) {
+        c = b[++i];
+      }
+      unescaped[n++] = c;
+    }
+    return n;
+  }
+
+  private String decode(byte[] b, int from, int length) throws TokenError {
+    utf8.reset();
+    chars.clear();
+    try {
+      CharBuffer out = length <= chars.capacity() ? chars : CharBuffer.allocate(length);
+      var result = utf8.decode(ByteBuffer.wrap(b, from, length), out, true);
+      if (result.isError()) {
+        result.throwException();
+      }
+      utf8.flush(out);
+      out.flip();
+      return out.toString();
+    } catch (CharacterCodingException e) {
+      throw new TokenError(DamageReason.INVALID_UTF8, "invalid UTF-8 in " + preview(b, from, from + length));
+    }
+  }
+
+  private static boolean isUnsupported(byte c) {
+    switch (c) {
+      case '#': case '|': case '\\': case '\'': case '`': case ',': case ';':
+        return true;
+      default:
+        return Bytes.isControl(c);
+    }
+  }
+
+  /** A short printable rendering of some bytes for damage details. */
+  static String preview(byte[] b, int from, int to) {
+    StringBuilder out = new StringBuilder();
+    for (int i = from; i < to && out.length() < DETAIL_CHARS; i++) {
+      int c = b[i] & 0xff;
+      if (c >= 0x20 && c < 0x7f) {
+        out.append((char) c);
+      } else {
+        out.append(String.format("\\x%02X", c));
+      }
+    }
+    return to - from > DETAIL_CHARS ? out + "..." : out.toString();
+  }
+}
