@@ -18,6 +18,21 @@ import org.apache.pekko.actor.typed.Behavior;
  */
 public interface WorkerKind<T> {
 
+  /** A kind with only a name and a root behavior (no pause, no graceful stop, no operations). */
+  static <T> WorkerKind<T> of(String name, Function<KindContext, Behavior<T>> root) {
+    return new WorkerKind<>() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Behavior<T> rootBehavior(KindContext context) {
+        return root.apply(context);
+      }
+    };
+  }
+
   /** Unique, stable name: letters, digits and '-'. Used in the tree, JMX and config paths. */
   String name();
 

@@ -36,30 +36,12 @@ final class Counter {
 
   /** A kind whose root is a plain counter. */
   static WorkerKind<Command> kind(String name) {
-    return new WorkerKind<>() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public Behavior<Command> rootBehavior(KindContext context) {
-        return create();
-      }
-    };
+    return WorkerKind.of(name, context -> create());
   }
 
   /** A kind whose root supervises two counters, "a" and "b", each with its own supervisor. */
   static WorkerKind<Command> pair(String name) {
-    return new WorkerKind<>() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public Behavior<Command> rootBehavior(KindContext kctx) {
-        return Behaviors.setup(ctx -> {
+    return WorkerKind.of(name, kctx -> Behaviors.setup(ctx -> {
           ActorRef<Command> a = kctx.supervise(ctx, "a", Counter::create);
           ActorRef<Command> b = kctx.supervise(ctx, "b", Counter::create);
           return Behaviors.receive(Command.class)
@@ -68,9 +50,7 @@ final class Counter {
                 return Behaviors.same();
               })
               .build();
-        });
-      }
-    };
+        }));
   }
 
   private Counter() {}

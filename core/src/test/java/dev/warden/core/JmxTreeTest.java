@@ -1,13 +1,12 @@
 package dev.warden.core;
 
+import dev.warden.core.internal.Ports;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.jmx.JmxConnector;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Arrays;
 import javax.management.MBeanServerConnection;
@@ -27,15 +26,9 @@ class JmxTreeTest {
   private JMXConnector client;
   private MBeanServerConnection conn;
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
   @BeforeEach
   void start() throws Exception {
-    int port = freePort();
+    int port = Ports.freeLoopbackPort();
     warden =
         Warden.start(
             ConfigFactory.parseString(

@@ -1,5 +1,6 @@
 package dev.warden.ops;
 
+import dev.warden.core.internal.Ports;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
@@ -12,8 +13,6 @@ import dev.warden.workers.demo.Flaky;
 import dev.warden.workers.demo.Tally;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +48,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path data = node.data != null ? node.data.toAbsolutePath() : Files.createTempDirectory("warden-demo");
     boolean tempData = node.data == null;
-    int port = freePort();
+    int port = Ports.freeLoopbackPort();
     Config demo =
         ConfigFactory.parseString(
             "warden.node-name = demo\n"
@@ -147,12 +146,6 @@ final class DemoCommand implements Callable<Integer> {
         throw new IllegalStateException("demo step did not complete within " + STEP);
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 

@@ -1,13 +1,12 @@
 package dev.warden.ops;
 
+import dev.warden.core.internal.Ports;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,15 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 class RunNodeTest {
   @TempDir Path work;
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
   @Test
   void runningNodeTreeIsReadableOverJmxAndSigtermStopsItCleanly() throws Exception {
-    int port = freePort();
+    int port = Ports.freeLoopbackPort();
     try (WardenProcess node =
         WardenProcess.start(work, "run", "-Dwarden.jmx.connector.port=" + port, "-Dwarden.node-name=it-node")) {
       await().atMost(Duration.ofSeconds(60)).until(() -> node.output().contains("running, data-dir"));

@@ -22,17 +22,7 @@ public final class Flaky {
   public static final String NAME = "flaky";
 
   public static WorkerKind<Command> kind() {
-    return new WorkerKind<>() {
-      @Override
-      public String name() {
-        return NAME;
-      }
-
-      @Override
-      public Behavior<Command> rootBehavior(KindContext context) {
-        return Behaviors.setup(ctx -> processing(context, 0));
-      }
-    };
+    return WorkerKind.of(NAME, context -> Behaviors.setup(ctx -> processing(context, 0)));
   }
 
   private static Behavior<Command> processing(KindContext kctx, int processed) {
