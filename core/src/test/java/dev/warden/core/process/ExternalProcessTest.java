@@ -1,0 +1,154 @@
+package dev.warden.core.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real child processes: sh, sleep and a Java test program. */
+class ExternalProcessTest {
+  private static final ActorTestKit kit = ActorTestKit.create();
+  @TempDir Path dir;
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private static ProcessSpec sh(String script) {
+    return ProcessSpec.of(List.of("/bin/sh", "-c", script));
+  }
+
+  private <T extends ExternalProcess.Event> T expect(TestProbe<ExternalProcess.Event> probe, Class<T> type) {
+    return probe.expectMessageClass(type, Duration.ofSeconds(10));
+  }
+
+  /** The first event of {@code type}, skipping heartbeats and anything else before it. */
+  private static <T extends ExternalProcess.Event> T fish(TestProbe<ExternalProcess.Event> probe, Class<T> type) {
+    List<ExternalProcess.Event> got = probe.fishForMessage(Duration.ofSeconds(20), e -> type.isInstance(e)
+        ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+        : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+    return type.cast(got.get(got.size() - 1));
+  }
+
+  private static boolean alive(long pid) {
+    return Files.exists(Path.of("/proc", Long.toString(pid)))
+        && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  @Test
+  void resultLineAndExitZeroAreReportedInOrder() {
+    TestProbe<ExternalProcess.Event> owner = kit.createTestProbe();
+    kit.spawn(ExternalProcess.create("ok", sh("echo WARDEN:HEARTBEAT; echo 'WARDEN:RESULT {\"loss\":0.25}'; exit 0")
+        .withLogFile(dir.resolve("job.log")), owner.getRef()));
+    assertThat(expect(owner, ExternalProcess.Started.class).pid()).isPositive();
+    assertThat(expect(owner, ExternalProcess.Heartbeat.class).atMillis()).isPositive();
+    assertThat(expect(owner, ExternalProcess.Result.class).json()).isEqualTo("{\"loss\":0.25}");
+    ExternalProcess.Finished done = expect(owner, ExternalProcess.Finished.class);
+    assertThat(done.exitCode()).isZero();
+    assertThat(done.outcome()).isEqualTo(ExitPolicy.Outcome.SUCCESS);
+  }
+
+  @Test
+  void exitCodesFollowThePolicy() {
+    TestProbe<ExternalProcess.Event> owner = kit.createTestProbe();
+    kit.spawn(ExternalProcess.create("restart-me", sh("exit 42"), owner.getRef()));
+    expect(owner, ExternalProcess.Started.class);
+    assertThat(expect(owner, ExternalProcess.Finished.class).outcome()).isEqualTo(ExitPolicy.Outcome.RESTART_REQUESTED);
+
+    kit.spawn(ExternalProcess.create("fails", sh("exit 3"), owner.getRef()));
+    expect(owner, ExternalProcess.Started.class);
+    assertThat(expect(owner, ExternalProcess.Finished.class).outcome()).isEqualTo(ExitPolicy.Outcome.FAILURE);
+
+    kit.spawn(ExternalProcess.create("custom", sh("exit 3").withExitPolicy(ExitPolicy.defaults().with(3, ExitPolicy.Outcome.SUCCESS)), owner.getRef()));
+    expect(owner, ExternalProcess.Started.class);
+    assertThat(expect(owner, ExternalProcess.Finished.class).outcome()).isEqualTo(ExitPolicy.Outcome.SUCCESS);
+  }
+
+  @Test
+  void stopEscalatesToSigkillForATreeThatIgnoresSigterm() {
+    TestProbe<ExternalProcess.Event> owner = kit.createTestProbe();
+    ActorRef<ExternalProcess.Command> p = kit.spawn(ExternalProcess.create("stubborn",
+        sh("trap '' TERM; sleep 1000 & sleep 1000 & echo up; wait").withStopGrace(Duration.ofMillis(300)), owner.getRef()));
+    long pid = expect(owner, ExternalProcess.Started.class).pid();
+    expect(owner, ExternalProcess.Heartbeat.class);
+    await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(pid).orElseThrow().descendants().count() >= 2);
+    Set<Long> tree = ProcessTree.members(ProcessHandle.of(pid).orElseThrow()).stream()
+        .map(ProcessHandle::pid).collect(Collectors.toSet());
+
+    long t0 = System.nanoTime();
+    p.tell(new ExternalProcess.Stop("test stop"));
+    ExternalProcess.Finished done = fish(owner, ExternalProcess.Finished.class);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+
+    assertThat(done.outcome()).isEqualTo(ExitPolicy.Outcome.STOPPED);
+    assertThat(done.reason()).isEqualTo("test stop");
+    assertThat(ms).as("SIGTERM was ignored, so it took the grace period").isGreaterThanOrEqualTo(300);
+    await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(tree).noneMatch(ExternalProcessTest::alive));
+  }
+
+  @Test
+  void descendantsLeftBehindByAnExitedRootAreKilled() {
+    TestProbe<ExternalProcess.Event> owner = kit.createTestProbe();
+    kit.spawn(ExternalProcess.create("leaves-child", sh("sleep 1000 & echo $! ; sleep 1.5; exit 0"), owner.getRef()));
+    long pid = expect(owner, ExternalProcess.Started.class).pid();
+    await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(pid).map(h -> h.descendants().count() > 0).orElse(false));
+    long grandchild = ProcessHandle.of(pid).orElseThrow().descendants().findFirst().orElseThrow().pid();
+    assertThat(fish(owner, ExternalProcess.Finished.class).outcome()).isEqualTo(ExitPolicy.Outcome.SUCCESS);
+    await().atMost(Duration.ofSeconds(2)).until(() -> !alive(grandchild));
+  }
+
+  @Test
+  void stoppingTheActorKillsItsProcess() {
+    TestProbe<ExternalProcess.Event> owner = kit.createTestProbe();
+    ActorRef<ExternalProcess.Command> p = kit.spawn(ExternalProcess.create("orphan-candidate", sh("sleep 1000"), owner.getRef()));
+    long pid = expect(owner, ExternalProcess.Started.class).pid();
+    kit.stop(p);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !alive(pid));
+  }
+
+  @Test
+  void outputFloodIsBoundedInTheJobLogAndLongLinesAreCut() throws Exception {
+    TestProbe<ExternalProcess.Event> owner = kit.createTestProbe();
+    Path log = dir.resolve("flood.log");
+    kit.spawn(ExternalProcess.create("flood",
+        sh("head -c 20000 /dev/zero | tr '\\0' 'a'; echo; yes flood | head -n 200000; echo 'WARDEN:RESULT {\"done\":true}'")
+            .withLogFile(log).withLimits(1024, 64 * 1024, 5),
+        owner.getRef()));
+    expect(owner, ExternalProcess.Started.class);
+    ExternalProcess.Result result = fish(owner, ExternalProcess.Result.class);
+    assertThat(result.json()).isEqualTo("{\"done\":true}");
+    assertThat(fish(owner, ExternalProcess.Finished.class).outcome()).isEqualTo(ExitPolicy.Outcome.SUCCESS);
+    String text = Files.readString(log);
+    assertThat(Files.size(log)).isLessThan(64 * 1024 + 4096);
+    assertThat(text.lines().findFirst().orElseThrow()).hasSize(1024 + "...[18976 bytes cut]".length());
+    assertThat(text).contains("job log reached its cap");
+  }
+
+  @Test
+  void residentMemoryOfTheTreeIsReadFromProc() {
+    TestProbe<ExternalProcess.Event> owner = kit.createTestProbe();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ActorRef<ExternalProcess.Command> p = kit.spawn(ExternalProcess.create("leaker",
+        ProcessSpec.of(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), Leaker.class.getName(), "96")),
+        owner.getRef()));
+    expect(owner, ExternalProcess.Started.class);
+    fish(owner, ExternalProcess.Heartbeat.class);
+    TestProbe<ExternalProcess.Info> info = kit.createTestProbe();
+    p.tell(new ExternalProcess.GetInfo(info.getRef()));
+    assertThat(info.receiveMessage(Duration.ofSeconds(5)).rssBytes()).isGreaterThan(96L << 20);
+    p.tell(new ExternalProcess.Stop("done"));
+    assertThat(fish(owner, ExternalProcess.Finished.class).outcome()).isEqualTo(ExitPolicy.Outcome.STOPPED);
+  }
+}
