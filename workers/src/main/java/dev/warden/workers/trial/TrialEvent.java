@@ -1,0 +1,8 @@
+package dev.warden.workers.trial;
+
+/** What a trial worker tells whoever handed it a trial: heartbeats, then one {@link TrialReport}. */
+public interface TrialEvent {
+
+  /** The trial's process showed a sign of life (throttled). */
+  record TrialHeartbeat(String trialId, int attempt, long atMillis) implements TrialEvent {}
+}

@@ -1,0 +1,263 @@
+package dev.warden.workers.trial;
+
+import dev.warden.core.KindMetrics;
+import dev.warden.core.process.ExternalProcess;
+import dev.warden.core.process.MemoryGuard;
+import dev.warden.core.process.MemoryProbe;
+import dev.warden.core.process.ProcessSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One trial worker: runs one trial at a time as an external process under the memory guard.
+ * Before a trial starts and on a timer while it runs the guard reads host headroom and the
+ * trial's RSS: low headroom brakes the trial; ten consecutive brakes (configurable) recycle the
+ * worker; RSS over the cap stops the trial at once and recycles the worker; an old worker is
+ * recycled between trials, never mid-trial; exit 42 recycles without counting a failure.
+ * Recycling means: the worker's processes are gone, and its age and brake count start afresh.
+ */
+public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
+
+  public interface Command {}
+
+  /** Run one trial attempt; {@code replyTo} gets heartbeats and then one {@link TrialReport}. */
+  public record Run(TrialSpec trial, ActorRef<TrialEvent> replyTo) implements Command {}
+
+  /** Stop the given attempt if it is the one running (reaped, cancelled). */
+  public record Cancel(String trialId, int attempt, String reason) implements Command {}
+
+  public record Settings(MemoryGuard.Settings guard, Duration stopGrace, Path logDir) {}
+
+  private record FromProcess(ExternalProcess.Event event) implements Command {}
+
+  private enum GuardTick implements Command {
+    INSTANCE
+  }
+
+  private static final long MIB = 1L << 20;
+
+  public static Behavior<Command> create(String name, Settings settings, MemoryProbe probe, KindMetrics metrics) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new TrialWorker(ctx, t, name, settings, probe, metrics)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final String name;
+  private final Settings settings;
+  private final MemoryProbe probe;
+  private final KindMetrics metrics;
+  private final MemoryGuard guard;
+  private final ActorRef<ExternalProcess.Event> processEvents;
+  private final AtomicLong rss = new AtomicLong();
+  private final AtomicLong startedNanos = new AtomicLong(System.nanoTime());
+  private final AtomicLong consecutive = new AtomicLong();
+  private Running running;
+
+  /** The trial in flight and, once Warden decided to stop it, the outcome to report. */
+  private static final class Running {
+    final TrialSpec trial;
+    final ActorRef<TrialEvent> replyTo;
+    final ActorRef<ExternalProcess.Command> process;
+    final long startNanos = System.nanoTime();
+    long pid = -1;
+    String result = "";
+    TrialReport.Outcome stoppedAs;
+    String stopDetail;
+
+    Running(TrialSpec trial, ActorRef<TrialEvent> replyTo, ActorRef<ExternalProcess.Command> process) {
+      this.trial = trial;
+      this.replyTo = replyTo;
+      this.process = process;
+    }
+  }
+
+  private TrialWorker(ActorContext<Command> ctx, TimerScheduler<Command> timers, String name, Settings settings,
+      MemoryProbe probe, KindMetrics metrics) {
+    super(ctx);
+    this.timers = timers;
+    this.name = name;
+    this.settings = settings;
+    this.probe = probe;
+    this.metrics = metrics;
+    this.guard = new MemoryGuard(settings.guard());
+    this.processEvents = ctx.messageAdapter(ExternalProcess.Event.class, FromProcess::new);
+    metrics.gauge(name + ".rss-bytes", rss::get);
+    metrics.gauge(name + ".age-ms", () -> (System.nanoTime() - startedNanos.get()) / 1_000_000);
+    metrics.gauge(name + ".consecutive-brakes", consecutive::get);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Run.class, this::onRun)
+        .onMessage(Cancel.class, this::onCancel)
+        .onMessage(FromProcess.class, this::onProcessEvent)
+        .onMessageEquals(GuardTick.INSTANCE, this::onGuardTick)
+        .build();
+  }
+
+  private Behavior<Command> onRun(Run run) {
+    TrialSpec t = run.trial();
+    if (running != null) {
+      run.replyTo().tell(new TrialReport(t.trialId(), t.attempt(), TrialReport.Outcome.REQUEUED, "worker " + name + " is busy", 0));
+      return this;
+    }
+    long now = System.nanoTime();
+    if (guard.tooOld(startedNanos.get(), now)) {
+      recycle(RecycleCause.AGE, "age " + ageMillis() + " ms >= max-age " + settings.guard().maxAge().toMillis() + " ms");
+    }
+    long available = probe.availableBytes();
+    MemoryGuard.Verdict v = guard.check(available, 0, now);
+    consecutive.set(guard.consecutiveBrakes());
+    if (v == MemoryGuard.Verdict.BRAKE || v == MemoryGuard.Verdict.RESTART_WORKER) {
+      metrics.counter("brakes").increment();
+      String detail = "braked before start: headroom " + available / MIB + " MiB < safe " + settings.guard().safeHeadroomBytes() / MIB + " MiB";
+      if (v == MemoryGuard.Verdict.RESTART_WORKER) {
+        brakeLimitReached(available, 0);
+      }
+      run.replyTo().tell(new TrialReport(t.trialId(), t.attempt(), TrialReport.Outcome.BRAKED, detail, 0));
+      return this;
+    }
+    ProcessSpec spec = ProcessSpec.of(t.argv()).withEnv(t.env()).withStopGrace(settings.stopGrace())
+        .withLogFile(settings.logDir().resolve(t.trialId() + "-" + t.attempt() + ".log"));
+    ActorRef<ExternalProcess.Command> p = getContext().spawnAnonymous(
+        ExternalProcess.create(name + "/" + t.trialId() + "#" + t.attempt(), spec, processEvents));
+    running = new Running(t, run.replyTo(), p);
+    timers.startTimerWithFixedDelay(GuardTick.INSTANCE, settings.guard().checkInterval());
+    return this;
+  }
+
+  private Behavior<Command> onCancel(Cancel c) {
+    if (running != null && running.trial.trialId().equals(c.trialId()) && running.trial.attempt() == c.attempt()) {
+      stop(TrialReport.Outcome.CANCELLED, c.reason());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGuardTick() {
+    if (running == null || running.pid < 0 || running.stoppedAs != null) {
+      return this;
+    }
+    long available = probe.availableBytes();
+    long now = rssOf(running.pid);
+    rss.set(now);
+    MemoryGuard.Verdict v = guard.check(available, now, System.nanoTime());
+    consecutive.set(guard.consecutiveBrakes());
+    switch (v) {
+      case BRAKE:
+        metrics.counter("brakes").increment();
+        getContext().getLog().warn("trial worker [{}] braked trial [{}#{}]: headroom {} MiB < safe {} MiB (consecutive brakes {})",
+            name, running.trial.trialId(), running.trial.attempt(), available / MIB,
+            settings.guard().safeHeadroomBytes() / MIB, guard.consecutiveBrakes());
+        stop(TrialReport.Outcome.BRAKED, "braked: headroom " + available / MIB + " MiB");
+        break;
+      case RESTART_WORKER:
+        metrics.counter("brakes").increment();
+        stop(TrialReport.Outcome.BRAKED, "braked: headroom " + available / MIB + " MiB; worker recycled (brake limit)");
+        brakeLimitReached(available, now);
+        break;
+      case RECYCLE_RSS:
+        stop(TrialReport.Outcome.REQUEUED, "worker RSS " + now / MIB + " MiB over cap " + settings.guard().rssCapBytes() / MIB + " MiB");
+        recycle(RecycleCause.RSS, "rss " + now / MIB + " MiB > cap " + settings.guard().rssCapBytes() / MIB + " MiB");
+        break;
+      default:
+        break;
+    }
+    return this;
+  }
+
+  private long rssOf(long pid) {
+    try {
+      return probe.rssBytes(pid);
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private void brakeLimitReached(long available, long workerRss) {
+    getContext().getLog().error(
+        "trial worker [{}] hit the brake limit: {} consecutive brakes (limit {}), headroom {} MiB < safe {} MiB,"
+            + " worker RSS {} MiB, age {} ms: restarting the worker (fresh process, fresh memory)",
+        name, guard.consecutiveBrakes(), settings.guard().brakeLimit(), available / MIB,
+        settings.guard().safeHeadroomBytes() / MIB, workerRss / MIB, ageMillis());
+    recycle(RecycleCause.BRAKE_LIMIT, "brake limit");
+    guard.workerRestarted();
+    consecutive.set(0);
+  }
+
+  private void stop(TrialReport.Outcome as, String detail) {
+    running.stoppedAs = as;
+    running.stopDetail = detail;
+    running.process.tell(new ExternalProcess.Stop(detail));
+  }
+
+  /** Fresh worker: its processes are stopped (by the caller) and age and brake count start again. */
+  private void recycle(RecycleCause cause, String detail) {
+    metrics.counter(cause.counter()).increment();
+    metrics.counter("recycles").increment();
+    getContext().getLog().warn("trial worker [{}] recycled: cause={} ({}), after {} ms", name, cause.counter(), detail, ageMillis());
+    startedNanos.set(System.nanoTime());
+    rss.set(0);
+  }
+
+  private long ageMillis() {
+    return (System.nanoTime() - startedNanos.get()) / 1_000_000;
+  }
+
+  private Behavior<Command> onProcessEvent(FromProcess m) {
+    if (running == null) {
+      return this;
+    }
+    ExternalProcess.Event e = m.event();
+    if (e instanceof ExternalProcess.Started) {
+      running.pid = ((ExternalProcess.Started) e).pid();
+    } else if (e instanceof ExternalProcess.Heartbeat) {
+      running.replyTo.tell(new TrialEvent.TrialHeartbeat(running.trial.trialId(), running.trial.attempt(),
+          ((ExternalProcess.Heartbeat) e).atMillis()));
+    } else if (e instanceof ExternalProcess.Result) {
+      running.result = ((ExternalProcess.Result) e).json();
+    } else if (e instanceof ExternalProcess.Finished) {
+      onFinished((ExternalProcess.Finished) e);
+    }
+    return this;
+  }
+
+  private void onFinished(ExternalProcess.Finished f) {
+    timers.cancel(GuardTick.INSTANCE);
+    Running r = running;
+    running = null;
+    rss.set(0);
+    TrialReport.Outcome outcome;
+    String detail;
+    if (r.stoppedAs != null) {
+      outcome = r.stoppedAs;
+      detail = r.stopDetail;
+    } else {
+      switch (f.outcome()) {
+        case SUCCESS:
+          outcome = TrialReport.Outcome.SUCCEEDED;
+          detail = r.result;
+          metrics.counter("trials.succeeded").increment();
+          break;
+        case RESTART_REQUESTED:
+          outcome = TrialReport.Outcome.REQUEUED;
+          detail = "exit 42: worker asked to be restarted";
+          recycle(RecycleCause.EXIT_42, "exit code 42");
+          break;
+        default:
+          outcome = TrialReport.Outcome.FAILED;
+          detail = f.reason();
+          metrics.counter("trials.failed").increment();
+          break;
+      }
+    }
+    r.replyTo.tell(new TrialReport(r.trial.trialId(), r.trial.attempt(), outcome, detail, f.runMillis()));
+  }
+}
