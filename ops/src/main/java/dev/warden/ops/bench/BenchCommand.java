@@ -12,9 +12,9 @@ import picocli.CommandLine.Parameters;
  * {@code <scenario>.<figure>: <value> <unit>}, each the median of several runs after a warm-up,
  * then a short human summary.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure a scenario: restart.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure a scenario: restart, trial.")
 public final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "SCENARIO", description = "restart")
+  @Parameters(index = "0", paramLabel = "SCENARIO", description = "restart | trial")
   String scenario;
 
   @Option(names = "--runs", defaultValue = "5", description = "measured runs (median reported), default ${DEFAULT-VALUE}")
@@ -34,8 +34,11 @@ public final class BenchCommand implements Callable<Integer> {
       case "restart":
         new RestartBench(node, runs, iterations).run(System.out);
         return 0;
+      case "trial":
+        new TrialBench(node, runs, iterations).run(System.out);
+        return 0;
       default:
-        throw new NodeOptions.UsageError("unknown bench scenario [" + scenario + "]; known: restart");
+        throw new NodeOptions.UsageError("unknown bench scenario [" + scenario + "]; known: restart, trial");
     }
   }
 }
