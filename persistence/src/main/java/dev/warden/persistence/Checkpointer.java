@@ -3,7 +3,7 @@ package dev.warden.persistence;
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
 import dev.warden.persistence.internal.CheckpointerMBean;
-import dev.warden.persistence.internal.LatencyWindow;
+import dev.warden.core.metrics.LatencyWindow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.warden.persistence.internal;
 
+import dev.warden.core.metrics.LatencyWindow;
 import dev.warden.persistence.Checkpointer;
 import dev.warden.persistence.CheckpointerMXBean;
 import java.time.Duration;

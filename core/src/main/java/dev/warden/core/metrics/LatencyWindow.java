@@ -1,4 +1,4 @@
-package dev.warden.persistence.internal;
+package dev.warden.core.metrics;
 
 import java.util.Arrays;
 
@@ -22,6 +22,20 @@ public final class LatencyWindow {
     ring[next] = millis;
     next = (next + 1) % ring.length;
     size = Math.min(size + 1, ring.length);
+  }
+
+  public int size() {
+    return size;
+  }
+
+  /** Nearest-rank {@code q}-quantile (0..1) of the samples in the window; 0 when empty. */
+  public long percentile(double q) {
+    if (size == 0) {
+      return 0;
+    }
+    long[] sorted = Arrays.copyOf(ring, size);
+    Arrays.sort(sorted);
+    return rank(sorted, q);
   }
 
   /** Nearest-rank percentiles over the samples in the window; all zero when empty. */

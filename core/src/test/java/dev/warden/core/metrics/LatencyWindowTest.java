@@ -1,8 +1,7 @@
-package dev.warden.persistence;
+package dev.warden.core.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.warden.persistence.internal.LatencyWindow;
 import org.junit.jupiter.api.Test;
 
 class LatencyWindowTest {

@@ -1,0 +1,181 @@
+package dev.warden.workers.llm;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Async, streaming, cancellable model calls over {@code java.net.http}. Every streamed chunk calls
+ * {@code onChunk} (the caller turns it into a heartbeat); the result completes with the whole text,
+ * or fails with a {@link ModelCallException} saying what went wrong and where. {@link InFlight#cancel}
+ * really aborts the HTTP exchange. The text kept per call is bounded.
+ */
+public final class ModelClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http;
+  private final int maxResponseChars;
+
+  public ModelClient(Duration connectTimeout, int maxResponseChars) {
+    this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+    this.maxResponseChars = maxResponseChars;
+  }
+
+  /** A call under way. */
+  public interface InFlight {
+    CompletableFuture<String> result();
+
+    /** Aborts the HTTP exchange; the result fails with kind CANCELLED. Idempotent. */
+    void cancel(String reason);
+  }
+
+  public InFlight start(ModelCall call, Runnable onChunk) {
+    HttpRequest.Builder req = HttpRequest.newBuilder(call.uri())
+        .header("Content-Type", "application/json")
+        .header("Accept", call.api() == ModelApi.OPENAI_CHAT ? "text/event-stream" : "application/x-ndjson")
+        .POST(HttpRequest.BodyPublishers.ofString(body(call), StandardCharsets.UTF_8));
+    call.apiKey().ifPresent(k -> req.header("Authorization", "Bearer " + k));
+    Call c = new Call(StreamParser.forApi(call.api()), onChunk, maxResponseChars);
+    CompletableFuture<HttpResponse<Void>> exchange = http.sendAsync(req.build(), c::handle);
+    c.exchange = exchange;
+    exchange.whenComplete((resp, err) -> {
+      if (err != null) {
+        c.fail(new ModelCallException(ModelCallException.Kind.CONNECTION,
+            "connection to " + call.uri() + " failed: " + rootMessage(err), err));
+      }
+    });
+    return c;
+  }
+
+  static String body(ModelCall call) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("model", call.model());
+    root.put("stream", true);
+    if (call.api() == ModelApi.OLLAMA_GENERATE) {
+      root.put("prompt", call.prompt());
+    } else {
+      ArrayNode messages = root.putArray("messages");
+      for (ChatMessage m : call.chatMessages()) {
+        messages.addObject().put("role", m.role()).put("content", m.content());
+      }
+    }
+    return root.toString();
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+  }
+
+  /** The line subscriber of one call: parses, accumulates (bounded), completes or fails once. */
+  private static final class Call implements InFlight, Flow.Subscriber<String> {
+    private final StreamParser parser;
+    private final Runnable onChunk;
+    private final int maxChars;
+    private final CompletableFuture<String> result = new CompletableFuture<>();
+    private final StringBuilder text = new StringBuilder();
+    private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+    private volatile CompletableFuture<HttpResponse<Void>> exchange;
+    private long lineNo;
+    private boolean done;
+
+    Call(StreamParser parser, Runnable onChunk, int maxChars) {
+      this.parser = parser;
+      this.onChunk = onChunk;
+      this.maxChars = maxChars;
+    }
+
+    HttpResponse.BodySubscriber<Void> handle(HttpResponse.ResponseInfo info) {
+      if (info.statusCode() != 200) {
+        return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8), body -> {
+          fail(new ModelCallException(ModelCallException.Kind.HTTP_STATUS,
+              "HTTP " + info.statusCode() + " from model server: " + StreamParser.snippet(body)));
+          return null;
+        });
+      }
+      return HttpResponse.BodySubscribers.fromLineSubscriber(this);
+    }
+
+    @Override
+    public CompletableFuture<String> result() {
+      return result;
+    }
+
+    @Override
+    public void cancel(String reason) {
+      fail(new ModelCallException(ModelCallException.Kind.CANCELLED, "cancelled: " + reason));
+    }
+
+    void fail(ModelCallException e) {
+      if (result.completeExceptionally(e)) {
+        Flow.Subscription s = subscription.get();
+        if (s != null) {
+          s.cancel();
+        }
+        CompletableFuture<HttpResponse<Void>> x = exchange;
+        if (x != null) {
+          x.cancel(true);
+        }
+      }
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription.set(s);
+      if (result.isDone()) {
+        s.cancel();
+      } else {
+        s.request(1);
+      }
+    }
+
+    @Override
+    public void onNext(String line) {
+      if (result.isDone()) {
+        return;
+      }
+      lineNo++;
+      try {
+        StreamParser.Step step = parser.parse(line, lineNo);
+        if (step.chunk()) {
+          onChunk.run();
+        }
+        if (text.length() < maxChars) {
+          text.append(step.fragment(), 0, Math.min(step.fragment().length(), maxChars - text.length()));
+        }
+        if (step.done()) {
+          done = true;
+          result.complete(text.toString());
+        }
+      } catch (ModelCallException e) {
+        fail(e);
+        return;
+      }
+      subscription.get().request(1);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      fail(new ModelCallException(ModelCallException.Kind.CONNECTION,
+          "response stream broke after " + lineNo + " line(s): " + rootMessage(t), t));
+    }
+
+    @Override
+    public void onComplete() {
+      if (!done) {
+        fail(new ModelCallException(ModelCallException.Kind.STREAM_ENDED_EARLY,
+            "response stream ended after " + lineNo + " line(s) without a final done chunk"));
+      }
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.warden.workers.llm;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Parses one line of a streamed model response into a text fragment and a done flag. Throws
+ * {@link ModelCallException} naming the line number on malformed input or a server-side error.
+ */
+abstract class StreamParser {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What one line contributed. {@code fragment} may be empty. */
+  record Step(String fragment, boolean done, boolean chunk) {
+    static final Step NOTHING = new Step("", false, false);
+  }
+
+  abstract Step parse(String line, long lineNo);
+
+  static StreamParser forApi(ModelApi api) {
+    switch (api) {
+      case OLLAMA_CHAT:
+        return new Ndjson("message");
+      case OLLAMA_GENERATE:
+        return new Ndjson(null);
+      case OPENAI_CHAT:
+        return new Sse();
+      default:
+        throw new IllegalArgumentException("no parser for " + api);
+    }
+  }
+
+  static JsonNode read(String json, long lineNo) {
+    try {
+      return JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new ModelCallException(ModelCallException.Kind.MALFORMED_RESPONSE,
+          "malformed JSON at response line " + lineNo + ": " + snippet(json) + " (" + e.getOriginalMessage() + ")");
+    }
+  }
+
+  static String snippet(String s) {
+    String one = s.replaceAll("\\s+", " ");
+    return one.length() <= 120 ? one : one.substring(0, 120) + "...";
+  }
+
+  /** Ollama NDJSON: {"message":{"content":"..."},"done":false} or {"response":"...","done":false}. */
+  static final class Ndjson extends StreamParser {
+    private final String container;
+
+    Ndjson(String container) {
+      this.container = container;
+    }
+
+    @Override
+    Step parse(String line, long lineNo) {
+      if (line.isBlank()) {
+        return Step.NOTHING;
+      }
+      JsonNode node = read(line, lineNo);
+      if (!node.isObject()) {
+        throw new ModelCallException(ModelCallException.Kind.MALFORMED_RESPONSE,
+            "expected a JSON object at response line " + lineNo + ": " + snippet(line));
+      }
+      if (node.hasNonNull("error")) {
+        throw new ModelCallException(ModelCallException.Kind.MODEL_ERROR,
+            "model server error at response line " + lineNo + ": " + snippet(node.get("error").asText()));
+      }
+      JsonNode text = container == null ? node.get("response") : node.path(container).get("content");
+      boolean done = node.path("done").asBoolean(false);
+      if (text == null && !done) {
+        throw new ModelCallException(ModelCallException.Kind.MALFORMED_RESPONSE,
+            "response line " + lineNo + " has no " + (container == null ? "response" : container + ".content")
+                + ": " + snippet(line));
+      }
+      return new Step(text == null ? "" : text.asText(), done, true);
+    }
+  }
+
+  /** OpenAI server-sent events: "data: {choices:[{delta:{content}}]}" lines, then "data: [DONE]". */
+  static final class Sse extends StreamParser {
+    @Override
+    Step parse(String line, long lineNo) {
+      if (line.isBlank() || line.startsWith(":") || line.startsWith("event:") || line.startsWith("id:")
+          || line.startsWith("retry:")) {
+        return Step.NOTHING;
+      }
+      if (!line.startsWith("data:")) {
+        throw new ModelCallException(ModelCallException.Kind.MALFORMED_RESPONSE,
+            "expected an SSE data line at response line " + lineNo + ": " + snippet(line));
+      }
+      String data = line.substring(5).trim();
+      if (data.equals("[DONE]")) {
+        return new Step("", true, true);
+      }
+      JsonNode node = read(data, lineNo);
+      if (node.hasNonNull("error")) {
+        throw new ModelCallException(ModelCallException.Kind.MODEL_ERROR,
+            "model server error at response line " + lineNo + ": " + snippet(node.get("error").toString()));
+      }
+      JsonNode choices = node.get("choices");
+      if (choices == null || !choices.isArray()) {
+        throw new ModelCallException(ModelCallException.Kind.MALFORMED_RESPONSE,
+            "response line " + lineNo + " has no choices: " + snippet(data));
+      }
+      JsonNode content = choices.path(0).path("delta").get("content");
+      return new Step(content == null || content.isNull() ? "" : content.asText(), false, true);
+    }
+  }
+}

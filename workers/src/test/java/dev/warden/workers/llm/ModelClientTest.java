@@ -1,0 +1,207 @@
+package dev.warden.workers.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A real HTTP server on 127.0.0.1 speaking the Ollama and OpenAI streaming protocols, well and badly. */
+class ModelClientTest {
+  private HttpServer server;
+  private URI base;
+  private final ModelClient client = new ModelClient(Duration.ofSeconds(2), 1 << 20);
+  private final AtomicInteger chunks = new AtomicInteger();
+  private final CountDownLatch clientGone = new CountDownLatch(1);
+  private final CountDownLatch testOver = new CountDownLatch(1);
+  private final AtomicReference<String> lastBody = new AtomicReference<>();
+
+  @BeforeEach
+  void start() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.createContext("/api/chat", ex -> stream(ex, List.of(
+        "{\"message\":{\"role\":\"assistant\",\"content\":\"Hello\"},\"done\":false}",
+        "{\"message\":{\"role\":\"assistant\",\"content\":\" world\"},\"done\":false}",
+        "{\"message\":{\"role\":\"assistant\",\"content\":\"!\"},\"done\":false}",
+        "{\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"total_duration\":1}")));
+    server.createContext("/api/generate", ex -> stream(ex, List.of(
+        "{\"response\":\"4\",\"done\":false}", "{\"response\":\"2\",\"done\":false}", "{\"response\":\"\",\"done\":true}")));
+    server.createContext("/v1/chat/completions", ex -> stream(ex, List.of(
+        "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}", "",
+        "data: {\"choices\":[{\"delta\":{\"content\":\"fine\"}}]}", "",
+        "data: {\"choices\":[{\"delta\":{\"content\":\", thanks\"},\"finish_reason\":\"stop\"}]}", "",
+        "data: [DONE]", "")));
+    server.createContext("/err500/api/chat", ex -> {
+      byte[] b = "{\"error\":\"model 'nope' not found\"}".getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(500, b.length);
+      ex.getResponseBody().write(b);
+      ex.close();
+    });
+    server.createContext("/badjson/api/chat", ex -> stream(ex, List.of(
+        "{\"message\":{\"content\":\"ok\"},\"done\":false}", "{\"message\":{\"content\": oops", "{\"done\":true}")));
+    server.createContext("/early/api/chat", ex -> stream(ex, List.of("{\"message\":{\"content\":\"half\"},\"done\":false}")));
+    server.createContext("/hang/api/chat", this::hang);
+    server.start();
+    base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  @AfterEach
+  void stop() {
+    testOver.countDown();
+    server.stop(0);
+  }
+
+  private void stream(HttpExchange ex, List<String> lines) throws IOException {
+    lastBody.set(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    ex.sendResponseHeaders(200, 0);
+    try (OutputStream out = ex.getResponseBody()) {
+      for (String l : lines) {
+        out.write((l + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      }
+    }
+  }
+
+  /** One chunk, then a trickle of keep-alive chunks until the client goes away. */
+  private void hang(HttpExchange ex) throws IOException {
+    ex.getRequestBody().readAllBytes();
+    ex.sendResponseHeaders(200, 0);
+    OutputStream out = ex.getResponseBody();
+    try {
+      out.write("{\"message\":{\"content\":\"thinking\"},\"done\":false}\n".getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      for (int i = 0; i < 600; i++) {
+        try {
+          if (testOver.await(50, TimeUnit.MILLISECONDS)) { // a model that hangs until the test ends
+            return;
+          }
+        } catch (InterruptedException e) {
+          return;
+        }
+        out.write("\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      }
+    } catch (IOException e) {
+      clientGone.countDown();
+    } finally {
+      ex.close();
+    }
+  }
+
+  private static ModelCallException failure(ModelClient.InFlight call) {
+    try {
+      call.result().get(10, TimeUnit.SECONDS);
+      throw new AssertionError("expected the call to fail");
+    } catch (ExecutionException e) {
+      return (ModelCallException) e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void ollamaChatStreamIsAssembledAndEveryChunkIsAHeartbeat() throws Exception {
+    ModelClient.InFlight call = client.start(
+        ModelCall.chat(ModelApi.OLLAMA_CHAT, base, "llama3", List.of(new ChatMessage("user", "hi"))), chunks::incrementAndGet);
+    assertThat(call.result().get(10, TimeUnit.SECONDS)).isEqualTo("Hello world!");
+    assertThat(chunks.get()).isEqualTo(4);
+    assertThat(lastBody.get()).contains("\"model\":\"llama3\"").contains("\"stream\":true").contains("\"content\":\"hi\"");
+  }
+
+  @Test
+  void ollamaGenerateAndOpenAiSseAreAssembled() throws Exception {
+    assertThat(client.start(ModelCall.generate(base, "m", "6*7?"), chunks::incrementAndGet).result().get(10, TimeUnit.SECONDS))
+        .isEqualTo("42");
+    assertThat(lastBody.get()).contains("\"prompt\":\"6*7?\"");
+    assertThat(client.start(ModelCall.chat(ModelApi.OPENAI_CHAT, base, "gpt", List.of(new ChatMessage("user", "how are you"))),
+        chunks::incrementAndGet).result().get(10, TimeUnit.SECONDS)).isEqualTo("fine, thanks");
+  }
+
+  @Test
+  void httpErrorFailsWithStatusAndBody() {
+    ModelCallException e = failure(client.start(
+        ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create(base + "/err500"), "nope", List.of()), chunks::incrementAndGet));
+    assertThat(e.kind()).isEqualTo(ModelCallException.Kind.HTTP_STATUS);
+    assertThat(e.getMessage()).contains("HTTP 500").contains("model 'nope' not found");
+  }
+
+  @Test
+  void malformedJsonFailsNamingTheLine() {
+    ModelCallException e = failure(client.start(
+        ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create(base + "/badjson"), "m", List.of()), chunks::incrementAndGet));
+    assertThat(e.kind()).isEqualTo(ModelCallException.Kind.MALFORMED_RESPONSE);
+    assertThat(e.getMessage()).contains("line 2").contains("oops");
+  }
+
+  @Test
+  void streamWithoutDoneFailsAsEndedEarly() {
+    ModelCallException e = failure(client.start(
+        ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create(base + "/early"), "m", List.of()), chunks::incrementAndGet));
+    assertThat(e.kind()).isEqualTo(ModelCallException.Kind.STREAM_ENDED_EARLY);
+  }
+
+  @Test
+  void connectionResetMidStreamFailsAsConnectionError() throws Exception {
+    try (ServerSocket raw = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread t = new Thread(() -> {
+        try (Socket s = raw.accept()) {
+          s.getInputStream().read(new byte[8192]);
+          s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n"
+              + "30\r\n{\"message\":{\"content\":\"partial\"},\"done\":false}\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+          s.setSoLinger(true, 0); // RST on close
+        } catch (IOException ignored) {
+          // the client side decides the outcome
+        }
+      });
+      t.start();
+      ModelCallException e = failure(client.start(
+          ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create("http://127.0.0.1:" + raw.getLocalPort()), "m", List.of()),
+          chunks::incrementAndGet));
+      assertThat(e.kind()).isIn(ModelCallException.Kind.CONNECTION, ModelCallException.Kind.STREAM_ENDED_EARLY);
+      assertThat(e.getMessage()).containsAnyOf("broke", "ended", "failed");
+      t.join(5000);
+    }
+  }
+
+  @Test
+  void cancelAbortsTheHttpExchange() throws Exception {
+    ModelClient.InFlight call = client.start(
+        ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create(base + "/hang"), "m", List.of()), chunks::incrementAndGet);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> chunks.get() >= 1);
+    call.cancel("reaped: heartbeat timeout");
+    assertThat(failure(call).kind()).isEqualTo(ModelCallException.Kind.CANCELLED);
+    assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the server saw the connection closed").isTrue();
+  }
+
+  @Test
+  void unreachableServerFailsAsConnectionError() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    ModelCallException e = failure(client.start(
+        ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create("http://127.0.0.1:" + port), "m", List.of()), chunks::incrementAndGet));
+    assertThat(e.kind()).isEqualTo(ModelCallException.Kind.CONNECTION);
+    assertThat(e.getMessage()).contains("connection to http://127.0.0.1:" + port + "/api/chat failed");
+  }
+}
