@@ -34,6 +34,9 @@ public final class BenchCommand implements Callable<Integer> {
       case "restart":
         new RestartBench(node, runs, iterations).run(System.out);
         return 0;
+      case "ledger":
+        new LedgerBench(node, runs).run(System.out);
+        return 0;
       case "trial":
         new TrialBench(node, runs, iterations).run(System.out);
         return 0;

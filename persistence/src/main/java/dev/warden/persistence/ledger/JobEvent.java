@@ -1,0 +1,73 @@
+package dev.warden.persistence.ledger;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.warden.core.WardenSerializable;
+
+/**
+ * One step of a job's append-only history. Times are epoch milliseconds. Journaled inside a
+ * {@link LedgerBatch} (one row per flush), never rewritten.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "e")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = JobEvent.Submitted.class, name = "Submitted"),
+  @JsonSubTypes.Type(value = JobEvent.Started.class, name = "Started"),
+  @JsonSubTypes.Type(value = JobEvent.Heartbeat.class, name = "Heartbeat"),
+  @JsonSubTypes.Type(value = JobEvent.Completed.class, name = "Completed"),
+  @JsonSubTypes.Type(value = JobEvent.Failed.class, name = "Failed"),
+  @JsonSubTypes.Type(value = JobEvent.Reaped.class, name = "Reaped"),
+  @JsonSubTypes.Type(value = JobEvent.RetryScheduled.class, name = "RetryScheduled"),
+  @JsonSubTypes.Type(value = JobEvent.Succeeded.class, name = "Succeeded"),
+  @JsonSubTypes.Type(value = JobEvent.GaveUp.class, name = "GaveUp"),
+  @JsonSubTypes.Type(value = JobEvent.Cancelled.class, name = "Cancelled"),
+  @JsonSubTypes.Type(value = JobEvent.BlockedByParent.class, name = "BlockedByParent"),
+  @JsonSubTypes.Type(value = JobEvent.Released.class, name = "Released"),
+  @JsonSubTypes.Type(value = JobEvent.OperatorRetried.class, name = "OperatorRetried")
+})
+public sealed interface JobEvent extends WardenSerializable
+    permits JobEvent.Submitted,
+        JobEvent.Started,
+        JobEvent.Heartbeat,
+        JobEvent.Completed,
+        JobEvent.Failed,
+        JobEvent.Reaped,
+        JobEvent.RetryScheduled,
+        JobEvent.Succeeded,
+        JobEvent.GaveUp,
+        JobEvent.Cancelled,
+        JobEvent.BlockedByParent,
+        JobEvent.Released,
+        JobEvent.OperatorRetried {
+  String jobId();
+
+  long at();
+
+  /** {@code parent} is null for a job without one. */
+  record Submitted(String jobId, long at, String type, String payload, String parent) implements JobEvent {}
+
+  /** Attempt {@code attempt} started; its start-to-close deadline is {@code deadline}. */
+  record Started(String jobId, long at, int attempt, long deadline) implements JobEvent {}
+
+  record Heartbeat(String jobId, long at, int attempt) implements JobEvent {}
+
+  record Completed(String jobId, long at, int attempt, String result) implements JobEvent {}
+
+  record Failed(String jobId, long at, int attempt, String cause, boolean retryable) implements JobEvent {}
+
+  record Reaped(String jobId, long at, int attempt, String reason) implements JobEvent {}
+
+  record RetryScheduled(String jobId, long at, int nextAttempt, long notBefore) implements JobEvent {}
+
+  record Succeeded(String jobId, long at, int attempt) implements JobEvent {}
+
+  record GaveUp(String jobId, long at, int attempt, String reason) implements JobEvent {}
+
+  record Cancelled(String jobId, long at, int attempt, String reason) implements JobEvent {}
+
+  record BlockedByParent(String jobId, long at, String parent, String parentStatus) implements JobEvent {}
+
+  record Released(String jobId, long at, String parent) implements JobEvent {}
+
+  /** An operator asked for another round of attempts after the job gave up or was cancelled. */
+  record OperatorRetried(String jobId, long at, int attempt) implements JobEvent {}
+}

@@ -1,0 +1,166 @@
+package dev.warden.persistence.ledger;
+
+import dev.warden.core.Warden;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * The host's API to the job ledger, and the one way to reach its partitions (a later cluster
+ * mode swaps the local refs for Cluster Sharding behind the same methods).
+ *
+ * <pre>{@code
+ * try (Warden warden = Warden.start(conf, Ledger.kind(), Checkpointer.kind())) {
+ *   JobLedger jobs = JobLedger.of(warden);
+ *   jobs.register(JobType.of("resize", (payload, ctx) -> resize(payload)));
+ *   jobs.submit("resize", "img-42", "{\"w\":640}").toCompletableFuture().join();
+ *   String out = jobs.result("img-42").toCompletableFuture().join();
+ * }
+ * }</pre>
+ *
+ * <p>Bounds: at most {@code warden.ledger.command-buffer} unanswered commands per partition;
+ * beyond that a call fails at once with {@link LedgerBusyException} (nothing recorded, retry
+ * later). {@code submit} is idempotent by id for live and retained terminal jobs.
+ */
+public final class JobLedger {
+  private static final Map<ActorSystem<?>, JobLedger> instances = new ConcurrentHashMap<>();
+
+  private final ActorSystem<?> system;
+  private final LedgerRoot.Handle handle;
+  private final Map<String, JobType> types = new ConcurrentHashMap<>();
+  private final AtomicIntegerArray outstanding;
+
+  private JobLedger(ActorSystem<?> system, LedgerRoot.Handle handle) {
+    this.system = system;
+    this.handle = handle;
+    this.outstanding = new AtomicIntegerArray(handle.partitions().size());
+    system.getWhenTerminated().thenRun(() -> instances.remove(system));
+  }
+
+  /** The ledger of a running node that has {@link Ledger#kind()}; blocks briefly the first time. */
+  public static JobLedger of(Warden warden) {
+    return instances.computeIfAbsent(warden.system(), s -> connect(warden));
+  }
+
+  private static JobLedger connect(Warden warden) {
+    ActorRef<LedgerRoot.Command> root = warden.kind(Ledger.NAME);
+    try {
+      LedgerRoot.Handle h =
+          AskPattern.<LedgerRoot.Command, LedgerRoot.Handle>ask(root, LedgerRoot.GetHandle::new, Duration.ofSeconds(10), warden.system().scheduler())
+              .toCompletableFuture()
+              .get(11, TimeUnit.SECONDS);
+      return new JobLedger(warden.system(), h);
+    } catch (Exception e) {
+      throw new IllegalStateException("the ledger kind did not answer: " + e, e);
+    }
+  }
+
+  /**
+   * Registers (or replaces) a job type on this node, with {@code warden.ledger.types.<name>}
+   * applied over its policy. Journaled jobs of the type resume once it is registered.
+   */
+  public void register(JobType type) {
+    LedgerSettings.TypeOverride o = handle.settings().types().get(type.name());
+    JobType effective = o == null ? type : type.withPolicy(type.policy().with(o));
+    types.put(type.name(), effective);
+    handle.partitions().forEach(p -> p.tell(new LedgerPartition.RegisterType(effective)));
+  }
+
+  public CompletionStage<JobView> submit(String type, String id, String payload) {
+    return submit(type, id, payload, null);
+  }
+
+  /**
+   * Completes once the Submitted event is journaled (or with the existing job for a known id).
+   * {@code parent}: the job runs only after that job succeeded; null for none.
+   */
+  public CompletionStage<JobView> submit(String type, String id, String payload, String parent) {
+    if (!types.containsKey(type)) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("job type [" + type + "] is not registered; registered: " + types.keySet()));
+    }
+    if (id == null || id.isEmpty()) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("job id must not be empty"));
+    }
+    return this.<LedgerPartition.SubmitReply>ask(id, r -> new LedgerPartition.Submit(id, type, payload, parent, r))
+        .thenCompose(
+            reply -> reply instanceof LedgerPartition.Accepted
+                ? CompletableFuture.completedFuture(((LedgerPartition.Accepted) reply).job())
+                : CompletableFuture.failedFuture(new LedgerBusyException(((LedgerPartition.Rejected) reply).reason())));
+  }
+
+  public CompletionStage<Optional<JobView>> status(String id) {
+    return ask(id, r -> new LedgerPartition.GetStatus(id, r));
+  }
+
+  /** The job's events, oldest first; empty for an unknown (or no longer retained) id. */
+  public CompletionStage<List<JobEvent>> history(String id) {
+    return ask(id, r -> new LedgerPartition.GetHistory(id, r));
+  }
+
+  /**
+   * The job's result once it succeeded; fails with {@link JobFailedException} when it gave up,
+   * was cancelled or is unknown, and with a timeout after {@code warden.ledger.result-timeout}.
+   */
+  public CompletionStage<String> result(String id) {
+    return AskPattern.<LedgerPartition.Command, Optional<JobView>>ask(
+            partition(id), r -> new LedgerPartition.AwaitResult(id, r), handle.settings().resultTimeout(), system.scheduler())
+        .thenCompose(
+            v -> {
+              if (v.isEmpty()) {
+                return CompletableFuture.failedFuture(new JobFailedException("no job [" + id + "]", null));
+              }
+              JobView j = v.get();
+              return j.status() == JobStatus.SUCCEEDED
+                  ? CompletableFuture.completedFuture(j.result().orElse(""))
+                  : CompletableFuture.failedFuture(
+                      new JobFailedException("job [" + id + "] ended " + j.status() + ": " + j.cause().orElse(""), j));
+            });
+  }
+
+  /** Cancels a live job (a running attempt sees its cancellation signal); terminal jobs are left as they are. */
+  public CompletionStage<Optional<JobView>> cancel(String id) {
+    return ask(id, r -> new LedgerPartition.Cancel(id, r));
+  }
+
+  /** Operator retry of a job that gave up or was cancelled: a fresh round of attempts; its children follow if it succeeds. */
+  public CompletionStage<Optional<JobView>> retry(String id) {
+    return ask(id, r -> new LedgerPartition.Retry(id, r));
+  }
+
+  /** Jobs per type and bucket (pending, running, succeeded, failed, blocked, cancelled), kept incrementally. */
+  public Map<String, Map<String, Long>> counts() {
+    return handle.stats().counts();
+  }
+
+  /** Epoch ms of the reaper's last complete run; 0 before the first. */
+  public long reaperLastRun() {
+    return handle.stats().reaperLastRun.get();
+  }
+
+  private ActorRef<LedgerPartition.Command> partition(String id) {
+    return handle.partitions().get(handle.settings().partitionOf(id));
+  }
+
+  private <R> CompletionStage<R> ask(String id, Function<ActorRef<R>, LedgerPartition.Command> message) {
+    int p = handle.settings().partitionOf(id);
+    if (outstanding.incrementAndGet(p) > handle.settings().commandBuffer()) {
+      outstanding.decrementAndGet(p);
+      return CompletableFuture.failedFuture(
+          new LedgerBusyException(
+              "ledger partition " + p + " has " + handle.settings().commandBuffer()
+                  + " commands waiting (warden.ledger.command-buffer); nothing was recorded, retry later"));
+    }
+    CompletionStage<R> reply = AskPattern.ask(handle.partitions().get(p), message::apply, handle.settings().askTimeout(), system.scheduler());
+    return reply.whenComplete((r, t) -> outstanding.decrementAndGet(p));
+  }
+}

@@ -1,0 +1,51 @@
+package dev.warden.persistence.ledger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** One job inside its partition's state. Mutable; owned by the partition's single writer. */
+final class JobRecord {
+  final String id;
+  final String type;
+  final String payload;
+  final String parent;
+  JobStatus status;
+  int attempt;
+  /** Attempts before the last operator retry: the retry budget counts from here. */
+  int budgetBase;
+  long deadline;
+  long notBefore;
+  String result;
+  String cause;
+  final List<JobEvent> history;
+
+  JobRecord(String id, String type, String payload, String parent, List<JobEvent> history) {
+    this.id = id;
+    this.type = type;
+    this.payload = payload;
+    this.parent = parent;
+    this.history = history;
+  }
+
+  JobView view() {
+    return new JobView(
+        id, type, status, attempt, Optional.ofNullable(parent), Optional.ofNullable(result), Optional.ofNullable(cause));
+  }
+
+  JobSnapshot snapshot() {
+    return new JobSnapshot(id, type, payload, parent, status, attempt, budgetBase, deadline, notBefore, result, cause, List.copyOf(history));
+  }
+
+  static JobRecord of(JobSnapshot s) {
+    JobRecord r = new JobRecord(s.id(), s.type(), s.payload(), s.parent(), new ArrayList<>(s.history()));
+    r.status = s.status();
+    r.attempt = s.attempt();
+    r.budgetBase = s.budgetBase();
+    r.deadline = s.deadline();
+    r.notBefore = s.notBefore();
+    r.result = s.result();
+    r.cause = s.cause();
+    return r;
+  }
+}

@@ -1,0 +1,20 @@
+package dev.warden.persistence.ledger;
+
+import dev.warden.core.WardenSerializable;
+import java.util.List;
+
+/** Immutable copy of a {@link JobRecord} inside a {@link PartitionSnapshot}. */
+public record JobSnapshot(
+    String id,
+    String type,
+    String payload,
+    String parent,
+    JobStatus status,
+    int attempt,
+    int budgetBase,
+    long deadline,
+    long notBefore,
+    String result,
+    String cause,
+    List<JobEvent> history)
+    implements WardenSerializable {}

@@ -1,0 +1,362 @@
+package dev.warden.persistence.ledger;
+
+import dev.warden.core.internal.RateLimitedLog;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One ledger partition: the only writer of its jobs. Commands that arrive while a write is in
+ * flight are buffered (Pekko stashes them, the partition collects them in {@link Flusher}) and
+ * written together as one {@link LedgerBatch} row, reports (completions, failures, reaps,
+ * cancels) ahead of starts and new submits. Snapshots every {@code snapshot-every} rows; events
+ * are never deleted.
+ */
+public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.Command, LedgerBatch, PartitionState> {
+
+  public interface Command {}
+
+  /** Reply to {@link Submit}. */
+  public sealed interface SubmitReply permits Accepted, Rejected {}
+
+  /** {@code created} false: the id existed, {@code job} is the existing job. */
+  public record Accepted(JobView job, boolean created) implements SubmitReply {}
+
+  public record Rejected(String reason) implements SubmitReply {}
+
+  public record Submit(String id, String type, String payload, String parent, ActorRef<SubmitReply> replyTo) implements Command {}
+
+  public record GetStatus(String id, ActorRef<Optional<JobView>> replyTo) implements Command {}
+
+  public record GetHistory(String id, ActorRef<List<JobEvent>> replyTo) implements Command {}
+
+  /** Answered once the job is terminal (at once if it is); empty for an unknown id. */
+  public record AwaitResult(String id, ActorRef<Optional<JobView>> replyTo) implements Command {}
+
+  public record Cancel(String id, ActorRef<Optional<JobView>> replyTo) implements Command {}
+
+  /** Operator retry of a job that gave up or was cancelled: a new round of attempts. */
+  public record Retry(String id, ActorRef<Optional<JobView>> replyTo) implements Command {}
+
+  /** Local only: carries the handler. */
+  public record RegisterType(JobType type) implements Command {}
+
+  public record Complete(String id, int attempt, String result) implements Command {}
+
+  public record Fail(String id, int attempt, String cause, boolean retryable) implements Command {}
+
+  public record Beat(String id, int attempt) implements Command {}
+
+  /** The reaper asks: reap every running attempt whose deadline has passed. */
+  public record ReapOverdue(long run, ActorRef<ReapReport> replyTo) implements Command {}
+
+  public record ReapReport(int partition, long run, int checked, int reaped) {}
+
+  /** A child partition watches these parents (in this partition). */
+  public record WatchParents(int watcher, List<String> parents) implements Command {}
+
+  /** Parents the sender owns reached a status that matters to children here. */
+  public record ParentOutcomes(Map<String, JobStatus> outcomes) implements Command {}
+
+  /** Partition {@code partition} recovered and forgot its watchers: watch again. */
+  public record Rewatch(int partition) implements Command {}
+
+  /** Graceful stop: start nothing new, let running attempts finish (bounded), write, answer. */
+  public record Drain(ActorRef<Done> replyTo) implements Command {}
+
+  /** Recovery summary for the node's one startup line. */
+  public record Recovered(int partition, int pending, int resumed, int retryWait, int waiting, int blocked, int terminal) {}
+
+  enum Flush implements Command {
+    INSTANCE
+  }
+
+  enum DrainTimeout implements Command {
+    INSTANCE
+  }
+
+  /** Everything the partition needs from its kind. */
+  record Wiring(
+      int partition,
+      LedgerSettings settings,
+      LedgerStats stats,
+      ActorRef<LedgerRoot.Command> root,
+      ActorRef<Recovered> recovered) {}
+
+  public static Behavior<Command> create(Wiring wiring) {
+    return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> new LedgerPartition(ctx, timers, wiring)));
+  }
+
+  final ActorContext<Command> ctx;
+  final TimerScheduler<Command> timers;
+  final Wiring wiring;
+  final LedgerSettings settings;
+  final Executor handlers;
+  final Map<String, JobType> types = new HashMap<>();
+  final Map<String, JobExecution> executions = new HashMap<>();
+  final Map<String, List<ActorRef<Optional<JobView>>>> waiters = new HashMap<>();
+  final Map<String, Set<Integer>> watchers = new HashMap<>();
+  final DeadlineIndex deadlines = new DeadlineIndex();
+  final AdaptiveTimeouts timeouts;
+  final RateLimitedLog staleLog;
+  final Flusher flusher;
+  boolean flushScheduled;
+  ActorRef<Done> drainReply;
+
+  private LedgerPartition(ActorContext<Command> ctx, TimerScheduler<Command> timers, Wiring wiring) {
+    super(PersistenceId.ofUniqueId("ledger-" + wiring.partition()));
+    this.ctx = ctx;
+    this.timers = timers;
+    this.wiring = wiring;
+    this.settings = wiring.settings();
+    this.handlers = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(settings.handlerDispatcher()));
+    this.timeouts = new AdaptiveTimeouts(settings);
+    this.staleLog = new RateLimitedLog(ctx.getLog(), Duration.ofSeconds(1), 10);
+    this.flusher = new Flusher(this);
+  }
+
+  @Override
+  public PartitionState emptyState() {
+    return new PartitionState(settings.retainedTerminal());
+  }
+
+  @Override
+  public CommandHandler<Command, LedgerBatch, PartitionState> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(Submit.class, (s, c) -> buffer(flusher.submits, c))
+        .onCommand(Complete.class, (s, c) -> buffer(flusher.reports, c))
+        .onCommand(Fail.class, (s, c) -> buffer(flusher.reports, c))
+        .onCommand(Cancel.class, (s, c) -> buffer(flusher.reports, c))
+        .onCommand(Retry.class, (s, c) -> buffer(flusher.reports, c))
+        .onCommand(ParentOutcomes.class, (s, c) -> buffer(flusher.reports, c))
+        .onCommand(ReapOverdue.class, (s, c) -> buffer(flusher.reports, c))
+        .onCommand(Beat.class, this::onBeat)
+        .onCommand(GetStatus.class, (s, c) -> Effect().reply(c.replyTo(), Optional.ofNullable(s.jobs.get(c.id())).map(JobRecord::view)))
+        .onCommand(GetHistory.class, this::onGetHistory)
+        .onCommand(AwaitResult.class, this::onAwaitResult)
+        .onCommand(RegisterType.class, this::onRegisterType)
+        .onCommand(WatchParents.class, this::onWatchParents)
+        .onCommand(Rewatch.class, this::onRewatch)
+        .onCommand(Drain.class, this::onDrain)
+        .onCommand(DrainTimeout.class, (s, c) -> finishDrain())
+        .onCommand(Flush.class, flusher::flush)
+        .build();
+  }
+
+  private <C> Effect<LedgerBatch, PartitionState> buffer(ArrayDeque<C> queue, C command) {
+    queue.add(command);
+    requestFlush();
+    return Effect().none();
+  }
+
+  void requestFlush() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      ctx.getSelf().tell(Flush.INSTANCE);
+    }
+  }
+
+  private Effect<LedgerBatch, PartitionState> onBeat(PartitionState s, Beat b) {
+    JobExecution x = executions.get(b.id());
+    JobRecord r = s.jobs.get(b.id());
+    if (x == null || x.attempt() != b.attempt() || r == null || r.attempt != b.attempt()) {
+      stale(b.id(), b.attempt(), r, "heartbeat");
+      return Effect().none();
+    }
+    long now = System.currentTimeMillis();
+    x.lastBeat = now;
+    if (now - x.lastJournaledBeat >= settings.heartbeatJournalInterval().toMillis()) {
+      x.lastJournaledBeat = now;
+      return buffer(flusher.reports, b);
+    }
+    return Effect().none();
+  }
+
+  void stale(String id, int attempt, JobRecord r, String what) {
+    wiring.stats().stale.incrementAndGet();
+    staleLog.warn(
+        "ledger job [{}] {} for attempt [{}] is stale: current attempt [{}] status [{}]; discarded",
+        id,
+        what,
+        attempt,
+        r == null ? 0 : r.attempt,
+        r == null ? "unknown" : r.status);
+  }
+
+  private Effect<LedgerBatch, PartitionState> onGetHistory(PartitionState s, GetHistory g) {
+    JobRecord r = s.jobs.get(g.id());
+    return Effect().reply(g.replyTo(), r == null ? List.of() : List.copyOf(r.history));
+  }
+
+  private Effect<LedgerBatch, PartitionState> onAwaitResult(PartitionState s, AwaitResult a) {
+    JobRecord r = s.jobs.get(a.id());
+    if (r == null || r.status.terminal()) {
+      return Effect().reply(a.replyTo(), Optional.ofNullable(r).map(JobRecord::view));
+    }
+    waiters.computeIfAbsent(a.id(), k -> new ArrayList<>(1)).add(a.replyTo());
+    return Effect().none();
+  }
+
+  private Effect<LedgerBatch, PartitionState> onRegisterType(PartitionState s, RegisterType r) {
+    types.put(r.type().name(), r.type());
+    requestFlush();
+    return Effect().none();
+  }
+
+  private Effect<LedgerBatch, PartitionState> onWatchParents(PartitionState s, WatchParents w) {
+    Map<String, JobStatus> known = new HashMap<>();
+    for (String parent : w.parents()) {
+      watchers.computeIfAbsent(parent, p -> new HashSet<>()).add(w.watcher());
+      JobRecord r = s.jobs.get(parent);
+      if (r != null && r.status.terminal()) {
+        known.put(parent, r.status);
+      }
+    }
+    if (!known.isEmpty()) {
+      toPartition(w.watcher(), new ParentOutcomes(known));
+    }
+    return Effect().none();
+  }
+
+  private Effect<LedgerBatch, PartitionState> onRewatch(PartitionState s, Rewatch r) {
+    List<String> parents = new ArrayList<>();
+    for (String parent : s.children.keySet()) {
+      if (settings.partitionOf(parent) == r.partition()) {
+        parents.add(parent);
+      }
+    }
+    if (!parents.isEmpty()) {
+      toPartition(r.partition(), new WatchParents(wiring.partition(), parents));
+    }
+    return Effect().none();
+  }
+
+  void toPartition(int p, Command c) {
+    wiring.root().tell(new LedgerRoot.ToPartition(p, c));
+  }
+
+  private Effect<LedgerBatch, PartitionState> onDrain(PartitionState s, Drain d) {
+    drainReply = d.replyTo();
+    timers.startSingleTimer(DrainTimeout.INSTANCE, DrainTimeout.INSTANCE, settings.drainTimeout());
+    checkDrained();
+    return Effect().none();
+  }
+
+  /** Answers the drain once no attempt runs and nothing waits to be written. */
+  void checkDrained() {
+    if (drainReply != null && executions.isEmpty() && flusher.idle()) {
+      finishDrain();
+    }
+  }
+
+  private Effect<LedgerBatch, PartitionState> finishDrain() {
+    if (drainReply != null) {
+      timers.cancel(DrainTimeout.INSTANCE);
+      if (!executions.isEmpty()) {
+        ctx.getLog().info("ledger partition [{}] stops with [{}] attempts still running; they resume at the next start",
+            wiring.partition(), executions.size());
+      }
+      drainReply.tell(Done.getInstance());
+      drainReply = null;
+    }
+    return Effect().none();
+  }
+
+  EffectFactories<LedgerBatch, PartitionState> effects() {
+    return Effect();
+  }
+
+  boolean draining() {
+    return drainReply != null;
+  }
+
+  @Override
+  public EventHandler<PartitionState, LedgerBatch> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onEvent(LedgerBatch.class, PartitionState::apply).build();
+  }
+
+  @Override
+  public SignalHandler<PartitionState> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.class, (s, sig) -> onRecovered(s)).build();
+  }
+
+  private void onRecovered(PartitionState s) {
+    int pending = 0, resumed = 0, retry = 0, waiting = 0, blocked = 0, terminal = 0;
+    for (JobRecord r : new ArrayList<>(s.jobs.values())) {
+      switch (r.status) {
+        case RUNNING:
+          s.resume(r);
+          resumed++;
+          break;
+        case PENDING:
+          pending++;
+          break;
+        case RETRY_WAIT:
+          retry++;
+          break;
+        case WAITING_FOR_PARENT:
+          waiting++;
+          break;
+        case BLOCKED_BY_PARENT:
+          blocked++;
+          break;
+        default:
+          terminal++;
+      }
+    }
+    wiring.stats().publish(wiring.partition(), s.counts);
+    wiring.recovered().tell(new Recovered(wiring.partition(), pending, resumed, retry, waiting, blocked, terminal));
+    for (int p = 0; p < settings.partitions(); p++) {
+      onRewatch(s, new Rewatch(p));
+      if (p != wiring.partition()) {
+        toPartition(p, new Rewatch(wiring.partition()));
+      }
+    }
+    requestFlush();
+  }
+
+  @Override
+  public SnapshotAdapter<PartitionState> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(PartitionState state) {
+        return state.snapshot();
+      }
+
+      @Override
+      public PartitionState fromJournal(Object from) {
+        return PartitionState.of((PartitionSnapshot) from, settings.retainedTerminal());
+      }
+    };
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+}

@@ -1,0 +1,43 @@
+package dev.warden.persistence.ledger;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Read-only figures the partitions and the reaper publish for the facade and JMX: each partition
+ * writes only its own slot (an immutable map), readers merge them.
+ */
+final class LedgerStats {
+  private final AtomicReferenceArray<Map<String, Map<String, Long>>> counts;
+  final AtomicLong reaperLastRun = new AtomicLong();
+  final AtomicLong reaperRuns = new AtomicLong();
+  final AtomicLong reaped = new AtomicLong();
+  final AtomicLong stale = new AtomicLong();
+
+  LedgerStats(int partitions) {
+    counts = new AtomicReferenceArray<>(partitions);
+  }
+
+  void publish(int partition, Map<String, Map<String, Long>> perType) {
+    Map<String, Map<String, Long>> copy = new TreeMap<>();
+    perType.forEach((t, b) -> copy.put(t, Map.copyOf(b)));
+    counts.set(partition, copy);
+  }
+
+  Map<String, Map<String, Long>> counts() {
+    Map<String, Map<String, Long>> out = new TreeMap<>();
+    for (int i = 0; i < counts.length(); i++) {
+      Map<String, Map<String, Long>> p = counts.get(i);
+      if (p != null) {
+        p.forEach((t, b) -> b.forEach((k, v) -> out.computeIfAbsent(t, x -> new TreeMap<>()).merge(k, v, Long::sum)));
+      }
+    }
+    return out;
+  }
+
+  long total(String bucket) {
+    return counts().values().stream().mapToLong(b -> b.getOrDefault(bucket, 0L)).sum();
+  }
+}

@@ -1,0 +1,209 @@
+package dev.warden.persistence.ledger;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A partition's jobs plus indexes kept incrementally by {@link #apply}: ready jobs per type, the
+ * retry queue, running counts, children waiting per parent and counts per type and bucket.
+ * Mutable, owned by one partition (its single writer); snapshots are immutable copies.
+ */
+final class PartitionState {
+  private final int retained;
+  final Map<String, JobRecord> jobs = new HashMap<>();
+  final Map<String, LinkedHashSet<String>> ready = new HashMap<>();
+  final PriorityQueue<RetryEntry> retries = new PriorityQueue<>((a, b) -> Long.compare(a.notBefore, b.notBefore));
+
+  private record RetryEntry(long notBefore, JobRecord job) {}
+  final Map<String, Integer> running = new HashMap<>();
+  final Map<String, Set<String>> children = new HashMap<>();
+  final Map<String, Map<String, Long>> counts = new TreeMap<>();
+  private final ArrayDeque<String> terminalOrder = new ArrayDeque<>();
+  int totalRunning;
+  int live;
+
+  PartitionState(int retained) {
+    this.retained = retained;
+  }
+
+  static PartitionState of(PartitionSnapshot s, int retained) {
+    PartitionState st = new PartitionState(retained);
+    for (JobSnapshot j : s.jobs()) {
+      JobRecord r = JobRecord.of(j);
+      st.jobs.put(r.id, r);
+      st.enter(r, r.status);
+    }
+    st.terminalOrder.addAll(s.terminalOrder());
+    st.counts.clear();
+    s.counts().forEach((type, buckets) -> st.counts.put(type, new TreeMap<>(buckets)));
+    return st;
+  }
+
+  PartitionSnapshot snapshot() {
+    List<JobSnapshot> out = new ArrayList<>(jobs.size());
+    jobs.values().forEach(j -> out.add(j.snapshot()));
+    Map<String, Map<String, Long>> c = new TreeMap<>();
+    counts.forEach((type, buckets) -> c.put(type, Map.copyOf(buckets)));
+    return new PartitionSnapshot(out, List.copyOf(terminalOrder), c);
+  }
+
+  PartitionState apply(LedgerBatch batch) {
+    batch.events().forEach(this::apply);
+    return this;
+  }
+
+  void apply(JobEvent e) {
+    if (e instanceof JobEvent.Submitted) {
+      JobEvent.Submitted s = (JobEvent.Submitted) e;
+      JobRecord r = new JobRecord(s.jobId(), s.type(), s.payload(), s.parent(), new ArrayList<>(4));
+      r.history.add(e);
+      jobs.put(r.id, r);
+      enter(r, s.parent() == null ? JobStatus.PENDING : JobStatus.WAITING_FOR_PARENT);
+      return;
+    }
+    JobRecord r = jobs.get(e.jobId());
+    if (r == null) {
+      return; // forgotten by retention; its events stay in the journal
+    }
+    r.history.add(e);
+    if (e instanceof JobEvent.Started) {
+      JobEvent.Started s = (JobEvent.Started) e;
+      r.attempt = s.attempt();
+      r.deadline = s.deadline();
+      move(r, JobStatus.RUNNING);
+    } else if (e instanceof JobEvent.Completed) {
+      r.result = ((JobEvent.Completed) e).result();
+    } else if (e instanceof JobEvent.Failed) {
+      r.cause = ((JobEvent.Failed) e).cause();
+    } else if (e instanceof JobEvent.Reaped) {
+      r.cause = "reaped: " + ((JobEvent.Reaped) e).reason();
+    } else if (e instanceof JobEvent.RetryScheduled) {
+      r.notBefore = ((JobEvent.RetryScheduled) e).notBefore();
+      move(r, JobStatus.RETRY_WAIT);
+    } else if (e instanceof JobEvent.Succeeded) {
+      move(r, JobStatus.SUCCEEDED);
+    } else if (e instanceof JobEvent.GaveUp) {
+      move(r, JobStatus.GAVE_UP);
+    } else if (e instanceof JobEvent.Cancelled) {
+      move(r, JobStatus.CANCELLED);
+    } else if (e instanceof JobEvent.BlockedByParent) {
+      move(r, JobStatus.BLOCKED_BY_PARENT);
+    } else if (e instanceof JobEvent.Released) {
+      move(r, JobStatus.PENDING);
+    } else if (e instanceof JobEvent.OperatorRetried) {
+      r.budgetBase = r.attempt;
+      r.cause = null;
+      move(r, JobStatus.PENDING);
+    }
+  }
+
+  /** Running before a crash or stop: becomes ready again (its next Started is a new attempt). */
+  void resume(JobRecord r) {
+    move(r, JobStatus.PENDING);
+  }
+
+  /** Moves retries whose not-before has passed into the ready sets; answers the next due time or 0. */
+  long releaseDueRetries(long now) {
+    while (!retries.isEmpty()) {
+      RetryEntry e = retries.peek();
+      JobRecord r = e.job();
+      if (r.status != JobStatus.RETRY_WAIT || r.notBefore != e.notBefore()) {
+        retries.poll();
+      } else if (r.notBefore <= now) {
+        retries.poll();
+        ready.computeIfAbsent(r.type, t -> new LinkedHashSet<>()).add(r.id);
+      } else {
+        return e.notBefore();
+      }
+    }
+    return 0;
+  }
+
+  int running(String type) {
+    return running.getOrDefault(type, 0);
+  }
+
+  private void move(JobRecord r, JobStatus to) {
+    leave(r, r.status);
+    enter(r, to);
+  }
+
+  private void leave(JobRecord r, JobStatus from) {
+    bump(r.type, from.bucket(), -1);
+    if (!from.terminal()) {
+      live--;
+    }
+    switch (from) {
+      case PENDING:
+      case RETRY_WAIT:
+        LinkedHashSet<String> q = ready.get(r.type);
+        if (q != null) {
+          q.remove(r.id);
+        }
+        break;
+      case RUNNING:
+        running.merge(r.type, -1, Integer::sum);
+        totalRunning--;
+        break;
+      case WAITING_FOR_PARENT:
+      case BLOCKED_BY_PARENT:
+        Set<String> c = children.get(r.parent);
+        if (c != null && c.remove(r.id) && c.isEmpty()) {
+          children.remove(r.parent);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  private void enter(JobRecord r, JobStatus to) {
+    r.status = to;
+    bump(r.type, to.bucket(), 1);
+    if (!to.terminal()) {
+      live++;
+    }
+    switch (to) {
+      case PENDING:
+        ready.computeIfAbsent(r.type, t -> new LinkedHashSet<>()).add(r.id);
+        break;
+      case RETRY_WAIT:
+        retries.add(new RetryEntry(r.notBefore, r));
+        break;
+      case RUNNING:
+        running.merge(r.type, 1, Integer::sum);
+        totalRunning++;
+        break;
+      case WAITING_FOR_PARENT:
+      case BLOCKED_BY_PARENT:
+        children.computeIfAbsent(r.parent, p -> new HashSet<>()).add(r.id);
+        break;
+      default:
+        retain(r);
+        break;
+    }
+  }
+
+  private void retain(JobRecord r) {
+    terminalOrder.addLast(r.id);
+    while (terminalOrder.size() > retained) {
+      String old = terminalOrder.pollFirst();
+      JobRecord o = jobs.get(old);
+      if (o != null && o.status.terminal()) {
+        jobs.remove(old); // counts of terminal buckets stay cumulative
+      }
+    }
+  }
+
+  private void bump(String type, String bucket, long by) {
+    counts.computeIfAbsent(type, t -> new TreeMap<>()).merge(bucket, by, Long::sum);
+  }
+}
