@@ -148,7 +148,9 @@ final class ImportRun {
       }
       Map<DamageReason, Long> damage = new EnumMap<>(DamageReason.class);
       damage.putAll(summary.damageCounts());
-      return new FileReport(source, path, FileReport.Status.IMPORTED, summary.records(), imported, already, damage,
+      FileReport.Status status = summary.records() == 0 && summary.damaged() == 0 && prev.isPresent()
+          ? FileReport.Status.UP_TO_DATE : FileReport.Status.IMPORTED;
+      return new FileReport(source, path, status, summary.records(), imported, already, damage,
           excluded, summary.bytesScanned(), seconds(t0), side, "");
     }
   }

@@ -95,8 +95,8 @@ final class Importer extends AbstractBehavior<Importer.Command> {
       metrics.succeeded(f.report(), graveyard.storedPatterns());
       graveyard.clearDegraded();
       getContext().getLog().info(
-          "graveyard import done in [{}] ms: [{}] records read, [{}] imported, [{}] quarantined, [{}] records/s, parse-error rate [{}], [{}] patterns stored{}",
-          f.report().duration().toMillis(), f.report().recordsRead(), f.report().imported(), f.report().quarantined(),
+          "graveyard import succeeded at [{}] in [{}] ms: [{}] records read, [{}] imported, [{}] quarantined, [{}] records/s, parse-error rate [{}], [{}] patterns stored{}",
+          f.report().finishedAt(), f.report().duration().toMillis(), f.report().recordsRead(), f.report().imported(), f.report().quarantined(),
           Math.round(f.report().recordsPerSecond()), String.format("%.5f", f.report().parseErrorRate()),
           graveyard.storedPatterns(), f.report().ok() ? "" : "; some files refused (replaced or truncated)");
       f.run().replyTo().tell(StatusReply.success(f.report()));
