@@ -1,0 +1,76 @@
+package dev.warden.workers.graveyard;
+
+import dev.warden.core.KindContext;
+import dev.warden.core.WorkerKind;
+import dev.warden.persistence.SchemaBootstrap;
+import java.time.Clock;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The graveyard worker kind: failure patterns in an event-sourced journal, legacy file import,
+ * and the avoid-region and pattern-match answers. The host keeps the kind and asks it for
+ * {@link #graveyard()}:
+ *
+ * <pre>{@code
+ * GraveyardKind kind = GraveyardKind.create();
+ * try (Warden w = Warden.start(config, kind)) {
+ *   kind.graveyard().importFiles(ImportRequest.of(Path.of("graveyard.sexp")));
+ *   boolean avoid = kind.graveyard().shouldAvoid(0.35, 1.2);
+ * }
+ * }</pre>
+ *
+ * <p>Tree: {@code /warden/graveyard/journal} (the one writer) and
+ * {@code /warden/graveyard/importer}, each under its own supervisor.
+ */
+public final class GraveyardKind implements WorkerKind<Void> {
+  public static final String NAME = "graveyard";
+
+  private final Graveyard graveyard;
+
+  private GraveyardKind(Clock clock) {
+    this.graveyard = new Graveyard(clock);
+  }
+
+  public static GraveyardKind create() {
+    return new GraveyardKind(Clock.systemUTC());
+  }
+
+  /** A kind whose queries without an explicit time use {@code clock}. */
+  public static GraveyardKind create(Clock clock) {
+    return new GraveyardKind(clock);
+  }
+
+  public Graveyard graveyard() {
+    return graveyard;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** Creates the journal schema once per process, before the journal starts. */
+  @Override
+  public void prepare(ActorSystem<?> system) {
+    SchemaBootstrap.ensure(system);
+    GraveyardSettings.create(system);
+  }
+
+  @Override
+  public Behavior<Void> rootBehavior(KindContext kc) {
+    return Behaviors.setup(
+        ctx -> {
+          GraveyardSettings settings = GraveyardSettings.create(kc.config());
+          ImportMetrics metrics = new ImportMetrics(kc.metrics(), graveyard::storedPatterns, graveyard::storedHighWater);
+          ActorRef<PatternJournal.Command> journal =
+              kc.supervise(ctx, "journal", () -> PatternJournal.create(settings, graveyard::recovered));
+          ActorRef<Importer.Command> importer =
+              kc.supervise(ctx, "importer", () -> Importer.create(settings, journal, graveyard, metrics));
+          graveyard.attach(ctx.getSystem(), journal, importer, settings);
+          return Behaviors.empty();
+        });
+  }
+}

@@ -1,0 +1,130 @@
+package dev.warden.workers.graveyard;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The points {@code matchesPattern} compares against, per symbol, in a grid over
+ * (ln SL, ln TP). A stored point matches a candidate when {@code |sl − SL| < 0.05·SL} and
+ * {@code |tp − TP| < 0.05·TP}; that needs SL &gt; 0 and TP &gt; 0 (for SL ≤ 0 the right side is ≤ 0
+ * and no candidate can be strictly closer), so only such points are kept. For SL &gt; 0 the
+ * condition is {@code SL ∈ (sl/1.05, sl/0.95)}, an interval of width ln(1.05/0.95) in log space;
+ * cells have that width, so a query looks at two cells per axis (four in all) and checks only
+ * the points in them, exactly.
+ *
+ * <p>One writer (the journal actor), any number of readers: cells append behind a volatile
+ * size, and a grown array is published before the size that needs it.
+ */
+final class MatchIndex {
+  private static final double WIDTH = Math.log(1.05 / 0.95);
+  private static final double LN_105 = Math.log(1.05);
+  private static final double LN_095 = Math.log(0.95);
+  private static final double SLACK = 1e-9;
+
+  private final ConcurrentHashMap<String, ConcurrentHashMap<Long, Cell>> bySymbol = new ConcurrentHashMap<>();
+  private volatile long points;
+
+  /** Adds a stored point; ignores one that can never match. */
+  void add(String symbol, double sl, double tp) {
+    if (symbol == null || !usable(sl) || !usable(tp)) {
+      return;
+    }
+    long key = key(cell(Math.log(sl)), cell(Math.log(tp)));
+    bySymbol.computeIfAbsent(symbol, s -> new ConcurrentHashMap<>()).computeIfAbsent(key, k -> new Cell()).add(sl, tp);
+    points = points + 1;
+  }
+
+  boolean matches(String symbol, double sl, double tp) {
+    if (!usable(sl) || !usable(tp)) {
+      return false;
+    }
+    Map<Long, Cell> cells = bySymbol.get(symbol);
+    if (cells == null) {
+      return false;
+    }
+    double ls = Math.log(sl);
+    double lt = Math.log(tp);
+    int s0 = (int) Math.floor((ls - LN_105) / WIDTH - SLACK);
+    int s1 = (int) Math.floor((ls - LN_095) / WIDTH + SLACK);
+    int t0 = (int) Math.floor((lt - LN_105) / WIDTH - SLACK);
+    int t1 = (int) Math.floor((lt - LN_095) / WIDTH + SLACK);
+    for (int a = s0; a <= s1; a++) {
+      for (int b = t0; b <= t1; b++) {
+        Cell c = cells.get(key(a, b));
+        if (c != null && c.matches(sl, tp)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  long points() {
+    return points;
+  }
+
+  /** Every point of {@code symbol}'s cells as (sl, tp) pairs, for snapshots. */
+  Map<String, double[]> export() {
+    Map<String, double[]> out = new java.util.TreeMap<>();
+    bySymbol.forEach(
+        (symbol, cells) -> {
+          int n = 0;
+          for (Cell c : cells.values()) {
+            n += c.size;
+          }
+          double[] all = new double[n];
+          int i = 0;
+          for (Cell c : cells.values()) {
+            int size = c.size;
+            System.arraycopy(c.data, 0, all, i, size);
+            i += size;
+          }
+          out.put(symbol, all);
+        });
+    return out;
+  }
+
+  private static boolean usable(double v) {
+    return v > 0 && v < Double.POSITIVE_INFINITY;
+  }
+
+  private static int cell(double ln) {
+    return (int) Math.floor(ln / WIDTH);
+  }
+
+  private static long key(int a, int b) {
+    return ((long) a << 32) | (b & 0xffffffffL);
+  }
+
+  /** Pairs (sl, tp) appended by one writer, read by many. */
+  private static final class Cell {
+    private volatile double[] data = new double[4];
+    private volatile int size;
+
+    void add(double sl, double tp) {
+      double[] d = data;
+      int n = size;
+      if (n + 2 > d.length) {
+        d = Arrays.copyOf(d, d.length * 2);
+        data = d;
+      }
+      d[n] = sl;
+      d[n + 1] = tp;
+      size = n + 2;
+    }
+
+    boolean matches(double sl, double tp) {
+      int n = size;
+      double[] d = data;
+      for (int i = 0; i < n; i += 2) {
+        double s = d[i];
+        double t = d[i + 1];
+        if (Math.abs(sl - s) < 0.05 * s && Math.abs(tp - t) < 0.05 * t) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+}
