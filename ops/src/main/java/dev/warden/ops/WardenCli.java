@@ -49,6 +49,11 @@ public final class WardenCli implements Runnable {
             err.flush();
             return USAGE;
           }
+          if (ex instanceof IllegalStateException) { // could not start: e.g. the database is in use
+            err.println("warden: " + oneLine(ex.getMessage()));
+            err.flush();
+            return 1;
+          }
           throw ex;
         });
     return cli.execute(args);

@@ -40,11 +40,25 @@ class RunNodeTest {
       assertThat(code).as(tree).isZero();
       assertThat(tree).contains("node it-node").contains("/warden  [runtime] RUNNING").contains("checkpointer");
 
+      // a second node on the same data directory refuses to start instead of sharing the database
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      PrintStream oldErr = System.err;
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      try {
+        code = WardenCli.execute("run", "--data", work.resolve("data").toString(),
+            "-Dwarden.jmx.connector.enabled=off", "-Dwarden.node-name=intruder");
+      } finally {
+        System.setErr(oldErr);
+      }
+      assertThat(code).isEqualTo(1);
+      assertThat(err.toString(StandardCharsets.UTF_8)).contains("warden: ").contains("already in use");
+
       node.process.destroy(); // SIGTERM
       assertThat(node.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(node.output())
+          .containsPattern("checkpoint mode=\"CHECKPOINT SYNC\" elapsed_ms=\\d+ outcome=ok")
           .contains("warden node [it-node] stopped")
-          .contains("CHECKPOINT SYNC");
+          .doesNotContain("outcome=failed");
     }
   }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import javax.management.ObjectName;
 import org.apache.pekko.Done;
+import org.slf4j.LoggerFactory;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -243,11 +244,26 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
     CheckpointRunner r = runner;
     CompletableFuture<Result> done;
     try {
-      done = CompletableFuture.supplyAsync(() -> timed(r, mode), blocking);
+      done = CompletableFuture.supplyAsync(() -> closeAfter(r, timed(r, mode)), blocking);
     } catch (RejectedExecutionException e) {
       done = CompletableFuture.completedFuture(Result.failed(mode, 0, e));
     }
     getContext().pipeToSelf(done, (res, err) -> new Finished(res != null ? res : Result.failed(mode, 0, err)));
+  }
+
+  /**
+   * After the final CHECKPOINT SYNC the database closes (H2 {@code SHUTDOWN}): every writer has
+   * stopped, and the URL's DB_CLOSE_DELAY=-1 keeps it open until told. Runs on the blocking dispatcher.
+   */
+  private static Result closeAfter(CheckpointRunner runner, Result result) {
+    if (result.mode() == Mode.SYNC) {
+      try {
+        runner.run("SHUTDOWN");
+      } catch (Exception e) {
+        LoggerFactory.getLogger(Checkpointer.class).warn("database did not close cleanly after the final checkpoint: {}", e.toString());
+      }
+    }
+    return result;
   }
 
   /** Runs on the blocking dispatcher. */

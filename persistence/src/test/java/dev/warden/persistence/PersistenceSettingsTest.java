@@ -19,7 +19,7 @@ class PersistenceSettingsTest {
   @Test
   void defaultsPutTheDatabaseUnderTheDataDir() {
     PersistenceSettings s = PersistenceSettings.create(Warden.loadConfig(ConfigFactory.parseString("warden.data-dir = \"/srv/w\"")));
-    assertEquals("jdbc:h2:file:/srv/w/warden;WRITE_DELAY=0", s.url());
+    assertEquals("jdbc:h2:file:/srv/w/warden;WRITE_DELAY=0;DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE", s.url());
     assertEquals("sa", s.user());
     assertEquals(Duration.ofSeconds(60), s.checkpointInterval());
     assertEquals(Duration.ofSeconds(5), s.finalTimeout());
@@ -27,7 +27,7 @@ class PersistenceSettingsTest {
     assertTrue(s.periodicCheckpoints());
 
     PersistenceSettings relative = PersistenceSettings.create(Warden.loadConfig(ConfigFactory.empty()));
-    assertEquals("jdbc:h2:file:./data/warden;WRITE_DELAY=0", relative.url());
+    assertEquals("jdbc:h2:file:./data/warden;WRITE_DELAY=0;DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE", relative.url());
   }
 
   @Test
@@ -36,9 +36,9 @@ class PersistenceSettingsTest {
     ConfigFactory.invalidateCaches();
     try {
       Config config = Warden.loadConfig(ConfigFactory.empty());
-      assertEquals("jdbc:h2:file:/abs/dir/warden;WRITE_DELAY=0", PersistenceSettings.create(config).url());
+      assertEquals("jdbc:h2:file:/abs/dir/warden;WRITE_DELAY=0;DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE", PersistenceSettings.create(config).url());
       assertEquals(
-          "jdbc:h2:file:/abs/dir/warden;WRITE_DELAY=0",
+          "jdbc:h2:file:/abs/dir/warden;WRITE_DELAY=0;DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE",
           config.getString("pekko-persistence-jdbc.shared-databases.slick.db.url"));
     } finally {
       System.clearProperty("warden.data-dir");
@@ -54,7 +54,7 @@ class PersistenceSettingsTest {
     for (String plugin : new String[] {"jdbc-journal", "jdbc-snapshot-store", "jdbc-read-journal"}) {
       assertEquals("slick", config.getString(plugin + ".use-shared-db"), plugin);
     }
-    assertEquals("jdbc:h2:file:/tmp/x/db;WRITE_DELAY=0", config.getString("pekko-persistence-jdbc.shared-databases.slick.db.url"));
+    assertEquals("jdbc:h2:file:/tmp/x/db;WRITE_DELAY=0;DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE", config.getString("pekko-persistence-jdbc.shared-databases.slick.db.url"));
     assertEquals(PersistenceSettings.create(config).url(), config.getString("pekko-persistence-jdbc.shared-databases.slick.db.url"));
     assertEquals("fail", config.getString("pekko.persistence.typed.stash-overflow-strategy"));
   }

@@ -35,6 +35,6 @@ final class TestNode {
 
   /** The JDBC URL the node's journal uses for {@code dataDir} (the module's defaults). */
   static String url(Path dataDir) {
-    return "jdbc:h2:file:" + dataDir.toAbsolutePath() + "/warden;WRITE_DELAY=0";
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath() + "/warden;WRITE_DELAY=0;DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE";
   }
 }

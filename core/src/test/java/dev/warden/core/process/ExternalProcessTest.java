@@ -42,9 +42,15 @@ class ExternalProcessTest {
     return type.cast(got.get(got.size() - 1));
   }
 
-  private static boolean alive(long pid) {
-    return Files.exists(Path.of("/proc", Long.toString(pid)))
-        && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  /** Alive and not a zombie waiting for its (re-)parent to reap it. */
+  static boolean alive(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state != 'Z' && state != 'X';
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   @Test
@@ -95,7 +101,7 @@ class ExternalProcessTest {
     assertThat(done.outcome()).isEqualTo(ExitPolicy.Outcome.STOPPED);
     assertThat(done.reason()).isEqualTo("test stop");
     assertThat(ms).as("SIGTERM was ignored, so it took the grace period").isGreaterThanOrEqualTo(300);
-    await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(tree).noneMatch(ExternalProcessTest::alive));
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(tree).noneMatch(ExternalProcessTest::alive));
   }
 
   @Test
