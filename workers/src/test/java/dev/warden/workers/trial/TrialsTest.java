@@ -1,0 +1,85 @@
+package dev.warden.workers.trial;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import dev.warden.core.Warden;
+import dev.warden.core.process.MemoryProbe;
+import dev.warden.persistence.Checkpointer;
+import dev.warden.persistence.ledger.JobLedger;
+import dev.warden.persistence.ledger.JobStatus;
+import dev.warden.persistence.ledger.Ledger;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Studies through the real ledger on an H2 file, trials as real processes. */
+class TrialsTest {
+  @TempDir Path dir;
+
+  private Warden start(String extra) {
+    return Warden.start(
+        ConfigFactory.parseString("warden.node-name = trials-test\nwarden.data-dir = \"" + dir + "\"\n"
+            + "warden.trial { workers = 2, stop-grace = 300ms, brake-retry-delay = 0s }\n"
+            + "warden.memory-guard.check-interval = 50ms\n" + extra),
+        Ledger.kind(), TrialKind.create(MemoryProbe.proc()), Checkpointer.kind());
+  }
+
+  private static Study study(String name, String script, List<Map<String, String>> params) {
+    return new Study(name, List.of("/bin/sh", "-c", script), params, "loss", false);
+  }
+
+  @Test
+  void studyRunsEveryTrialJournalsResultsAndFindsTheBest() throws Exception {
+    Study s = study("grid", "echo \"WARDEN:RESULT {\\\"loss\\\": {lr}}\"",
+        List.of(Map.of("lr", "0.5"), Map.of("lr", "0.125"), Map.of("lr", "0.25"), Map.of("lr", "1.0")));
+    try (Warden w = start("")) {
+      Trials trials = Trials.of(w);
+      trials.submit(s).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      Trials.Best best = trials.best(s).toCompletableFuture().get(30, TimeUnit.SECONDS).orElseThrow();
+      assertThat(best.index()).isEqualTo(1);
+      assertThat(best.objective()).isEqualTo(0.125);
+      assertThat(best.params()).containsEntry("lr", "0.125");
+      assertThat(trials.follow(s).toCompletableFuture().get(10, TimeUnit.SECONDS))
+          .allSatisfy(t -> assertThat(t.status()).isEqualTo(JobStatus.SUCCEEDED));
+      // re-submitting the study adds nothing
+      trials.submit(s).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(JobLedger.of(w).counts().get(Trials.JOB_TYPE)).containsEntry("succeeded", 4L);
+    }
+  }
+
+  @Test
+  void leakerOverItsCapIsRecycledWithoutBurningAnAttemptAndTheStudyCompletes() throws Exception {
+    Path marker = dir.resolve("leaked-once");
+    // leaks 64 MiB the first time it runs, behaves the second time
+    String script = "if [ -f " + marker + " ]; then echo 'WARDEN:RESULT {\"loss\": 0.3}'; else touch " + marker
+        + "; x=$(head -c 67108864 /dev/zero | tr '\\0' a); echo leaked; sleep 1000; fi";
+    Study s = study("leaky", script, List.of(Map.of()));
+    try (Warden w = start("warden.memory-guard.worker-rss-cap = 32MiB\n")) {
+      Trials trials = Trials.of(w);
+      trials.submit(s).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      Trials.Best best = trials.best(s).toCompletableFuture().get(60, TimeUnit.SECONDS).orElseThrow();
+      assertThat(best.objective()).isEqualTo(0.3);
+      Trials.TrialState t = trials.follow(s).toCompletableFuture().get(10, TimeUnit.SECONDS).get(0);
+      assertThat(t.attempt()).as("the recycle burned no attempt").isEqualTo(1);
+      assertThat(w.tree().snapshot()).anySatisfy(n -> assertThat(n.getPath()).isEqualTo("/warden/trial/worker-1"));
+    }
+  }
+
+  @Test
+  void failingTrialUsesItsAttemptsAndTheOthersStillFinish() throws Exception {
+    Study s = study("mixed", "[ {ok} = yes ] && echo 'WARDEN:RESULT {\"loss\": 1}' || exit 3",
+        List.of(Map.of("ok", "yes"), Map.of("ok", "no")));
+    try (Warden w = start("warden.trial.max-attempts = 2\nwarden.ledger.types.trial.max-attempts = 2\n")) {
+      Trials trials = Trials.of(w);
+      trials.submit(s).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(trials.best(s).toCompletableFuture().get(60, TimeUnit.SECONDS).orElseThrow().index()).isZero();
+      List<Trials.TrialState> states = trials.follow(s).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(states.get(1).status()).isEqualTo(JobStatus.GAVE_UP);
+      assertThat(states.get(1).cause().orElse("")).contains("exit code 3");
+    }
+  }
+}
