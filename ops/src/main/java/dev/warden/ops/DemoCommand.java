@@ -9,6 +9,8 @@ import dev.warden.core.tree.NodeState;
 import dev.warden.core.tree.SupervisorTree;
 import dev.warden.core.tree.TreeNode;
 import dev.warden.persistence.Checkpointer;
+import dev.warden.persistence.ledger.Ledger;
+import dev.warden.workers.trial.TrialKind;
 import dev.warden.workers.demo.Flaky;
 import dev.warden.workers.demo.Tally;
 import java.io.IOException;
@@ -43,6 +45,28 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin NodeOptions node;
 
   private final PrintStream out = System.out;
+  private int step;
+
+  private void step(String text) {
+    out.println("[" + (++step) + "] " + text);
+  }
+
+  /** A kind's counters, as its MBean shows them. */
+  static Map<String, Long> counters(Warden warden, String kind) {
+    try {
+      javax.management.openmbean.TabularData t = (javax.management.openmbean.TabularData)
+          java.lang.management.ManagementFactory.getPlatformMBeanServer().getAttribute(
+              new ObjectName("dev.warden:node=\"" + warden.jmxNode() + "\",type=Kind,name=\"" + kind + "\""), "Counters");
+      Map<String, Long> out = new java.util.TreeMap<>();
+      for (Object row : t.values()) {
+        javax.management.openmbean.CompositeData c = (javax.management.openmbean.CompositeData) row;
+        out.put((String) c.get("key"), (Long) c.get("value"));
+      }
+      return out;
+    } catch (javax.management.JMException e) {
+      return Map.of();
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -55,17 +79,21 @@ final class DemoCommand implements Callable<Integer> {
                 + "warden.data-dir = \"" + data.toString().replace("\\", "/") + "\"\n"
                 + "warden.jmx.connector { enabled = on, port = " + port + " }\n"
                 + "warden.supervision.kinds.flaky { max-restarts = " + MAX_RESTARTS
-                + ", within = 30s, backoff.min = 50ms, backoff.max = 200ms }\n");
-    List<WorkerKind<?>> kinds = List.of(Checkpointer.kind(), Flaky.kind(), Tally.kind(Duration.ofMillis(50)));
+                + ", within = 30s, backoff.min = 50ms, backoff.max = 200ms }\n"
+                + DemoTrials.CONFIG);
+    List<WorkerKind<?>> kinds = List.of(Checkpointer.kind(), Ledger.kind(), Flaky.kind(),
+        Tally.kind(Duration.ofMillis(50)), TrialKind.create());
     out.println("Warden demo: node [demo], data dir " + data + " (H2 file), JMX on 127.0.0.1:" + port);
     Warden warden = Warden.start(node.overridesOver(demo), kinds);
     try {
-      out.println("[1/6] started kinds " + kindsOf(warden));
+      step("started kinds " + kindsOf(warden));
       crashLoop(warden);
+      step("trials under the memory guard, journaled in the job ledger:");
+      DemoTrials.run(warden, data, out);
       checkpoint(warden);
       printTree(warden);
     } finally {
-      out.println("[6/6] shutting down (kinds stop in order; the final checkpoint runs last)");
+      step("shutting down (kinds stop in order; the final checkpoint runs last)");
       warden.close();
       out.println("      node stopped cleanly: " + warden.tree().node("/warden").map(TreeNode::getState).orElse("?"));
       if (tempData) {
@@ -79,7 +107,7 @@ final class DemoCommand implements Callable<Integer> {
     ActorRef<Flaky.Command> flaky = warden.kind(Flaky.NAME);
     ActorRef<Tally.Command> tally = warden.kind(Tally.NAME);
     long tallyBefore = ask(warden, tally, Tally.GetCount::new);
-    out.println("[2/6] 'flaky' crashes on every poison item (intensity: " + MAX_RESTARTS + " restarts within 30s)");
+    step("'flaky' crashes on every poison item (intensity: " + MAX_RESTARTS + " restarts within 30s)");
     flaky.tell(new Flaky.Process("ok-1"));
     out.println("      ok-1 processed, count in this incarnation = " + ask(warden, flaky, Flaky.GetProcessed::new));
     for (int i = 1; i <= MAX_RESTARTS + 1; i++) {
@@ -99,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     long tallyAfter = ask(warden, tally, Tally.GetCount::new);
-    out.println("[3/6] 'tally' kept its in-memory state through its sibling's crash loop: count "
+    step("'tally' kept its in-memory state through its sibling's crash loop: count "
         + tallyBefore + " -> " + tallyAfter + ", restarts=" + node(warden, "/warden/tally").getRestartCount());
   }
 
@@ -107,14 +135,14 @@ final class DemoCommand implements Callable<Integer> {
     try (JmxTreeReader jmx = JmxTreeReader.connect("127.0.0.1:" + warden.settings().jmxPort())) {
       ObjectName name = new ObjectName("dev.warden:node=\"" + warden.jmxNode() + "\",type=Checkpointer");
       Object result = jmx.connection().invoke(name, "checkpointNow", new Object[0], new String[0]);
-      out.println("[4/6] checkpoint over JMX (checkpointNow): " + result);
+      step("checkpoint over JMX (checkpointNow): " + result);
     }
   }
 
   private void printTree(Warden warden) throws Exception {
     try (JmxTreeReader jmx = JmxTreeReader.connect("127.0.0.1:" + warden.settings().jmxPort())) {
       Map<String, List<TreeNode>> trees = jmx.trees();
-      out.println("[5/6] supervisor tree, read over JMX:");
+      step("supervisor tree, read over JMX:");
       trees.forEach((name, nodes) -> out.print(SupervisorTree.render(nodes).indent(6)));
     }
   }

@@ -13,6 +13,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Warden warden = Warden.start(node.overrides(), NodeKinds.standard());
+    NodeKinds.registerJobTypes(warden);
     System.out.println(
         "warden node [" + warden.jmxNode() + "] running, data-dir " + warden.settings().dataDir().toAbsolutePath().normalize()
             + warden.jmxServiceUrl().map(u -> ", JMX " + u).orElse("") + " (stop with Ctrl-C or SIGTERM)");

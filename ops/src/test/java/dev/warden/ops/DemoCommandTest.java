@@ -25,6 +25,10 @@ class DemoCommandTest {
           .contains("supervisor tree, read over JMX")
           .containsPattern("flaky\\s+\\[flaky\\] DEGRADED\\s+restarts=3")
           .containsPattern("tally\\s+\\[tally\\] RUNNING\\s+restarts=0")
+          .contains("its worker was recycled (recycles.rss=1)")
+          .containsPattern("trial/demo-lr/1 SUCCEEDED attempt=1 result=\\{\"loss\": 0.1\\}")
+          .contains("best: trial/demo-lr/1 {lr=0.1} loss=0.1")
+          .containsPattern("worker-1\\s+\\[trial\\] RUNNING")
           .contains("node stopped cleanly")
           .doesNotContain("Exception in thread");
       // the default data dir is a temporary one, removed at exit: nothing left in the working dir

@@ -38,7 +38,7 @@ class RunNodeTest {
       }
       String tree = captured.toString(StandardCharsets.UTF_8);
       assertThat(code).as(tree).isZero();
-      assertThat(tree).contains("node it-node").contains("/warden  [runtime] RUNNING").contains("checkpointer");
+      assertThat(tree).contains("node it-node").contains("/warden  [runtime] RUNNING").contains("checkpointer").contains("ledger").contains("graveyard").contains("worker-1");
 
       // a second node on the same data directory refuses to start instead of sharing the database
       ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -108,6 +108,7 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
   private ExternalProcess(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, String name, ProcessSpec spec, ActorRef<Event> owner) {
     super(ctx);
+    ctx.setLoggerName(ExternalProcess.class);
     this.timers = timers;
     this.name = name;
     this.spec = spec;

@@ -81,6 +81,7 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
   private TrialWorker(ActorContext<Command> ctx, TimerScheduler<Command> timers, String name, Settings settings,
       MemoryProbe probe, KindMetrics metrics) {
     super(ctx);
+    ctx.setLoggerName(TrialWorker.class);
     this.timers = timers;
     this.name = name;
     this.settings = settings;
