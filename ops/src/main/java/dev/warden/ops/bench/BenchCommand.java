@@ -41,7 +41,7 @@ public final class BenchCommand implements Callable<Integer> {
         new TrialBench(node, runs, iterations).run(System.out);
         return 0;
       default:
-        throw new NodeOptions.UsageError("unknown bench scenario [" + scenario + "]; known: restart, trial");
+        throw new NodeOptions.UsageError("unknown bench scenario [" + scenario + "]; known: restart, ledger, trial");
     }
   }
 }
