@@ -37,11 +37,42 @@ public final class SupervisorTree {
     return Optional.ofNullable(nodes.get(path));
   }
 
-  /** Every node, sorted by path (parents before their children). */
+  /** Every node, sorted by path (parents before their children; worker-2 before worker-10). */
   public List<TreeNode> snapshot() {
     List<TreeNode> all = new ArrayList<>(nodes.values());
-    all.sort(Comparator.comparing(TreeNode::getPath));
+    all.sort(Comparator.comparing(TreeNode::getPath, SupervisorTree::comparePaths));
     return all;
+  }
+
+  /** Segment by segment; a segment's trailing number compares as a number. */
+  static int comparePaths(String a, String b) {
+    String[] x = a.split("/");
+    String[] y = b.split("/");
+    for (int i = 0; i < Math.min(x.length, y.length); i++) {
+      int c = compareSegments(x[i], y[i]);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(x.length, y.length);
+  }
+
+  private static int compareSegments(String a, String b) {
+    int da = digitsFrom(a);
+    int db = digitsFrom(b);
+    if (da < a.length() && db < b.length() && a.substring(0, da).equals(b.substring(0, db))
+        && a.length() - da < 10 && b.length() - db < 10) {
+      return Long.compare(Long.parseLong(a.substring(da)), Long.parseLong(b.substring(db)));
+    }
+    return a.compareTo(b);
+  }
+
+  private static int digitsFrom(String s) {
+    int i = s.length();
+    while (i > 0 && Character.isDigit(s.charAt(i - 1))) {
+      i--;
+    }
+    return i;
   }
 
   /** Renders {@code nodes} as an indented tree, one line per node. */
