@@ -50,6 +50,48 @@ public final class ProcessTree {
     return members.stream().noneMatch(ProcessHandle::isAlive);
   }
 
+  /**
+   * Processes whose environment holds {@code key=value} (read from {@code /proc/<pid>/environ};
+   * processes of other users are skipped). Children inherit the environment, so this finds a
+   * whole tree even after its root died and its members were re-parented.
+   */
+  public static List<ProcessHandle> withEnv(String key, String value) {
+    byte[] needle = (key + "=" + value).getBytes(StandardCharsets.UTF_8);
+    List<ProcessHandle> found = new ArrayList<>();
+    long self = ProcessHandle.current().pid();
+    try (var dirs = Files.list(Path.of("/proc"))) {
+      for (Path d : (Iterable<Path>) dirs::iterator) {
+        String name = d.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == self) {
+          continue;
+        }
+        try {
+          if (containsEntry(Files.readAllBytes(d.resolve("environ")), needle)) {
+            ProcessHandle.of(Long.parseLong(name)).ifPresent(found::add);
+          }
+        } catch (IOException | RuntimeException e) {
+          // gone, or not ours to read
+        }
+      }
+    } catch (IOException e) {
+      return found;
+    }
+    return found;
+  }
+
+  private static boolean containsEntry(byte[] environ, byte[] entry) {
+    int start = 0;
+    for (int i = 0; i <= environ.length; i++) {
+      if (i == environ.length || environ[i] == 0) {
+        if (i - start == entry.length && java.util.Arrays.equals(environ, start, i, entry, 0, entry.length)) {
+          return true;
+        }
+        start = i + 1;
+      }
+    }
+    return false;
+  }
+
   /** Resident set size of the root and its descendants, in bytes (0 where /proc has nothing). */
   public static long rssBytes(ProcessHandle root) {
     long total = 0;

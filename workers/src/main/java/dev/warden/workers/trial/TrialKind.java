@@ -2,7 +2,12 @@ package dev.warden.workers.trial;
 
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
+import dev.warden.core.WardenSettings;
 import dev.warden.core.process.MemoryProbe;
+import dev.warden.core.process.ProcessTree;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.LoggerFactory;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 
@@ -33,9 +38,29 @@ public final class TrialKind implements WorkerKind<TrialPool.Command> {
     return NAME;
   }
 
+  /** Environment variable marking every trial process (and its descendants) with its node's data dir. */
+  public static final String OWNER_ENV = "WARDEN_TRIAL_OWNER";
+
+  /**
+   * Validates settings and kills trial processes a previous node on the same data directory left
+   * behind (e.g. after kill -9 of the node: direct children die with it, but their descendants are
+   * re-parented and would run on). They are found by {@link #OWNER_ENV} in /proc.
+   */
   @Override
   public void prepare(ActorSystem<?> system) {
     TrialSettings.create(system.settings().config());
+    String owner = owner(WardenSettings.create(system.settings().config()).dataDir());
+    List<ProcessHandle> orphans = ProcessTree.withEnv(OWNER_ENV, owner);
+    orphans.forEach(ProcessHandle::destroyForcibly);
+    if (!orphans.isEmpty()) {
+      LoggerFactory.getLogger(TrialKind.class).warn(
+          "killed {} orphaned trial process(es) left by a previous node on {}: pids {}", orphans.size(), owner,
+          orphans.stream().map(ProcessHandle::pid).toList());
+    }
+  }
+
+  static String owner(Path dataDir) {
+    return dataDir.toAbsolutePath().normalize().toString();
   }
 
   @Override

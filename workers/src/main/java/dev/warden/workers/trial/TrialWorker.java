@@ -34,7 +34,12 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
   /** Stop the given attempt if it is the one running (reaped, cancelled). */
   public record Cancel(String trialId, int attempt, String reason) implements Command {}
 
-  public record Settings(MemoryGuard.Settings guard, Duration stopGrace, Path logDir) {}
+  /** {@code env} is added to every trial's environment (e.g. the owner marker of orphan sweeps). */
+  public record Settings(MemoryGuard.Settings guard, Duration stopGrace, Path logDir, java.util.Map<String, String> env) {
+    public Settings(MemoryGuard.Settings guard, Duration stopGrace, Path logDir) {
+      this(guard, stopGrace, logDir, java.util.Map.of());
+    }
+  }
 
   private record FromProcess(ExternalProcess.Event event) implements Command {}
 
@@ -126,7 +131,9 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
       run.replyTo().tell(new TrialReport(t.trialId(), t.attempt(), TrialReport.Outcome.BRAKED, detail, 0));
       return this;
     }
-    ProcessSpec spec = ProcessSpec.of(t.argv()).withEnv(t.env()).withStopGrace(settings.stopGrace())
+    java.util.Map<String, String> env = new java.util.HashMap<>(t.env());
+    env.putAll(settings.env());
+    ProcessSpec spec = ProcessSpec.of(t.argv()).withEnv(env).withStopGrace(settings.stopGrace())
         .withLogFile(settings.logDir().resolve(t.trialId() + "-" + t.attempt() + ".log"));
     ActorRef<ExternalProcess.Command> p = getContext().spawnAnonymous(
         ExternalProcess.create(name + "/" + t.trialId() + "#" + t.attempt(), spec, processEvents));
