@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TrialNodeCrashTest {
   @TempDir Path dir;
 
-  private static boolean alive(long pid) {
+  static boolean alive(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       char state = stat.charAt(stat.lastIndexOf(')') + 2);

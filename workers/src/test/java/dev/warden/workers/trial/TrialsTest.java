@@ -70,6 +70,25 @@ class TrialsTest {
   }
 
   @Test
+  void silentTrialIsReapedByItsHeartbeatTimeoutAndItsProcessTreeIsGone() throws Exception {
+    Path pid = dir.resolve("grandchild.pid");
+    Study s = study("silent", "sleep 1000 & echo $! > " + pid + ".tmp; mv " + pid + ".tmp " + pid + "; wait",
+        List.of(Map.of()));
+    try (Warden w = start("warden.trial { heartbeat-timeout = 1s, max-attempts = 1 }\n"
+        + "warden.ledger.reaper.tick = 200ms\n")) {
+      Trials trials = Trials.of(w);
+      trials.submit(s).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> java.nio.file.Files.exists(pid));
+      long grandchild = Long.parseLong(java.nio.file.Files.readString(pid).trim());
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+          trials.follow(s).toCompletableFuture().get().get(0).status() == JobStatus.GAVE_UP);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+          .until(() -> !TrialNodeCrashTest.alive(grandchild));
+      assertThat(trials.best(s).toCompletableFuture().get(10, TimeUnit.SECONDS)).isEmpty();
+    }
+  }
+
+  @Test
   void failingTrialUsesItsAttemptsAndTheOthersStillFinish() throws Exception {
     Study s = study("mixed", "[ {ok} = yes ] && echo 'WARDEN:RESULT {\"loss\": 1}' || exit 3",
         List.of(Map.of("ok", "yes"), Map.of("ok", "no")));
