@@ -79,6 +79,21 @@ public final class FakeModelServer implements AutoCloseable {
     return aborted.get();
   }
 
+  /** Waits up to {@code timeout} until at least {@code n} calls were aborted; true if they were. */
+  public boolean awaitAborted(int n, Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    synchronized (aborted) {
+      while (aborted.get() < n) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(aborted, left);
+      }
+    }
+    return true;
+  }
+
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       String model = JSON.readTree(ex.getRequestBody().readAllBytes()).path("model").asText();
@@ -87,6 +102,9 @@ public final class FakeModelServer implements AutoCloseable {
       script.get(Math.min(n, script.size() - 1)).serve(ex, this);
     } catch (IOException e) {
       aborted.incrementAndGet();
+      synchronized (aborted) {
+        aborted.notifyAll();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
