@@ -98,7 +98,7 @@ public final class ModelClient {
     HttpResponse.BodySubscriber<Void> handle(HttpResponse.ResponseInfo info) {
       if (info.statusCode() != 200) {
         return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8), body -> {
-          fail(new ModelCallException(ModelCallException.Kind.HTTP_STATUS,
+          fail(ModelCallException.httpStatus(info.statusCode(),
               "HTTP " + info.statusCode() + " from model server: " + StreamParser.snippet(body)));
           return null;
         });

@@ -1,0 +1,208 @@
+package dev.warden.workers.llm;
+
+import dev.warden.core.KindContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+import javax.management.ObjectName;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The llm kind's root: per-model bulkheads (permits handed out by completing futures, so neither
+ * the coordinator nor a handler thread ever blocks), per-conversation latency, and the starvation
+ * signal. Handlers of the llm job types talk to it with {@link Acquire} and {@link Release}.
+ * Messages are local only (they carry futures).
+ */
+public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Command> {
+
+  public sealed interface Command permits Acquire, Release, Attach, Tick {}
+
+  /** Ask for a permit of {@code model}; {@code grant} completes when it is this ticket's. */
+  record Acquire(String ticket, String model, CompletableFuture<Void> grant) implements Command {}
+
+  /** A permit (or a place in the queue) is given back; {@code millis} is a latency sample if {@code outcome} says so. */
+  record Release(String ticket, String model, String conversation, long timeoutSeconds, long millis, Outcome outcome)
+      implements Command {}
+
+  /** How an attempt ended, for the counters and the latency window. */
+  enum Outcome {
+    COMPLETED,
+    FAILED,
+    /** Reaped or cancelled while calling: no latency sample. */
+    CANCELLED,
+    /** Reaped or cancelled while waiting for a permit. */
+    WITHDRAWN;
+
+    boolean sample() {
+      return this == COMPLETED || this == FAILED;
+    }
+  }
+
+  /** The host facade tells how many llm interactions the ledger holds pending. */
+  record Attach(LongSupplier pendingInLedger) implements Command {}
+
+  private enum Tick implements Command {
+    INSTANCE
+  }
+
+  public static Behavior<Command> create(KindContext kind) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      LlmSettings settings = LlmSettings.create(kind.config());
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.checkInterval());
+      return new LlmCoordinator(ctx, kind, settings);
+    }));
+  }
+
+  private final KindContext kind;
+  private final LlmSettings settings;
+  private final LlmView view;
+  private final ObjectName jmxName;
+  private final Map<String, ModelBulkhead> bulkheads = new HashMap<>();
+  private final ConversationLatency latency;
+  private final Map<String, Long> configuredSeconds = new HashMap<>();
+  private LongSupplier pendingInLedger = () -> 0;
+  private boolean everBusy;
+  private long idleSince = -1;
+  private boolean starved;
+  private long warnings;
+  private boolean dirty = true;
+
+  private LlmCoordinator(ActorContext<Command> ctx, KindContext kind, LlmSettings settings) {
+    super(ctx);
+    this.kind = kind;
+    this.settings = settings;
+    this.latency = new ConversationLatency(settings.latencyWindow(), settings.latencyMinSamples(), settings.maxConversations());
+    this.view = LlmView.of(ctx.getSystem());
+    this.warnings = view.snapshot().starvationWarnings();
+    this.jmxName = kind.jmx().name("llm", null);
+    kind.jmx().register(jmxName, view);
+    kind.metrics().gauge("bulkhead.running", () -> view.snapshot().running().values().stream().mapToLong(i -> i).sum());
+    kind.metrics().gauge("bulkhead.queued", () -> view.snapshot().queued().values().stream().mapToLong(i -> i).sum());
+    publish();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Acquire.class, this::onAcquire)
+        .onMessage(Release.class, this::onRelease)
+        .onMessage(Attach.class, this::onAttach)
+        .onMessage(Tick.class, t -> onTick())
+        .onSignal(PreRestart.class, s -> onStop())
+        .onSignal(PostStop.class, s -> onStop())
+        .build();
+  }
+
+  private Behavior<Command> onAcquire(Acquire a) {
+    bulkheads.computeIfAbsent(a.model(), m -> new ModelBulkhead(settings.concurrencyOf(m))).acquire(a.ticket(), a.grant());
+    busy();
+    dirty = true;
+    return this;
+  }
+
+  private Behavior<Command> onRelease(Release r) {
+    ModelBulkhead b = bulkheads.get(r.model());
+    if (b != null) {
+      b.release(r.ticket());
+    }
+    kind.metrics().counter("interactions." + r.outcome().name().toLowerCase()).increment();
+    if (r.outcome().sample()) {
+      latency.record(r.conversation(), r.millis());
+      configuredSeconds.put(r.conversation(), r.timeoutSeconds());
+    }
+    dirty = true;
+    return this;
+  }
+
+  private Behavior<Command> onAttach(Attach a) {
+    pendingInLedger = a.pendingInLedger();
+    return this;
+  }
+
+  private Behavior<Command> onTick() {
+    long pending = pendingSafely();
+    int inFlight = bulkheads.values().stream().mapToInt(b -> b.running() + b.queued()).sum();
+    long now = System.currentTimeMillis();
+    if (inFlight > 0 || pending > 0) {
+      busy();
+    } else if (everBusy) {
+      if (idleSince < 0) {
+        idleSince = now;
+      } else if (!starved && now - idleSince >= settings.idleThreshold().toMillis()) {
+        starved = true;
+        warnings++;
+        kind.metrics().counter("starvation.warnings").increment();
+        getContext().getLog().warn(
+            "llm workers idle for [{}] ms with nothing queued or pending (threshold [{}]): is anything still submitting"
+                + " interactions? (warned once until work arrives)",
+            now - idleSince, settings.idleThreshold().toMillis());
+      }
+    }
+    dirty |= idleSince >= 0 || pending != view.snapshot().pendingInLedger();
+    if (dirty) {
+      publish(pending, now);
+    }
+    return this;
+  }
+
+  private long pendingSafely() {
+    try {
+      return pendingInLedger.getAsLong();
+    } catch (RuntimeException e) {
+      getContext().getLog().debug("llm: pending count unavailable: {}", e.toString());
+      return 0;
+    }
+  }
+
+  private void busy() {
+    everBusy = true;
+    if (starved) {
+      getContext().getLog().info("llm work arrived after [{}] ms idle; starvation flag cleared",
+          System.currentTimeMillis() - idleSince);
+      starved = false;
+      dirty = true;
+    }
+    idleSince = -1;
+  }
+
+  private void publish() {
+    publish(0, System.currentTimeMillis());
+  }
+
+  private void publish(long pending, long now) {
+    Map<String, Integer> permits = new TreeMap<>();
+    Map<String, Integer> running = new TreeMap<>();
+    Map<String, Integer> queued = new TreeMap<>();
+    bulkheads.forEach((m, b) -> {
+      permits.put(m, b.limit());
+      running.put(m, b.running());
+      queued.put(m, b.queued());
+    });
+    List<ConversationStats> rows = new ArrayList<>();
+    List<String> tracked = latency.conversations();
+    configuredSeconds.keySet().retainAll(tracked);
+    for (String c : tracked) {
+      rows.add(ConversationStats.of(latency.advice(c, configuredSeconds.getOrDefault(c, 0L))));
+    }
+    view.publish(new LlmView.Snapshot(List.copyOf(rows), permits, running, queued, pending, starved,
+        idleSince < 0 ? 0 : now - idleSince, warnings));
+    dirty = false;
+  }
+
+  private Behavior<Command> onStop() {
+    IllegalStateException gone = new IllegalStateException("llm coordinator stopped while the attempt waited for a permit");
+    bulkheads.values().forEach(b -> b.failWaiters(gone));
+    bulkheads.clear();
+    return this;
+  }
+}

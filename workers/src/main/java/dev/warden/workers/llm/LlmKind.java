@@ -1,0 +1,45 @@
+package dev.warden.workers.llm;
+
+import dev.warden.core.KindContext;
+import dev.warden.core.WorkerKind;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+
+/**
+ * The llm worker kind: its root is the {@link LlmCoordinator} (bulkheads, latency, starvation
+ * signal, {@link LlmMXBean}). Interactions themselves are jobs of the ledger, so the node needs
+ * the ledger kind too; the host then wires the job types with {@link Llm#of}:
+ *
+ * <pre>{@code
+ * try (Warden warden = Warden.start(conf, Ledger.kind(), LlmKind.create(), Checkpointer.kind())) {
+ *   Llm llm = Llm.of(warden); // registers the llm job types: journaled interactions resume now
+ *   String id = llm.submit(Interaction.of("summaries", call)).toCompletableFuture().join();
+ *   String text = llm.result(id).toCompletableFuture().join();
+ * }
+ * }</pre>
+ */
+public final class LlmKind implements WorkerKind<LlmCoordinator.Command> {
+  public static final String NAME = "llm";
+
+  private LlmKind() {}
+
+  public static LlmKind create() {
+    return new LlmKind();
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** Validates {@code warden.llm}: a bad value fails the start, naming the key. */
+  @Override
+  public void prepare(ActorSystem<?> system) {
+    LlmSettings.create(system);
+  }
+
+  @Override
+  public Behavior<LlmCoordinator.Command> rootBehavior(KindContext context) {
+    return LlmCoordinator.create(context);
+  }
+}

@@ -1,0 +1,130 @@
+package dev.warden.workers.llm;
+
+import com.typesafe.config.Config;
+import dev.warden.core.ConfigReader;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/** {@code warden.llm}, read once and validated; see the workers module's reference.conf. */
+public record LlmSettings(
+    String defaultClass,
+    Map<String, TimeoutClass> classes,
+    Map<String, String> conversations,
+    Duration queueHeartbeatInterval,
+    Retry retry,
+    int maxRunningPerType,
+    int defaultModelConcurrency,
+    Map<String, Integer> modelConcurrency,
+    Duration connectTimeout,
+    int maxResponseChars,
+    int latencyWindow,
+    int latencyMinSamples,
+    int maxConversations,
+    Duration idleThreshold,
+    Duration checkInterval) {
+
+  private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z0-9_-]{1,40}");
+
+  /** A timeout class: interactions of class {@code name} run as ledger job type {@code llm-<name>}. */
+  public record TimeoutClass(String name, Duration startToClose, Duration heartbeatTimeout) {
+    public String jobType() {
+      return "llm-" + name;
+    }
+  }
+
+  public record Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double jitter) {}
+
+  public static LlmSettings create(ActorSystem<?> system) {
+    return create(system.settings().config());
+  }
+
+  public static LlmSettings create(Config root) {
+    ConfigReader c = ConfigReader.at(root, "warden.llm");
+    Duration heartbeat = c.positiveDuration("heartbeat-timeout");
+    Map<String, TimeoutClass> classes = new HashMap<>();
+    ConfigReader cs = c.child("classes");
+    for (String name : cs.config().root().keySet()) {
+      if (!CLASS_NAME.matcher(name).matches()) {
+        throw cs.bad(name, "timeout class names must match " + CLASS_NAME, null);
+      }
+      ConfigReader k = cs.child(name);
+      classes.put(name, new TimeoutClass(name, k.positiveDuration("start-to-close"),
+          k.has("heartbeat-timeout") ? k.positiveDuration("heartbeat-timeout") : heartbeat));
+    }
+    if (classes.isEmpty()) {
+      throw c.bad("classes", "must name at least one timeout class", null);
+    }
+    String defaultClass = c.nonEmptyString("default-class");
+    if (!classes.containsKey(defaultClass)) {
+      throw c.bad("default-class", "must be one of " + classes.keySet() + ", but was " + defaultClass, null);
+    }
+    Map<String, String> conversations = new HashMap<>();
+    ConfigReader conv = c.child("conversations");
+    for (Map.Entry<String, com.typesafe.config.ConfigValue> e : conv.config().root().entrySet()) {
+      String cls = String.valueOf(e.getValue().unwrapped());
+      if (!classes.containsKey(cls)) {
+        throw conv.bad(e.getKey(), "must name a timeout class " + classes.keySet() + ", but was " + cls, null);
+      }
+      conversations.put(e.getKey(), cls);
+    }
+    Duration queueBeat = c.positiveDuration("queue-heartbeat-interval");
+    for (TimeoutClass t : classes.values()) {
+      if (queueBeat.compareTo(t.heartbeatTimeout()) >= 0) {
+        throw c.bad("queue-heartbeat-interval", "must be below the heartbeat timeout of class " + t.name()
+            + " (" + t.heartbeatTimeout() + "), but was " + queueBeat, null);
+      }
+    }
+    ConfigReader r = c.child("retry");
+    Duration initial = r.nonNegativeDuration("initial-backoff");
+    Duration max = r.nonNegativeDuration("max-backoff");
+    if (max.compareTo(initial) < 0) {
+      throw r.bad("max-backoff", "must be >= " + r.path("initial-backoff") + " (" + initial + ")", null);
+    }
+    Retry retry = new Retry(r.intAtLeast("max-attempts", 1), initial, max, r.doubleBetween("jitter", 0, 1));
+    ConfigReader b = c.child("bulkhead");
+    Map<String, Integer> models = new HashMap<>();
+    ConfigReader m = b.child("models");
+    for (String model : m.config().root().keySet()) {
+      models.put(model, m.intAtLeast(com.typesafe.config.ConfigUtil.joinPath(model), 1));
+    }
+    ConfigReader cl = c.child("client");
+    ConfigReader l = c.child("latency");
+    int minSamples = l.intAtLeast("min-samples", 1);
+    ConfigReader s = c.child("starvation");
+    return new LlmSettings(
+        defaultClass,
+        Map.copyOf(classes),
+        Map.copyOf(conversations),
+        queueBeat,
+        retry,
+        c.intAtLeast("max-running-per-type", 1),
+        b.intAtLeast("default-max-concurrency", 1),
+        Map.copyOf(models),
+        cl.positiveDuration("connect-timeout"),
+        cl.intAtLeast("max-response-chars", 1),
+        l.intAtLeast("window", minSamples),
+        minSamples,
+        l.intAtLeast("max-conversations", 1),
+        s.positiveDuration("idle-threshold"),
+        s.positiveDuration("check-interval"));
+  }
+
+  /** The timeout class of an interaction: its own, else its conversation's, else the default. */
+  public TimeoutClass classFor(String conversation, Optional<String> own) {
+    String name = own.orElseGet(() -> conversations.getOrDefault(conversation, defaultClass));
+    TimeoutClass t = classes.get(name);
+    if (t == null) {
+      throw new IllegalArgumentException("unknown timeout class [" + name + "]; configured under warden.llm.classes: " + classes.keySet());
+    }
+    return t;
+  }
+
+  /** Permits of model {@code model}: its own limit, else the default. */
+  public int concurrencyOf(String model) {
+    return modelConcurrency.getOrDefault(model, defaultModelConcurrency);
+  }
+}
