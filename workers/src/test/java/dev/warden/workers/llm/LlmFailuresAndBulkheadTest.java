@@ -71,7 +71,7 @@ class LlmFailuresAndBulkheadTest {
       assertThat(cause(llm, "json", 1)).contains("malformed JSON at response line 2").contains("oops");
 
       await().atMost(Duration.ofSeconds(15)).until(() -> await(llm.status("e404")).orElseThrow().status() == JobStatus.GAVE_UP);
-      assertThat(names(llm, "e404")).as("a 404 is not retried").containsExactly("Submitted", "Started#1", "Failed#1", "GaveUp");
+      assertThat(names(llm, "e404")).as("a 404 is not retried; first failure: " + cause(llm, "e404", 1)).containsExactly("Submitted", "Started#1", "Failed#1", "GaveUp");
       assertThat(cause(llm, "e404", 1)).contains("ModelRejectedException").contains("HTTP 404").contains("not found");
 
       await().atMost(Duration.ofSeconds(15)).until(() -> await(llm.status("reset")).orElseThrow().status() == JobStatus.GAVE_UP);
