@@ -10,6 +10,8 @@ import dev.warden.core.tree.SupervisorTree;
 import dev.warden.core.tree.TreeNode;
 import dev.warden.persistence.Checkpointer;
 import dev.warden.persistence.ledger.Ledger;
+import dev.warden.workers.llm.LlmDemo;
+import dev.warden.workers.llm.LlmKind;
 import dev.warden.workers.trial.TrialKind;
 import dev.warden.workers.demo.Flaky;
 import dev.warden.workers.demo.Tally;
@@ -80,9 +82,9 @@ final class DemoCommand implements Callable<Integer> {
                 + "warden.jmx.connector { enabled = on, port = " + port + " }\n"
                 + "warden.supervision.kinds.flaky { max-restarts = " + MAX_RESTARTS
                 + ", within = 30s, backoff.min = 50ms, backoff.max = 200ms }\n"
-                + DemoTrials.CONFIG);
+                + DemoTrials.CONFIG + LlmDemo.CONFIG);
     List<WorkerKind<?>> kinds = List.of(Checkpointer.kind(), Ledger.kind(), Flaky.kind(),
-        Tally.kind(Duration.ofMillis(50)), TrialKind.create());
+        Tally.kind(Duration.ofMillis(50)), TrialKind.create(), LlmKind.create());
     out.println("Warden demo: node [demo], data dir " + data + " (H2 file), JMX on 127.0.0.1:" + port);
     Warden warden = Warden.start(node.overridesOver(demo), kinds);
     try {
@@ -90,6 +92,8 @@ final class DemoCommand implements Callable<Integer> {
       crashLoop(warden);
       step("trials under the memory guard, journaled in the job ledger:");
       DemoTrials.run(warden, data, out);
+      step("model calls that hang, answer late, or answer, through the job ledger:");
+      LlmDemo.run(warden).forEach(line -> out.println("      " + line));
       checkpoint(warden);
       printTree(warden);
     } finally {

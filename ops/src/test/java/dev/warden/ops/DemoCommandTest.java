@@ -29,6 +29,9 @@ class DemoCommandTest {
           .containsPattern("trial/demo-lr/1 SUCCEEDED attempt=1 result=\\{\"loss\": 0.1\\}")
           .contains("best: trial/demo-lr/1 {lr=0.1} loss=0.1")
           .containsPattern("worker-1\\s+\\[trial\\] RUNNING")
+          .containsPattern("history demo-hangs-2: Submitted → Started#1 → Reaped#1\\(.*\\) → RetryScheduled → Started#2 → Completed#2 → Succeeded")
+          .contains("demo-late-3 -> \"answered on time\"")
+          .contains("the late answer of attempt 1 was discarded")
           .contains("node stopped cleanly")
           .doesNotContain("Exception in thread");
       // the default data dir is a temporary one, removed at exit: nothing left in the working dir

@@ -21,12 +21,25 @@ import java.util.stream.Collectors;
 public final class LlmDemo {
   private LlmDemo() {}
 
+  /** Config a node needs for {@link #run(Warden)}: a 1 s fast class and a quick reaper. */
+  public static final String CONFIG =
+      "warden.ledger.reaper.tick = 200ms\n"
+          + "warden.llm.classes.fast.start-to-close = 1s\n"
+          + "warden.llm.queue-heartbeat-interval = 200ms\n"
+          + "warden.llm.retry { initial-backoff = 100ms, max-backoff = 100ms, jitter = 0 }\n";
+
   /** Runs the scenario (about 3 s) on a fresh node under {@code dataDir}; blocking, for the CLI. */
   public static List<String> run(Path dataDir) {
+    try (Warden warden = Warden.start(ConfigFactory.parseString(config(dataDir)), Ledger.kind(), LlmKind.create(), Checkpointer.kind())) {
+      return run(warden);
+    }
+  }
+
+  /** Runs the scenario on a running node with the ledger and llm kinds and {@link #CONFIG}. */
+  public static List<String> run(Warden warden) {
     List<String> out = new ArrayList<>();
     CountDownLatch lateRelease = new CountDownLatch(1);
-    try (FakeModelServer server = FakeModelServer.start();
-        Warden warden = Warden.start(ConfigFactory.parseString(config(dataDir)), Ledger.kind(), LlmKind.create(), Checkpointer.kind())) {
+    try (FakeModelServer server = FakeModelServer.start()) {
       server.script("answers", FakeModelServer.answer("a fine answer"));
       server.script("hangs", FakeModelServer.hang(), FakeModelServer.answer("answered on the retry"));
       server.script("late", FakeModelServer.late(lateRelease, "a late answer"), FakeModelServer.answer("answered on time"));
@@ -58,11 +71,7 @@ public final class LlmDemo {
 
   private static String config(Path dataDir) {
     return "warden.data-dir = \"" + dataDir.toAbsolutePath().toString().replace("\\", "\\\\") + "\"\n"
-        + "warden.ledger.partitions = 2\n"
-        + "warden.ledger.reaper.tick = 200ms\n"
-        + "warden.llm.classes.fast.start-to-close = 1s\n"
-        + "warden.llm.queue-heartbeat-interval = 200ms\n"
-        + "warden.llm.retry { initial-backoff = 100ms, max-backoff = 100ms, jitter = 0 }\n";
+        + "warden.ledger.partitions = 2\n" + CONFIG;
   }
 
   private static String name(JobEvent e) {
