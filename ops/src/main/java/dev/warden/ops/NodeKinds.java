@@ -5,6 +5,8 @@ import dev.warden.core.WorkerKind;
 import dev.warden.persistence.Checkpointer;
 import dev.warden.persistence.ledger.Ledger;
 import dev.warden.workers.graveyard.GraveyardKind;
+import dev.warden.workers.llm.Llm;
+import dev.warden.workers.llm.LlmKind;
 import dev.warden.workers.trial.TrialKind;
 import dev.warden.workers.trial.Trials;
 import java.util.List;
@@ -12,12 +14,13 @@ import java.util.List;
 /** The kinds a `warden run` node starts, and the job types it registers once up. */
 final class NodeKinds {
   static List<WorkerKind<?>> standard() {
-    return List.of(Checkpointer.kind(), Ledger.kind(), GraveyardKind.create(), TrialKind.create());
+    return List.of(Checkpointer.kind(), Ledger.kind(), GraveyardKind.create(), TrialKind.create(), LlmKind.create());
   }
 
   /** Registers the built-in job types, so journaled jobs of those types resume after a restart. */
   static void registerJobTypes(Warden warden) {
     Trials.of(warden);
+    Llm.of(warden);
   }
 
   private NodeKinds() {}

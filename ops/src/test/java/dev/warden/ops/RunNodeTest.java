@@ -38,7 +38,7 @@ class RunNodeTest {
       }
       String tree = captured.toString(StandardCharsets.UTF_8);
       assertThat(code).as(tree).isZero();
-      assertThat(tree).contains("node it-node").contains("/warden  [runtime] RUNNING").contains("checkpointer").contains("ledger").contains("graveyard").contains("worker-1");
+      assertThat(tree).contains("node it-node").contains("/warden  [runtime] RUNNING").contains("checkpointer").contains("ledger").contains("graveyard").contains("worker-1").contains("llm");
 
       // a second node on the same data directory refuses to start instead of sharing the database
       ByteArrayOutputStream err = new ByteArrayOutputStream();
