@@ -37,11 +37,14 @@ public final class BenchCommand implements Callable<Integer> {
       case "ledger":
         new LedgerBench(node, runs).run(System.out);
         return 0;
+      case "graveyard":
+        new GraveyardBench(runs).run(System.out);
+        return 0;
       case "trial":
         new TrialBench(node, runs, iterations).run(System.out);
         return 0;
       default:
-        throw new NodeOptions.UsageError("unknown bench scenario [" + scenario + "]; known: restart, trial");
+        throw new NodeOptions.UsageError("unknown bench scenario [" + scenario + "]; known: restart, ledger, trial, graveyard");
     }
   }
 }

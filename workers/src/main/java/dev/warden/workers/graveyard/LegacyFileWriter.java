@@ -80,6 +80,7 @@ public final class LegacyFileWriter {
 
   static final String[] SYMBOLS = {"USDJPY", "EURUSD", "GBPUSD", "AUDJPY", "XAUUSD"};
   private static final String[] TIMEFRAMES = {"60", "60.0", "240", "15", "\"H1\""};
+  private static final String[] COMPACT_TIMEFRAMES = {"60", "60.0", "240", "15", "5"};
   private static final String[] DIRECTIONS = {":BUY", ":SELL", ":BOTH"};
   private static final String[] REASONS = {"Culling Loser", "Max DD (hard stop)", "Sharpe < 0 \\\"bad\\\""};
   private static final int OVERSIZED_BYTES = 70 * 1024;
@@ -188,7 +189,10 @@ public final class LegacyFileWriter {
     String sl = (5 + random.nextInt(195)) / 100.0 + "";
     String tp = (10 + random.nextInt(290)) / 100.0 + (random.nextBoolean() ? "d0" : "");
     if (spec.compact()) {
-      return "(:NAME \"P-" + i + "\" :TIMEFRAME " + tf + " :SYMBOL \"" + symbol + "\" :SL " + sl + " :TP " + tp + ")"
+      String ctf = COMPACT_TIMEFRAMES[random.nextInt(COMPACT_TIMEFRAMES.length)];
+      String ctp = (10 + random.nextInt(290)) / 100.0 + (random.nextInt(4) == 0 ? "d0" : "");
+      return "(:NAME \"P" + Long.toString(i, 36) + "\" :TIMEFRAME " + ctf + " :SYMBOL \"" + symbol + "\" :SL " + sl
+          + " :TP " + ctp + ")"
           + (spec.singleList() ? "" : "\n");
     }
     String cont = spec.singleList() ? "\n  " : "\n ";
