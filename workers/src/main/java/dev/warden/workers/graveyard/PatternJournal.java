@@ -135,7 +135,7 @@ public final class PatternJournal extends EventSourcedBehavior<PatternJournal.Co
 
   private void onRecoveryCompleted(PatternIndex state) {
     ctx.getLog().info(
-        "graveyard journal [{}] recovered: [{}] patterns stored (high-water [{}]), [{}] clusters, [{}] bounded, [{}] match points, [{}] files",
+        "graveyard journal [{}] recovered: [{}] patterns stored (high-water [{}]), [{}] clusters, [{}] bounded, [{}] distinct match points, [{}] files",
         settings.persistenceId(), state.stored(), state.highWater(), state.clusterCount(), state.boundedClusters(),
         state.matchPoints(), state.fileCount());
     onRecovered.accept(state);
