@@ -101,8 +101,13 @@ final class MatchIndex {
     return (int) Math.floor(ln / WIDTH);
   }
 
+  /**
+   * A unique key for cell (a, b). The low half is b times an odd constant (a bijection on
+   * ints), so that {@link Long#hashCode()} (the halves xor-ed) spreads neighbouring cells instead
+   * of piling them into a few hash bins.
+   */
   private static long key(int a, int b) {
-    return ((long) a << 32) | (b & 0xffffffffL);
+    return ((long) a << 32) | ((b * 0x9E3779B9) & 0xffffffffL);
   }
 
   /** Distinct pairs (sl, tp) appended by one writer, read by many. */
@@ -152,10 +157,8 @@ final class MatchIndex {
     }
 
     private static int hash(double sl, double tp) {
-      long x = Double.doubleToLongBits(sl) * 0x9E3779B97F4A7C15L + Double.doubleToLongBits(tp);
-      x ^= x >>> 31;
-      x *= 0xBF58476D1CE4E5B9L;
-      return (int) (x ^ (x >>> 29));
+      long x = (Double.doubleToLongBits(sl) ^ Long.rotateLeft(Double.doubleToLongBits(tp), 32)) * 0x9E3779B97F4A7C15L;
+      return (int) (x >>> 32);
     }
 
     boolean matches(double sl, double tp) {
