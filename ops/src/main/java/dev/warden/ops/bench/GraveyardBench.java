@@ -44,6 +44,7 @@ final class GraveyardBench {
       Path data = dir.resolve("data");
       figures.putAll(child(out, dir, "parse", file.toString(), Integer.toString(Math.max(3, runs))));
       figures.putAll(child(out, dir, "import", file.toString(), data.toString()));
+      Figures.print(out, "graveyard", "data_dir", sizeOf(data) / 1e6, "MB");
       double[] cold = new double[runs];
       double[] coldMain = new double[runs];
       for (int r = 0; r < runs; r++) {
@@ -121,6 +122,12 @@ final class GraveyardBench {
       throw new IllegalStateException("bench child did not report " + name);
     }
     return Double.parseDouble(v);
+  }
+
+  private static long sizeOf(Path dir) throws IOException {
+    try (var walk = Files.walk(dir)) {
+      return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
   }
 
   private static void deleteQuietly(Path dir) {
