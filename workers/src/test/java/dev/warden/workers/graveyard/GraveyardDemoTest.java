@@ -7,6 +7,7 @@ import dev.warden.core.Warden;
 import dev.warden.core.WorkerKind;
 import dev.warden.persistence.Persistence;
 import dev.warden.persistence.sexp.DamageReason;
+import dev.warden.persistence.sexp.LegacyRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,5 +67,40 @@ class GraveyardDemoTest {
       assertThat(again.lines().subList(0, 2)).isEqualTo(lines.subList(0, 2));
       assertThat(g.storedPatterns()).isEqualTo(o.graveyard().records() + o.retired().records());
     }
+  }
+
+  @Test
+  void answersAfterARestartEqualTheLiveAnswers() throws Exception {
+    List<Region> live;
+    List<Boolean> liveAnswers;
+    GraveyardKind kind = GraveyardKind.create();
+    try (Warden w = start(kind)) {
+      Graveyard g = kind.graveyard();
+      GraveyardDemo.runDetailed(g, dir.resolve("demo"), NOW, Duration.ofMinutes(2));
+      for (int i = 0; i < 40; i++) {
+        LegacyRecord r = LegacyRecord.parse("(:NAME \"HOST-" + i + "\" :TIMEFRAME 60 :DIRECTION :SELL :SYMBOL \"NZDUSD\""
+            + " :SL 0." + (30 + i) + " :TP 1." + i + "d0 :TIMESTAMP " + (NOW.getEpochSecond() + GraveyardDemo.UNIVERSAL_EPOCH - i * 86_400L) + ")");
+        GraveyardNodeTest.get(i % 4 == 0 ? g.retire(r) : g.record(r));
+      }
+      live = g.regions(NOW);
+      liveAnswers = answers(g);
+    }
+    GraveyardKind again = GraveyardKind.create();
+    try (Warden w = start(again)) {
+      assertThat(again.graveyard().regions(NOW)).isEqualTo(live);
+      assertThat(answers(again.graveyard())).isEqualTo(liveAnswers);
+    }
+    assertThat(live).anyMatch(r -> "NZDUSD".equals(r.symbol()));
+  }
+
+  private static List<Boolean> answers(Graveyard g) {
+    List<Boolean> out = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      double sl = 0.05 + i * 0.011;
+      double tp = 0.1 + i * 0.017;
+      out.add(g.shouldAvoid(sl, tp, NOW));
+      out.add(g.matchesPattern(i % 2 == 0 ? "NZDUSD" : "USDJPY", sl, tp, -1));
+    }
+    return out;
   }
 }
