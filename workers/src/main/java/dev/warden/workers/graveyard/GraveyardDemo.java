@@ -25,7 +25,9 @@ import java.util.stream.Collectors;
  * {@code retired.sexp} in the older one-list layout (300 records, two damages), imports both
  * through the running kind, and describes what happened in printable lines. Seeded: the same
  * {@code now} gives the same files and the same lines (but for the timing line). Running it
- * again on the same node finds both files up to date and imports nothing.
+ * again on the same node with the same {@code now} finds both files up to date and imports
+ * nothing; with another {@code now} the files' timestamps differ, so the node reports them as
+ * REPLACED and keeps what it had: give each node's demo its own {@code workDir}.
  *
  * <pre>{@code
  * GraveyardKind kind = GraveyardKind.create();
