@@ -10,6 +10,8 @@ import dev.warden.core.tree.SupervisorTree;
 import dev.warden.core.tree.TreeNode;
 import dev.warden.persistence.Checkpointer;
 import dev.warden.persistence.ledger.Ledger;
+import dev.warden.workers.graveyard.GraveyardDemo;
+import dev.warden.workers.graveyard.GraveyardKind;
 import dev.warden.workers.llm.LlmDemo;
 import dev.warden.workers.llm.LlmKind;
 import dev.warden.workers.trial.TrialKind;
@@ -20,6 +22,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -83,8 +86,9 @@ final class DemoCommand implements Callable<Integer> {
                 + "warden.supervision.kinds.flaky { max-restarts = " + MAX_RESTARTS
                 + ", within = 30s, backoff.min = 50ms, backoff.max = 200ms }\n"
                 + DemoTrials.CONFIG + LlmDemo.CONFIG);
+    GraveyardKind graveyard = GraveyardKind.create();
     List<WorkerKind<?>> kinds = List.of(Checkpointer.kind(), Ledger.kind(), Flaky.kind(),
-        Tally.kind(Duration.ofMillis(50)), TrialKind.create(), LlmKind.create());
+        Tally.kind(Duration.ofMillis(50)), TrialKind.create(), LlmKind.create(), graveyard);
     out.println("Warden demo: node [demo], data dir " + data + " (H2 file), JMX on 127.0.0.1:" + port);
     Warden warden = Warden.start(node.overridesOver(demo), kinds);
     try {
@@ -92,6 +96,10 @@ final class DemoCommand implements Callable<Integer> {
       crashLoop(warden);
       step("trials under the memory guard, journaled in the job ledger:");
       DemoTrials.run(warden, data, out);
+      step("graveyard: a generated, damaged legacy file imported; damage quarantined with byte offsets:");
+      Path gyDir = Files.createDirectories(data.resolve("graveyard-demo"));
+      GraveyardDemo.run(graveyard.graveyard(), gyDir, Instant.parse("2026-01-15T00:00:00Z"))
+          .forEach(line -> out.println("      " + line));
       step("model calls that hang, answer late, or answer, through the job ledger:");
       LlmDemo.run(warden).forEach(line -> out.println("      " + line));
       checkpoint(warden);

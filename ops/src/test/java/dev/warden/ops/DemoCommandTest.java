@@ -32,6 +32,9 @@ class DemoCommandTest {
           .containsPattern("history demo-hangs-2: Submitted → Started#1 → Reaped#1\\(.*\\) → RetryScheduled → Started#2 → Completed#2 → Succeeded")
           .contains("demo-late-3 -> \"answered on time\"")
           .contains("the late answer of attempt 1 was discarded")
+          .containsPattern("graveyard: graveyard graveyard.sexp: IMPORTED, read \\d+, imported \\d+, already present 0, quarantined \\d+")
+          .containsPattern("quarantined CUT_SHORT x\\d+, first at byte offsets \\[\\d+")
+          .containsPattern("graveyard: \\d+ avoid regions")
           .contains("node stopped cleanly")
           .doesNotContain("Exception in thread");
       // the default data dir is a temporary one, removed at exit: nothing left in the working dir

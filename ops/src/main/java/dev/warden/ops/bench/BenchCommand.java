@@ -12,9 +12,9 @@ import picocli.CommandLine.Parameters;
  * {@code <scenario>.<figure>: <value> <unit>}, each the median of several runs after a warm-up,
  * then a short human summary.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure a scenario: restart, trial.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure a scenario: restart, ledger, trial, graveyard.")
 public final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "SCENARIO", description = "restart | trial")
+  @Parameters(index = "0", paramLabel = "SCENARIO", description = "restart | ledger | trial | graveyard")
   String scenario;
 
   @Option(names = "--runs", defaultValue = "5", description = "measured runs (median reported), default ${DEFAULT-VALUE}")
@@ -37,11 +37,14 @@ public final class BenchCommand implements Callable<Integer> {
       case "ledger":
         new LedgerBench(node, runs).run(System.out);
         return 0;
+      case "graveyard":
+        new GraveyardBench(runs).run(System.out);
+        return 0;
       case "trial":
         new TrialBench(node, runs, iterations).run(System.out);
         return 0;
       default:
-        throw new NodeOptions.UsageError("unknown bench scenario [" + scenario + "]; known: restart, ledger, trial");
+        throw new NodeOptions.UsageError("unknown bench scenario [" + scenario + "]; known: restart, ledger, trial, graveyard");
     }
   }
 }

@@ -81,7 +81,7 @@ public final class Graveyard {
     }
     String text = pattern.toSexp();
     CompletionStage<Done> done = AskPattern.askWithStatus(w.journal(),
-        r -> new PatternJournal.Append(source, List.of(text), null, r), w.settings().askTimeout(), w.system().scheduler());
+        r -> new PatternJournal.Append(source, List.of(text), List.of(pattern), null, false, r), w.settings().askTimeout(), w.system().scheduler());
     return done.whenComplete((d, e) -> permits.release());
   }
 

@@ -2,6 +2,7 @@ package dev.warden.workers.graveyard;
 
 import dev.warden.persistence.sexp.DamageReason;
 import dev.warden.persistence.sexp.FileQuarantineSink;
+import dev.warden.persistence.sexp.LegacyRecord;
 import dev.warden.persistence.sexp.ReadRecord;
 import dev.warden.persistence.sexp.ReadSummary;
 import dev.warden.persistence.sexp.ResumePoint;
@@ -117,6 +118,7 @@ final class ImportRun {
       try (FileQuarantineSink sink = FileQuarantineSink.open(side, path, settings.quarantineMaxEntries());
           SexpReader reader = SexpReader.open(path, from, settings.reader(), sink)) {
         List<String> batch = new ArrayList<>();
+        List<LegacyRecord> parsed = new ArrayList<>();
         long batchBytes = 0;
         CompletableFuture<Done> inFlight = CompletableFuture.completedFuture(Done.getInstance());
         long lastOffset = from.offset();
@@ -126,14 +128,16 @@ final class ImportRun {
           }
           String text = r.record().toSexp();
           batch.add(text);
+          parsed.add(r.record());
           batchBytes += text.length();
           if (batch.size() >= settings.batchRecords() || batchBytes >= settings.batchBytes()) {
             imported += batch.size();
             ResumePoint at = reader.resumePoint();
             FileProgress p = progress(key, source, path, ch, at, headLength, headHash, already + imported);
-            inFlight = send(inFlight, source, batch, p);
+            inFlight = send(inFlight, source, batch, parsed, p, false);
             lastOffset = at.offset();
             batch = new ArrayList<>();
+            parsed = new ArrayList<>();
             batchBytes = 0;
           }
         }
@@ -141,7 +145,7 @@ final class ImportRun {
         if (!batch.isEmpty() || end.offset() != lastOffset || prev.isEmpty()) {
           imported += batch.size();
           FileProgress p = progress(key, source, path, ch, end, headLength, headHash, already + imported);
-          inFlight = send(inFlight, source, batch, p);
+          inFlight = send(inFlight, source, batch, parsed, p, true);
         }
         await(inFlight);
         summary = reader.summary();
@@ -163,10 +167,11 @@ final class ImportRun {
   }
 
   /** Waits for the batch in flight, then sends this one: at most one batch waits on the journal. */
-  private CompletableFuture<Done> send(CompletableFuture<Done> previous, Source source, List<String> batch, FileProgress p) {
+  private CompletableFuture<Done> send(CompletableFuture<Done> previous, Source source, List<String> batch,
+      List<LegacyRecord> parsed, FileProgress p, boolean last) {
     await(previous);
     return AskPattern.<PatternJournal.Command, StatusReply<Done>>ask(
-            journal, r -> new PatternJournal.Append(source, batch, p, r), settings.batchTimeout(), scheduler)
+            journal, r -> new PatternJournal.Append(source, batch, parsed, p, last, r), settings.batchTimeout(), scheduler)
         .toCompletableFuture()
         .thenApply(StatusReply::getValue);
   }

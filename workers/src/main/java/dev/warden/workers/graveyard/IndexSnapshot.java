@@ -8,7 +8,7 @@ import java.util.Map;
  * The journal's snapshot: the index in compact form (cluster aggregates, match points packed
  * as doubles), never the patterns themselves, which stay in the events.
  *
- * @param matchPoints per symbol, (SL, TP) pairs flattened
+ * @param matchPoints per symbol, the distinct (SL, TP) pairs flattened
  */
 public record IndexSnapshot(
     long stored,

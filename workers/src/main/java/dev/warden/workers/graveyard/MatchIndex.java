@@ -13,8 +13,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * cells have that width, so a query looks at two cells per axis (four in all) and checks only
  * the points in them, exactly.
  *
+ * <p>Only distinct points are kept: whether some stored point matches does not depend on how
+ * many times it was stored, and real files repeat the same (SL, TP) pairs endlessly (the
+ * strategies' parameters come from grids), so the index, its snapshot and its recovery stay
+ * the size of the distinct pairs, not of the records.
+ *
  * <p>One writer (the journal actor), any number of readers: cells append behind a volatile
- * size, and a grown array is published before the size that needs it.
+ * size, and a grown array is published before the size that needs it. The writer finds
+ * duplicates through a hash table of its own that readers never touch.
  */
 final class MatchIndex {
   private static final double WIDTH = Math.log(1.05 / 0.95);
@@ -25,14 +31,15 @@ final class MatchIndex {
   private final ConcurrentHashMap<String, ConcurrentHashMap<Long, Cell>> bySymbol = new ConcurrentHashMap<>();
   private volatile long points;
 
-  /** Adds a stored point; ignores one that can never match. */
+  /** Adds a stored point; ignores one that can never match, or that is stored already. */
   void add(String symbol, double sl, double tp) {
     if (symbol == null || !usable(sl) || !usable(tp)) {
       return;
     }
     long key = key(cell(Math.log(sl)), cell(Math.log(tp)));
-    bySymbol.computeIfAbsent(symbol, s -> new ConcurrentHashMap<>()).computeIfAbsent(key, k -> new Cell()).add(sl, tp);
-    points = points + 1;
+    if (bySymbol.computeIfAbsent(symbol, s -> new ConcurrentHashMap<>()).computeIfAbsent(key, k -> new Cell()).add(sl, tp)) {
+      points = points + 1;
+    }
   }
 
   boolean matches(String symbol, double sl, double tp) {
@@ -60,6 +67,7 @@ final class MatchIndex {
     return false;
   }
 
+  /** Distinct points stored. */
   long points() {
     return points;
   }
@@ -93,17 +101,33 @@ final class MatchIndex {
     return (int) Math.floor(ln / WIDTH);
   }
 
+  /**
+   * A unique key for cell (a, b). The low half is b times an odd constant (a bijection on
+   * ints), so that {@link Long#hashCode()} (the halves xor-ed) spreads neighbouring cells instead
+   * of piling them into a few hash bins.
+   */
   private static long key(int a, int b) {
-    return ((long) a << 32) | (b & 0xffffffffL);
+    return ((long) a << 32) | ((b * 0x9E3779B9) & 0xffffffffL);
   }
 
-  /** Pairs (sl, tp) appended by one writer, read by many. */
+  /** Distinct pairs (sl, tp) appended by one writer, read by many. */
   private static final class Cell {
     private volatile double[] data = new double[4];
     private volatile int size;
+    /** Writer only: open addressing over pair indexes + 1 (0 = empty), at most half full. */
+    private int[] slots = new int[8];
 
-    void add(double sl, double tp) {
+    /** Appends the pair unless present; true if appended. */
+    boolean add(double sl, double tp) {
+      int mask = slots.length - 1;
+      int h = hash(sl, tp) & mask;
       double[] d = data;
+      for (int at = slots[h]; at != 0; h = (h + 1) & mask, at = slots[h]) {
+        int i = (at - 1) * 2;
+        if (Double.compare(d[i], sl) == 0 && Double.compare(d[i + 1], tp) == 0) {
+          return false;
+        }
+      }
       int n = size;
       if (n + 2 > d.length) {
         d = Arrays.copyOf(d, d.length * 2);
@@ -112,6 +136,29 @@ final class MatchIndex {
       d[n] = sl;
       d[n + 1] = tp;
       size = n + 2;
+      slots[h] = n / 2 + 1;
+      if ((n / 2 + 1) * 2 > slots.length) {
+        rehash(d, n + 2);
+      }
+      return true;
+    }
+
+    private void rehash(double[] d, int n) {
+      int[] next = new int[slots.length * 2];
+      int mask = next.length - 1;
+      for (int i = 0; i < n; i += 2) {
+        int h = hash(d[i], d[i + 1]) & mask;
+        while (next[h] != 0) {
+          h = (h + 1) & mask;
+        }
+        next[h] = i / 2 + 1;
+      }
+      slots = next;
+    }
+
+    private static int hash(double sl, double tp) {
+      long x = (Double.doubleToLongBits(sl) ^ Long.rotateLeft(Double.doubleToLongBits(tp), 32)) * 0x9E3779B97F4A7C15L;
+      return (int) (x >>> 32);
     }
 
     boolean matches(double sl, double tp) {

@@ -1,6 +1,7 @@
 package dev.warden.workers.graveyard;
 
 import dev.warden.core.WardenSerializable;
+import dev.warden.persistence.sexp.LegacyRecord;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -33,10 +34,18 @@ public final class PatternJournal extends EventSourcedBehavior<PatternJournal.Co
 
   /**
    * Store {@code patterns} (printed records) from {@code source}; with import {@code progress}
-   * when they come from a file, journaled in the same event.
+   * when they come from a file, journaled in the same event. {@code parsed}, when given, holds
+   * the same records already parsed (same order), so applying the event does not parse them
+   * again; {@code snapshotAfter} asks for a snapshot once the event is stored (end of an import).
    */
-  public record Append(Source source, List<String> patterns, FileProgress progress, ActorRef<StatusReply<Done>> replyTo)
-      implements Command {}
+  public record Append(Source source, List<String> patterns, List<LegacyRecord> parsed, FileProgress progress,
+      boolean snapshotAfter, ActorRef<StatusReply<Done>> replyTo) implements Command {
+    public Append {
+      if (parsed != null && parsed.size() != patterns.size()) {
+        throw new IllegalArgumentException("parsed holds " + parsed.size() + " records for " + patterns.size() + " patterns");
+      }
+    }
+  }
 
   /** Asks how far a file was imported ({@link FileProgress#key()}). */
   public record GetProgress(String key, ActorRef<Optional<FileProgress>> replyTo) implements Command {}
@@ -49,6 +58,10 @@ public final class PatternJournal extends EventSourcedBehavior<PatternJournal.Co
   private final ActorContext<Command> ctx;
   private final GraveyardSettings settings;
   private final Consumer<PatternIndex> onRecovered;
+  /** The event being persisted by this incarnation with its records already parsed, if any. */
+  private PatternsRecorded pendingEvent;
+  private List<LegacyRecord> pendingParsed;
+  private boolean snapshotRequested;
 
   static Behavior<Command> create(GraveyardSettings settings, Consumer<PatternIndex> onRecovered) {
     return Behaviors.setup(ctx -> new PatternJournal(ctx, settings, onRecovered));
@@ -79,22 +92,33 @@ public final class PatternJournal extends EventSourcedBehavior<PatternJournal.Co
     if (c.patterns().isEmpty() && c.progress() == null) {
       return Effect().reply(c.replyTo(), StatusReply.ack());
     }
-    return Effect()
-        .persist(new PatternsRecorded(c.source(), List.copyOf(c.patterns()), c.progress()))
-        .thenReply(c.replyTo(), s -> StatusReply.ack());
+    PatternsRecorded event = new PatternsRecorded(c.source(), List.copyOf(c.patterns()), c.progress());
+    pendingEvent = c.parsed() == null ? null : event;
+    pendingParsed = c.parsed();
+    snapshotRequested = c.snapshotAfter();
+    return Effect().persist(event).thenReply(c.replyTo(), s -> StatusReply.ack());
   }
 
   @Override
   public EventHandler<PatternIndex, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(PatternsRecorded.class, PatternJournal::apply)
+        .onEvent(PatternsRecorded.class, (PatternIndex s, PatternsRecorded e) -> apply(s, e))
         .build();
   }
 
-  private static PatternIndex apply(PatternIndex index, PatternsRecorded e) {
-    for (String p : e.patterns()) {
-      index.add(e.source(), p);
+  /** Applies an event; the one just persisted here reuses its parsed records, a replayed one parses. */
+  private PatternIndex apply(PatternIndex index, PatternsRecorded e) {
+    if (e == pendingEvent) {
+      for (LegacyRecord r : pendingParsed) {
+        index.add(e.source(), r);
+      }
+      pendingEvent = null;
+      pendingParsed = null;
+    } else {
+      for (String p : e.patterns()) {
+        index.add(e.source(), p);
+      }
     }
     if (e.progress() != null) {
       index.progress(e.progress());
@@ -111,15 +135,22 @@ public final class PatternJournal extends EventSourcedBehavior<PatternJournal.Co
 
   private void onRecoveryCompleted(PatternIndex state) {
     ctx.getLog().info(
-        "graveyard journal [{}] recovered: [{}] patterns stored (high-water [{}]), [{}] clusters, [{}] bounded, [{}] match points, [{}] files",
+        "graveyard journal [{}] recovered: [{}] patterns stored (high-water [{}]), [{}] clusters, [{}] bounded, [{}] distinct match points, [{}] files",
         settings.persistenceId(), state.stored(), state.highWater(), state.clusterCount(), state.boundedClusters(),
         state.matchPoints(), state.fileCount());
     onRecovered.accept(state);
   }
 
-  /** Snapshot when the stored count crosses a multiple of {@code snapshot-every-patterns}. */
+  /**
+   * Snapshot when the stored count crosses a multiple of {@code snapshot-every-patterns}, and
+   * after the last batch of an import.
+   */
   @Override
   public boolean shouldSnapshot(PatternIndex state, Event event, long sequenceNr) {
+    if (snapshotRequested) {
+      snapshotRequested = false;
+      return true;
+    }
     long every = settings.snapshotEveryPatterns();
     long n = ((PatternsRecorded) event).patterns().size();
     return n > 0 && (state.stored() - n) / every != state.stored() / every;

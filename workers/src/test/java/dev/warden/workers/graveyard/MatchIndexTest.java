@@ -1,0 +1,49 @@
+package dev.warden.workers.graveyard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Distinct points only, with the same answers as keeping every stored point. */
+class MatchIndexTest {
+
+  @Test
+  void repeatedPointsAreStoredOnceAndStillMatch() {
+    MatchIndex index = new MatchIndex();
+    for (int i = 0; i < 1000; i++) {
+      index.add("USDJPY", 0.35, 1.2);
+    }
+    index.add("USDJPY", 0.36, 1.2);
+    index.add("EURUSD", 0.35, 1.2);
+    assertThat(index.points()).isEqualTo(3);
+    assertThat(index.matches("USDJPY", 0.351, 1.21)).isTrue();
+    assertThat(index.matches("USDJPY", 0.5, 1.2)).isFalse();
+    assertThat(index.export().get("USDJPY")).containsExactly(0.35, 1.2, 0.36, 1.2);
+  }
+
+  @Test
+  void manyDistinctAndRepeatedPointsAnswerLikeAPlainScan() {
+    MatchIndex index = new MatchIndex();
+    SplittableRandom random = new SplittableRandom(3);
+    int n = 20_000;
+    double[] sl = new double[n];
+    double[] tp = new double[n];
+    for (int i = 0; i < n; i++) {
+      sl[i] = (5 + random.nextInt(60)) / 100.0;
+      tp[i] = (10 + random.nextInt(80)) / 100.0;
+      index.add("X", sl[i], tp[i]);
+    }
+    long distinct = java.util.stream.IntStream.range(0, n).mapToObj(i -> sl[i] + "/" + tp[i]).distinct().count();
+    assertThat(index.points()).isEqualTo(distinct);
+    for (int q = 0; q < 5_000; q++) {
+      double s = 0.04 + random.nextDouble() * 0.7;
+      double t = 0.08 + random.nextDouble() * 1.0;
+      boolean expected = false;
+      for (int i = 0; i < n && !expected; i++) {
+        expected = Math.abs(s - sl[i]) < 0.05 * sl[i] && Math.abs(t - tp[i]) < 0.05 * tp[i];
+      }
+      assertThat(index.matches("X", s, t)).as("sl %s tp %s", s, t).isEqualTo(expected);
+    }
+  }
+}
