@@ -45,6 +45,20 @@ public final class ProcessTree {
     }
   }
 
+  /**
+   * True while {@code pid} runs: exists in /proc and is not a zombie (a killed process whose
+   * re-parent has not reaped it yet is gone for every purpose but a pid).
+   */
+  public static boolean running(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state != 'Z' && state != 'X';
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** True when no member of {@code members} is alive any more. */
   public static boolean allGone(Set<ProcessHandle> members) {
     return members.stream().noneMatch(ProcessHandle::isAlive);

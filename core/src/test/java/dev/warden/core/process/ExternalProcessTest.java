@@ -42,17 +42,6 @@ class ExternalProcessTest {
     return type.cast(got.get(got.size() - 1));
   }
 
-  /** Alive and not a zombie waiting for its (re-)parent to reap it. */
-  static boolean alive(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      char state = stat.charAt(stat.lastIndexOf(')') + 2);
-      return state != 'Z' && state != 'X';
-    } catch (java.io.IOException e) {
-      return false;
-    }
-  }
-
   @Test
   void resultLineAndExitZeroAreReportedInOrder() {
     TestProbe<ExternalProcess.Event> owner = kit.createTestProbe();
@@ -101,7 +90,7 @@ class ExternalProcessTest {
     assertThat(done.outcome()).isEqualTo(ExitPolicy.Outcome.STOPPED);
     assertThat(done.reason()).isEqualTo("test stop");
     assertThat(ms).as("SIGTERM was ignored, so it took the grace period").isGreaterThanOrEqualTo(300);
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(tree).noneMatch(ExternalProcessTest::alive));
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(tree).noneMatch(dev.warden.core.process.ProcessTree::running));
   }
 
   @Test
@@ -112,7 +101,7 @@ class ExternalProcessTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(pid).map(h -> h.descendants().count() > 0).orElse(false));
     long grandchild = ProcessHandle.of(pid).orElseThrow().descendants().findFirst().orElseThrow().pid();
     assertThat(fish(owner, ExternalProcess.Finished.class).outcome()).isEqualTo(ExitPolicy.Outcome.SUCCESS);
-    await().atMost(Duration.ofSeconds(2)).until(() -> !alive(grandchild));
+    await().atMost(Duration.ofSeconds(2)).until(() -> !dev.warden.core.process.ProcessTree.running(grandchild));
   }
 
   @Test
@@ -121,7 +110,7 @@ class ExternalProcessTest {
     ActorRef<ExternalProcess.Command> p = kit.spawn(ExternalProcess.create("orphan-candidate", sh("sleep 1000"), owner.getRef()));
     long pid = expect(owner, ExternalProcess.Started.class).pid();
     kit.stop(p);
-    await().atMost(Duration.ofSeconds(5)).until(() -> !alive(pid));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !dev.warden.core.process.ProcessTree.running(pid));
   }
 
   @Test

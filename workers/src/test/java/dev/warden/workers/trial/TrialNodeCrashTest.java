@@ -17,16 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 class TrialNodeCrashTest {
   @TempDir Path dir;
 
-  static boolean alive(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      char state = stat.charAt(stat.lastIndexOf(')') + 2);
-      return state != 'Z' && state != 'X';
-    } catch (java.io.IOException e) {
-      return false;
-    }
-  }
-
   @Test
   void killedNodeLeavesNoOrphanedTrialProcessesAfterRestartResumesTheStudy() throws Exception {
     Path out = dir.resolve("node.out");
@@ -38,15 +28,15 @@ class TrialNodeCrashTest {
       List<Long> grandchildren = List.of(
           Long.parseLong(Files.readString(dir.resolve("grandchild-1")).trim()),
           Long.parseLong(Files.readString(dir.resolve("grandchild-2")).trim()));
-      assertThat(grandchildren).allMatch(TrialNodeCrashTest::alive);
+      assertThat(grandchildren).allMatch(dev.warden.core.process.ProcessTree::running);
 
       node.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop
       assertThat(node.waitFor(10, TimeUnit.SECONDS)).isTrue();
       // the trials' own processes die with the node; their re-parented descendants do not
-      assertThat(grandchildren).allMatch(TrialNodeCrashTest::alive);
+      assertThat(grandchildren).allMatch(dev.warden.core.process.ProcessTree::running);
 
       try (Warden warden = TrialNodeMain.start(dir)) {
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(grandchildren).noneMatch(TrialNodeCrashTest::alive));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(grandchildren).noneMatch(dev.warden.core.process.ProcessTree::running));
         Study study = TrialNodeMain.study(dir);
         Trials trials = Trials.of(warden);
         assertThat(trials.best(study).toCompletableFuture().get(60, TimeUnit.SECONDS).orElseThrow().objective()).isEqualTo(1.0);

@@ -83,7 +83,7 @@ class TrialsTest {
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
           trials.follow(s).toCompletableFuture().get().get(0).status() == JobStatus.GAVE_UP);
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
-          .until(() -> !TrialNodeCrashTest.alive(grandchild));
+          .until(() -> !dev.warden.core.process.ProcessTree.running(grandchild));
       assertThat(trials.best(s).toCompletableFuture().get(10, TimeUnit.SECONDS)).isEmpty();
     }
   }
