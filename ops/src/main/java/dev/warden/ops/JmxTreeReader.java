@@ -60,7 +60,8 @@ final class JmxTreeReader implements AutoCloseable {
                 (Long) n.get("restartCount"),
                 (String) n.get("lastFailure"),
                 (Long) n.get("lastFailureAtMillis"),
-                (Long) n.get("startedAtMillis")));
+                (Long) n.get("startedAtMillis"),
+                n.containsKey("info") ? (String) n.get("info") : ""));
       }
       out.put(ObjectName.unquote(name.getKeyProperty("node")), list);
     }

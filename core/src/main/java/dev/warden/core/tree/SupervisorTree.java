@@ -90,6 +90,9 @@ public final class SupervisorTree {
       if (n.getUptimeMillis() > 0) {
         sb.append("  uptime=").append(n.getUptimeMillis()).append("ms");
       }
+      if (!n.getInfo().isEmpty()) {
+        sb.append("  ").append(n.getInfo());
+      }
       if (!n.getLastFailure().isEmpty()) {
         sb.append("  last-failure=\"").append(n.getLastFailure()).append('"');
       }

@@ -16,9 +16,10 @@ public final class TreeNode {
   private final String lastFailure;
   private final long lastFailureAtMillis;
   private final long startedAtMillis;
+  private final String info;
 
   @ConstructorProperties({
-    "path", "kind", "state", "restartCount", "lastFailure", "lastFailureAtMillis", "startedAtMillis"
+    "path", "kind", "state", "restartCount", "lastFailure", "lastFailureAtMillis", "startedAtMillis", "info"
   })
   public TreeNode(
       String path,
@@ -27,7 +28,8 @@ public final class TreeNode {
       long restartCount,
       String lastFailure,
       long lastFailureAtMillis,
-      long startedAtMillis) {
+      long startedAtMillis,
+      String info) {
     this.path = path;
     this.kind = kind;
     this.state = state;
@@ -35,10 +37,11 @@ public final class TreeNode {
     this.lastFailure = lastFailure == null ? "" : lastFailure;
     this.lastFailureAtMillis = lastFailureAtMillis;
     this.startedAtMillis = startedAtMillis;
+    this.info = info == null ? "" : info;
   }
 
   static TreeNode starting(String path, String kind, long now) {
-    return new TreeNode(path, kind, NodeState.STARTING.name(), 0, "", 0, now);
+    return new TreeNode(path, kind, NodeState.STARTING.name(), 0, "", 0, now, "");
   }
 
   /** Slash-separated position in the tree, e.g. {@code /warden/faulty}. */
@@ -86,12 +89,22 @@ public final class TreeNode {
 
   public TreeNode withState(NodeState s, long now) {
     long started = s == NodeState.RUNNING && !NodeState.PAUSED.name().equals(state) ? now : startedAtMillis;
-    return new TreeNode(path, kind, s.name(), restartCount, lastFailure, lastFailureAtMillis, started);
+    return new TreeNode(path, kind, s.name(), restartCount, lastFailure, lastFailureAtMillis, started, info);
   }
 
   public TreeNode withFailure(String message, long at, boolean countsAsRestart) {
     return new TreeNode(
-        path, kind, state, restartCount + (countsAsRestart ? 1 : 0), message, at, startedAtMillis);
+        path, kind, state, restartCount + (countsAsRestart ? 1 : 0), message, at, startedAtMillis, info);
+  }
+
+  /** A short live summary the node's owner publishes (e.g. a trial worker's RSS, age and brakes). */
+  public TreeNode withInfo(String newInfo) {
+    return new TreeNode(path, kind, state, restartCount, lastFailure, lastFailureAtMillis, startedAtMillis, newInfo);
+  }
+
+  /** The owner's live summary ("" if none). */
+  public String getInfo() {
+    return info;
   }
 
   /** The depth of this node below the root: {@code /warden} is 0, a kind 1, a kind's child 2. */

@@ -45,10 +45,12 @@ public final class TrialPool extends AbstractBehavior<TrialPool.Command> {
     super(ctx);
     this.settings = settings;
     this.events = ctx.messageAdapter(TrialEvent.class, FromWorker::new);
-    TrialWorker.Settings ws = new TrialWorker.Settings(settings.guard(), settings.stopGrace(), settings.logDir(kctx),
-        java.util.Map.of(TrialKind.OWNER_ENV, TrialKind.owner(kctx.dataDir())));
     for (int i = 1; i <= settings.workers(); i++) {
       String name = "worker-" + i;
+      String path = kctx.path() + "/" + name;
+      TrialWorker.Settings ws = new TrialWorker.Settings(settings.guard(), settings.stopGrace(), settings.logDir(kctx),
+          java.util.Map.of(TrialKind.OWNER_ENV, TrialKind.owner(kctx.dataDir())),
+          info -> kctx.tree().update(path, n -> n.withInfo(info)));
       idle.add(kctx.supervise(ctx, name, () -> TrialWorker.create(name, ws, probe, kctx.metrics())));
     }
     kctx.metrics().gauge("queue", waiting::size);

@@ -35,9 +35,10 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
   public record Cancel(String trialId, int attempt, String reason) implements Command {}
 
   /** {@code env} is added to every trial's environment (e.g. the owner marker of orphan sweeps). */
-  public record Settings(MemoryGuard.Settings guard, Duration stopGrace, Path logDir, java.util.Map<String, String> env) {
+  public record Settings(MemoryGuard.Settings guard, Duration stopGrace, Path logDir, java.util.Map<String, String> env,
+      java.util.function.Consumer<String> info) {
     public Settings(MemoryGuard.Settings guard, Duration stopGrace, Path logDir) {
-      this(guard, stopGrace, logDir, java.util.Map.of());
+      this(guard, stopGrace, logDir, java.util.Map.of(), s -> { });
     }
   }
 
@@ -158,6 +159,7 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
     rss.set(now);
     MemoryGuard.Verdict v = guard.check(available, now, System.nanoTime());
     consecutive.set(guard.consecutiveBrakes());
+    publishInfo();
     switch (v) {
       case BRAKE:
         metrics.counter("brakes").increment();
@@ -213,6 +215,13 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
     getContext().getLog().warn("trial worker [{}] recycled: cause={} ({}), after {} ms", name, cause.counter(), detail, ageMillis());
     startedNanos.set(System.nanoTime());
     rss.set(0);
+    publishInfo();
+  }
+
+  /** The worker's live figures on its tree node: RSS, age, brakes. */
+  private void publishInfo() {
+    settings.info().accept("rss=" + rss.get() / MIB + "MiB age=" + ageMillis() / 1000 + "s brakes=" + guard.brakes()
+        + " consecutive-brakes=" + guard.consecutiveBrakes() + (running == null ? " idle" : " trial=" + running.trial.trialId()));
   }
 
   private long ageMillis() {
@@ -267,5 +276,6 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
       }
     }
     r.replyTo.tell(new TrialReport(r.trial.trialId(), r.trial.attempt(), outcome, detail, f.runMillis()));
+    publishInfo();
   }
 }

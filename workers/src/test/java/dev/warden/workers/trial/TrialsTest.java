@@ -48,6 +48,10 @@ class TrialsTest {
       // re-submitting the study adds nothing
       trials.submit(s).toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertThat(JobLedger.of(w).counts().get(Trials.JOB_TYPE)).containsEntry("succeeded", 4L);
+      // each worker's live figures are on its tree node
+      assertThat(w.tree().snapshot()).filteredOn(n -> n.getPath().startsWith("/warden/trial/worker-"))
+          .hasSize(2)
+          .anySatisfy(n -> assertThat(n.getInfo()).contains("rss=").contains("age=").contains("brakes=0"));
     }
   }
 
