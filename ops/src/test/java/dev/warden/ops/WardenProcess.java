@@ -18,9 +18,14 @@ final class WardenProcess implements AutoCloseable {
   }
 
   static WardenProcess start(Path workDir, String... args) throws IOException {
+    return startWithHeap(workDir, "256m", args);
+  }
+
+  /** The CLI in a child JVM with {@code -Xmx<heap>}. */
+  static WardenProcess startWithHeap(Path workDir, String heap, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
+    cmd.add("-Xmx" + heap);
     cmd.add("-Dwarden.home=" + System.getProperty("warden.home"));
     cmd.add("-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile"));
     cmd.add("-cp");
