@@ -50,7 +50,7 @@ public final class TrialPool extends AbstractBehavior<TrialPool.Command> {
       String path = kctx.path() + "/" + name;
       TrialWorker.Settings ws = new TrialWorker.Settings(settings.guard(), settings.stopGrace(), settings.logDir(kctx),
           java.util.Map.of(TrialKind.OWNER_ENV, TrialKind.owner(kctx.dataDir())),
-          info -> kctx.tree().update(path, n -> n.withInfo(info)));
+          info -> kctx.tree().update(path, n -> n.withInfo(info)), settings.exitPolicy());
       idle.add(kctx.supervise(ctx, name, () -> TrialWorker.create(name, ws, probe, kctx.metrics())));
     }
     kctx.metrics().gauge("queue", waiting::size);

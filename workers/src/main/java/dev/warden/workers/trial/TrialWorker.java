@@ -1,6 +1,7 @@
 package dev.warden.workers.trial;
 
 import dev.warden.core.KindMetrics;
+import dev.warden.core.process.ExitPolicy;
 import dev.warden.core.process.ExternalProcess;
 import dev.warden.core.process.MemoryGuard;
 import dev.warden.core.process.MemoryProbe;
@@ -36,9 +37,9 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
 
   /** {@code env} is added to every trial's environment (e.g. the owner marker of orphan sweeps). */
   public record Settings(MemoryGuard.Settings guard, Duration stopGrace, Path logDir, java.util.Map<String, String> env,
-      java.util.function.Consumer<String> info) {
+      java.util.function.Consumer<String> info, ExitPolicy exitPolicy) {
     public Settings(MemoryGuard.Settings guard, Duration stopGrace, Path logDir) {
-      this(guard, stopGrace, logDir, java.util.Map.of(), s -> { });
+      this(guard, stopGrace, logDir, java.util.Map.of(), s -> { }, ExitPolicy.defaults());
     }
   }
 
@@ -135,6 +136,7 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
     java.util.Map<String, String> env = new java.util.HashMap<>(t.env());
     env.putAll(settings.env());
     ProcessSpec spec = ProcessSpec.of(t.argv()).withEnv(env).withStopGrace(settings.stopGrace())
+        .withExitPolicy(settings.exitPolicy())
         .withLogFile(settings.logDir().resolve(t.trialId() + "-" + t.attempt() + ".log"));
     ActorRef<ExternalProcess.Command> p = getContext().spawnAnonymous(
         ExternalProcess.create(name + "/" + t.trialId() + "#" + t.attempt(), spec, processEvents));

@@ -93,6 +93,22 @@ class TrialsTest {
   }
 
   @Test
+  void exitCodesAreConfiguredPerKind() throws Exception {
+    Path marker = dir.resolve("asked-once");
+    // exit 7 means "restart me" here: the first run asks for it, the second succeeds with exit 3
+    Study s = study("codes", "if [ -f " + marker + " ]; then echo 'WARDEN:RESULT {\"loss\": 2}'; exit 3; fi; touch "
+        + marker + "; exit 7", List.of(Map.of()));
+    try (Warden w = start("warden.trial.exit-codes { success = [3], restart = [7] }\n")) {
+      Trials trials = Trials.of(w);
+      trials.submit(s).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(trials.best(s).toCompletableFuture().get(30, TimeUnit.SECONDS).orElseThrow().objective()).isEqualTo(2.0);
+      assertThat(trials.follow(s).toCompletableFuture().get(10, TimeUnit.SECONDS).get(0).attempt()).isEqualTo(1);
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> start("warden.trial.exit-codes.restart = [0]\n"))
+        .hasMessageContaining("warden.trial.exit-codes.restart");
+  }
+
+  @Test
   void failingTrialUsesItsAttemptsAndTheOthersStillFinish() throws Exception {
     Study s = study("mixed", "[ {ok} = yes ] && echo 'WARDEN:RESULT {\"loss\": 1}' || exit 3",
         List.of(Map.of("ok", "yes"), Map.of("ok", "no")));
