@@ -65,10 +65,10 @@ class ReaperTest {
   }
 
   private static long staleReports(JobLedger ledger) {
-    return stats(ledger).stale.get();
+    return ((LedgerStats) statsOf(ledger)).stale.get();
   }
 
-  static LedgerStats stats(JobLedger ledger) {
+  private static Object statsOf(JobLedger ledger) {
     try {
       java.lang.reflect.Field f = JobLedger.class.getDeclaredField("handle");
       f.setAccessible(true);
