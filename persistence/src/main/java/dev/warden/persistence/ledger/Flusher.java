@@ -96,6 +96,7 @@ final class Flusher {
       if (!current(r, m.attempt(), id, "completion")) {
         return true;
       }
+      sample(id, m.attempt());
       plan.events.add(new JobEvent.Completed(id, plan.now, m.attempt(), m.result()));
       plan.events.add(new JobEvent.Succeeded(id, plan.now, m.attempt()));
       plan.finished.put(id, m.attempt());
@@ -105,6 +106,7 @@ final class Flusher {
       if (!current(r, m.attempt(), id, "failure")) {
         return true;
       }
+      sample(id, m.attempt());
       plan.events.add(new JobEvent.Failed(id, plan.now, m.attempt(), m.cause(), m.retryable()));
       plan.finished.put(id, m.attempt());
       retryOrGiveUp(r, m.attempt(), m.retryable(), m.cause(), plan);
@@ -137,6 +139,14 @@ final class Flusher {
       return ((LedgerPartition.Cancel) c).id();
     }
     return ((LedgerPartition.Retry) c).id();
+  }
+
+  /** The latency sample of a completed or failed attempt: the handler's own invocation → result time. */
+  private void sample(String id, int attempt) {
+    JobExecution x = p.executions.get(id);
+    if (x != null && x.attempt() == attempt && x.hasResult()) {
+      p.timeouts.record(x.type, x.latencyMillis());
+    }
   }
 
   private boolean current(JobRecord r, int attempt, String id, String what) {
@@ -183,16 +193,17 @@ final class Flusher {
         continue;
       }
       JobExecution x = p.executions.get(r.id);
-      long beatDeadline = beatDeadline(r, x);
-      long due = Math.min(r.deadline, beatDeadline);
+      if (x != null && x.hasResult()) {
+        // the result is in the mailbox or buffered for the next batch: write it, never reap it
+        p.deadlines.add(plan.now + p.settings.reaperTick().toMillis(), r.id, r.attempt);
+        continue;
+      }
+      long due = due(r, x);
       if (due > plan.now) {
         p.deadlines.add(due, r.id, r.attempt);
         continue;
       }
-      String reason =
-          r.deadline <= plan.now
-              ? "start-to-close deadline passed " + (plan.now - r.deadline) + " ms ago"
-              : "no heartbeat for " + (plan.now - (x == null ? 0 : x.lastBeat)) + " ms";
+      String reason = overdue(r, x, plan.now);
       plan.events.add(new JobEvent.Reaped(r.id, plan.now, r.attempt, reason));
       plan.cancels.put(r.id, "reaped: " + reason);
       plan.touched.add(r.id);
@@ -204,12 +215,42 @@ final class Flusher {
     plan.replies.add(() -> m.replyTo().tell(report));
   }
 
-  private long beatDeadline(JobRecord r, JobExecution x) {
+  /**
+   * When a running attempt becomes reapable. Start-to-close and the heartbeat timeout count from
+   * the handler's invocation: the journaled {@code Started.deadline} (Started time + timeout) is
+   * only the earliest possible reap, as the handler runs after the batch is on disk and after a
+   * handler thread is free. An attempt not invoked by then gets {@code dispatch-timeout} more
+   * (a saturated or wedged handler dispatcher), so every running attempt has a deadline.
+   */
+  long due(JobRecord r, JobExecution x) {
+    if (x == null) {
+      return r.deadline;
+    }
+    long invoked = x.invokedAtMillis();
+    if (invoked == 0) {
+      return r.deadline + p.settings.dispatchTimeout().toMillis();
+    }
+    return Math.min(invoked + x.timeoutMillis, beatDeadline(r, x, invoked));
+  }
+
+  private String overdue(JobRecord r, JobExecution x, long now) {
+    long invoked = x == null ? 0 : x.invokedAtMillis();
+    if (x != null && invoked == 0) {
+      return "handler not invoked " + (now - r.deadline + x.timeoutMillis) + " ms after the attempt started"
+          + " (warden.ledger.dispatch-timeout; handler dispatcher saturated?)";
+    }
+    if (x == null || invoked + x.timeoutMillis <= now) {
+      return "start-to-close deadline passed " + (now - (x == null ? r.deadline : invoked + x.timeoutMillis)) + " ms ago";
+    }
+    return "no heartbeat for " + (now - Math.max(x.lastBeat, invoked)) + " ms";
+  }
+
+  private long beatDeadline(JobRecord r, JobExecution x, long invoked) {
     JobType t = p.types.get(r.type);
-    if (t == null || t.policy().heartbeatTimeout().isEmpty() || x == null) {
+    if (t == null || t.policy().heartbeatTimeout().isEmpty()) {
       return Long.MAX_VALUE;
     }
-    return x.lastBeat + t.policy().heartbeatTimeout().get().toMillis();
+    return Math.max(x.lastBeat, invoked) + t.policy().heartbeatTimeout().get().toMillis();
   }
 
   private void parentOutcomes(PartitionState s, LedgerPartition.ParentOutcomes m, Plan plan) {
@@ -303,9 +344,9 @@ final class Flusher {
     }
     watch.forEach((part, parents) -> p.toPartition(part, new LedgerPartition.WatchParents(p.wiring.partition(), parents)));
     plan.finished.forEach((id, attempt) -> {
-      JobExecution x = p.executions.remove(id);
+      JobExecution x = p.executions.get(id);
       if (x != null && x.attempt() == attempt) {
-        p.timeouts.record(x.type, x.elapsedMillis());
+        p.executions.remove(id);
       }
     });
     plan.cancels.forEach((id, reason) -> {
@@ -318,9 +359,9 @@ final class Flusher {
     for (String id : plan.starts) {
       JobRecord r = st.jobs.get(id);
       JobType t = p.types.get(r.type);
-      JobExecution x = new JobExecution(id, r.attempt, r.type, p.ctx.getSelf(), minBeat);
+      JobExecution x = new JobExecution(id, r.attempt, r.type, r.deadline - r.startedAt, p.ctx.getSelf(), minBeat);
       p.executions.put(id, x);
-      p.deadlines.add(Math.min(r.deadline, beatDeadline(r, x)), id, r.attempt);
+      p.deadlines.add(Math.min(r.deadline, beatDeadline(r, x, r.startedAt)), id, r.attempt); // the earliest it can be due; see due()
       x.start(t, r.payload, p.handlers);
     }
     ended(st, plan);

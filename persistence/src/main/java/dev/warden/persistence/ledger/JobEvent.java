@@ -45,7 +45,11 @@ public sealed interface JobEvent extends WardenSerializable
   /** {@code parent} is null for a job without one. */
   record Submitted(String jobId, long at, String type, String payload, String parent) implements JobEvent {}
 
-  /** Attempt {@code attempt} started; its start-to-close deadline is {@code deadline}. */
+  /**
+   * Attempt {@code attempt} started; {@code deadline} is {@code at} + its start-to-close timeout,
+   * the earliest it can be reaped. The reaper counts the timeout from the handler's invocation,
+   * which follows this event being journaled (warden.ledger.dispatch-timeout).
+   */
   record Started(String jobId, long at, int attempt, long deadline) implements JobEvent {}
 
   record Heartbeat(String jobId, long at, int attempt) implements JobEvent {}

@@ -11,6 +11,11 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * One running attempt: its context and the handler call on the handler dispatcher. Reports
  * (heartbeat, complete, fail) go to the partition as messages carrying the attempt number.
+ *
+ * <p>The handler thread stamps two moments the partition reads (volatile, written once each):
+ * when the handler was invoked (deadlines count from there, not from when Started was queued or
+ * journaled) and when its result was handed to the partition (from then on the attempt is never
+ * reaped, and invocation → result is its latency sample, free of any journal queueing).
  */
 final class JobExecution implements JobContext {
   private final String jobId;
@@ -20,15 +25,22 @@ final class JobExecution implements JobContext {
   private final AtomicLong lastSent = new AtomicLong(System.nanoTime());
   private final CompletableFuture<String> cancelled = new CompletableFuture<>();
   final String type;
-  final long startNanos = System.nanoTime();
+  /** Start-to-close timeout of this attempt, counted from {@link #invokedAtMillis}. */
+  final long timeoutMillis;
+  private long invokedNanos;
+  private volatile long invokedAtMillis;
+  private long resultNanos;
+  private volatile boolean hasResult;
   /** Epoch ms of the last heartbeat seen by the partition; partition-owned. */
   long lastBeat = System.currentTimeMillis();
   long lastJournaledBeat = lastBeat;
 
-  JobExecution(String jobId, int attempt, String type, ActorRef<LedgerPartition.Command> partition, long heartbeatMinNanos) {
+  JobExecution(
+      String jobId, int attempt, String type, long timeoutMillis, ActorRef<LedgerPartition.Command> partition, long heartbeatMinNanos) {
     this.jobId = jobId;
     this.attempt = attempt;
     this.type = type;
+    this.timeoutMillis = timeoutMillis;
     this.partition = partition;
     this.heartbeatMinNanos = heartbeatMinNanos;
   }
@@ -39,6 +51,8 @@ final class JobExecution implements JobContext {
   }
 
   private void invoke(JobType jobType, String payload) {
+    invokedNanos = System.nanoTime();
+    invokedAtMillis = System.currentTimeMillis(); // volatile write publishes invokedNanos
     CompletionStage<String> stage;
     try {
       stage = jobType.handler().run(payload, this);
@@ -53,6 +67,8 @@ final class JobExecution implements JobContext {
   }
 
   private void report(JobType jobType, String result, Throwable failure) {
+    resultNanos = System.nanoTime();
+    hasResult = true; // volatile write publishes resultNanos; set before the report is sent
     if (failure == null) {
       partition.tell(new LedgerPartition.Complete(jobId, attempt, result == null ? "" : result));
       return;
@@ -74,8 +90,19 @@ final class JobExecution implements JobContext {
     cancelled.complete(reason);
   }
 
-  long elapsedMillis() {
-    return (System.nanoTime() - startNanos) / 1_000_000;
+  /** Epoch ms the handler was invoked; 0 while the attempt still waits for a handler thread. */
+  long invokedAtMillis() {
+    return invokedAtMillis;
+  }
+
+  /** True once the handler's result (success or failure) is on its way to the partition. */
+  boolean hasResult() {
+    return hasResult;
+  }
+
+  /** Invocation to result in ms; only meaningful once {@link #hasResult()}. */
+  long latencyMillis() {
+    return hasResult ? (resultNanos - invokedNanos) / 1_000_000 : -1;
   }
 
   @Override

@@ -15,6 +15,8 @@ final class JobRecord {
   /** Attempts before the last operator retry: the retry budget counts from here. */
   int budgetBase;
   long deadline;
+  /** Time of the current attempt's Started event; not snapshotted (running jobs resume as a new attempt). */
+  long startedAt;
   long notBefore;
   String result;
   String cause;

@@ -29,6 +29,7 @@ public record LedgerSettings(
     int minSamples,
     int window,
     Duration drainTimeout,
+    Duration dispatchTimeout,
     Map<String, TypeOverride> types) {
 
   /** Per-type values from {@code warden.ledger.types.<name>}; empty where not configured. */
@@ -74,6 +75,7 @@ public record LedgerSettings(
             minSamples,
             window,
             r.child("shutdown").nonNegativeDuration("drain-timeout"),
+            r.positiveDuration("dispatch-timeout"),
             types(r.child("types")));
     int stash = root.getInt("pekko.persistence.typed.stash-capacity");
     if (s.commandBuffer + s.maxRunningPerPartition + 64 > stash) {

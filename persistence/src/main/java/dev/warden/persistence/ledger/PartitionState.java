@@ -78,6 +78,7 @@ final class PartitionState {
       JobEvent.Started s = (JobEvent.Started) e;
       r.attempt = s.attempt();
       r.deadline = s.deadline();
+      r.startedAt = s.at();
       move(r, JobStatus.RUNNING);
     } else if (e instanceof JobEvent.Completed) {
       r.result = ((JobEvent.Completed) e).result();

@@ -80,6 +80,7 @@ final class Reaper extends AbstractBehavior<Reaper.Command> {
   }
 
   private Behavior<Command> onReported(Reported r) {
+    stats.reaped.addAndGet(r.report().reaped()); // also when the answer comes after the next tick
     if (r.report().run() != run) {
       return this;
     }
@@ -90,7 +91,6 @@ final class Reaper extends AbstractBehavior<Reaper.Command> {
       long ms = (System.nanoTime() - runStart) / 1_000_000;
       stats.reaperLastRun.set(System.currentTimeMillis());
       stats.reaperRuns.incrementAndGet();
-      stats.reaped.addAndGet(reaped);
       if (reaped > 0) {
         getContext().getLog().info("ledger reaper run [{}]: reaped [{}] of [{}] overdue deadlines in [{}] ms", run, reaped, checked, ms);
       } else {

@@ -65,10 +65,10 @@ class ReaperTest {
   }
 
   private static long staleReports(JobLedger ledger) {
-    return ((LedgerStats) statsOf(ledger)).stale.get();
+    return stats(ledger).stale.get();
   }
 
-  private static Object statsOf(JobLedger ledger) {
+  static LedgerStats stats(JobLedger ledger) {
     try {
       java.lang.reflect.Field f = JobLedger.class.getDeclaredField("handle");
       f.setAccessible(true);

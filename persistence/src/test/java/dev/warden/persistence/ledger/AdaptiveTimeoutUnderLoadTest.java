@@ -1,0 +1,80 @@
+package dev.warden.persistence.ledger;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.warden.core.Warden;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The adaptive timeout learns the handler's own latency (invocation to result), not the time a
+ * completion waits behind big submit batches to be journaled; an attempt whose result arrived is
+ * never reaped.
+ */
+class AdaptiveTimeoutUnderLoadTest {
+  @TempDir Path dir;
+
+  @Test
+  void floodOfNoOpJobsUnderALowAdaptiveMinimumReapsNothingAndReportsNothingStale() {
+    int n = 20_000;
+    String conf =
+        "warden.ledger.partitions = 2\n"
+            + "warden.ledger.reaper.tick = 10ms\n"
+            + "warden.ledger.default-timeout { static = 30s, min = 25ms, min-samples = 5, window = 20 }\n";
+    try (Warden warden = LedgerNode.start(dir, conf)) {
+      JobLedger ledger = JobLedger.of(warden);
+      ledger.register(new JobType("noop", (p, ctx) -> CompletableFuture.completedFuture(""), JobPolicy.defaults().withMaxConcurrency(1024)));
+      ArrayDeque<CompletableFuture<JobView>> outstanding = new ArrayDeque<>();
+      for (int i = 0; i < n; i++) {
+        while (true) {
+          CompletableFuture<JobView> f = ledger.submit("noop", "job-" + i, "").toCompletableFuture();
+          if (!busy(f)) {
+            outstanding.addLast(f);
+            break;
+          }
+          outstanding.pollFirst().join(); // backpressure: wait for the oldest submit, then retry
+        }
+        while (!outstanding.isEmpty() && outstanding.peekFirst().isDone()) {
+          outstanding.pollFirst().join();
+        }
+      }
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> succeeded(ledger) + gaveUp(ledger) >= n);
+      LedgerStats stats = ReaperTest.stats(ledger);
+      assertEquals(0, stats.reaped.get(), "no-op attempts reaped under a flood");
+      assertEquals(0, stats.stale.get(), "stale reports (completions of reaped attempts)");
+      assertEquals(n, succeeded(ledger));
+    }
+  }
+
+  private static boolean busy(CompletableFuture<JobView> f) {
+    if (!f.isCompletedExceptionally()) {
+      return false;
+    }
+    try {
+      f.join();
+      return false;
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof LedgerBusyException) {
+        return true;
+      }
+      throw e;
+    }
+  }
+
+  private static long succeeded(JobLedger ledger) {
+    Map<String, Long> c = ledger.counts().get("noop");
+    return c == null ? 0 : c.getOrDefault("succeeded", 0L);
+  }
+
+  private static long gaveUp(JobLedger ledger) {
+    Map<String, Long> c = ledger.counts().get("noop");
+    return c == null ? 0 : c.getOrDefault("failed", 0L);
+  }
+}
