@@ -103,6 +103,9 @@ class LlmFailuresAndBulkheadTest {
     try (Warden warden = LlmNode.start(dir, conf)) {
       Llm llm = Llm.of(warden);
       await(llm.submit("stuck-1", ask(server.uri(), "c", "stuck").withTimeoutClass("slow"), null));
+      // stuck-1 holds the model's only permit before stuck-2 exists: jobs on different partitions
+      // have no dispatch order between them
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.requests("stuck") == 1);
       await(llm.submit("stuck-2", ask(server.uri(), "c", "stuck").withTimeoutClass("slow"), null));
       for (int i = 0; i < 4; i++) {
         await(llm.submit("free-" + i, ask(server.uri(), "quick", "free").withTimeoutClass("slow"), null));
