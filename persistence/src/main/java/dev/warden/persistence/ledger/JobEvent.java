@@ -38,6 +38,22 @@ public sealed interface JobEvent extends WardenSerializable
         JobEvent.BlockedByParent,
         JobEvent.Released,
         JobEvent.OperatorRetried {
+
+  /** Short label for histories and logs: the event's name, with {@code #attempt} where it has one. */
+  default String label() {
+    String n = getClass().getSimpleName();
+    if (this instanceof Started) {
+      return n + "#" + ((Started) this).attempt();
+    } else if (this instanceof Completed) {
+      return n + "#" + ((Completed) this).attempt();
+    } else if (this instanceof Failed) {
+      return n + "#" + ((Failed) this).attempt();
+    } else if (this instanceof Reaped) {
+      return n + "#" + ((Reaped) this).attempt();
+    }
+    return n;
+  }
+
   String jobId();
 
   long at();

@@ -38,17 +38,7 @@ final class LedgerNode {
   }
 
   static String name(JobEvent e) {
-    String n = e.getClass().getSimpleName();
-    if (e instanceof JobEvent.Started) {
-      return n + "#" + ((JobEvent.Started) e).attempt();
-    } else if (e instanceof JobEvent.Completed) {
-      return n + "#" + ((JobEvent.Completed) e).attempt();
-    } else if (e instanceof JobEvent.Failed) {
-      return n + "#" + ((JobEvent.Failed) e).attempt();
-    } else if (e instanceof JobEvent.Reaped) {
-      return n + "#" + ((JobEvent.Reaped) e).attempt();
-    }
-    return n;
+    return e.label();
   }
 
   static JobView status(JobLedger ledger, String id) {

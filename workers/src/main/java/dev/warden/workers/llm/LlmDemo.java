@@ -75,17 +75,7 @@ public final class LlmDemo {
   }
 
   private static String name(JobEvent e) {
-    String n = e.getClass().getSimpleName();
-    if (e instanceof JobEvent.Started) {
-      return n + "#" + ((JobEvent.Started) e).attempt();
-    } else if (e instanceof JobEvent.Completed) {
-      return n + "#" + ((JobEvent.Completed) e).attempt();
-    } else if (e instanceof JobEvent.Failed) {
-      return n + "#" + ((JobEvent.Failed) e).attempt();
-    } else if (e instanceof JobEvent.Reaped) {
-      return n + "#" + ((JobEvent.Reaped) e).attempt() + "(" + ((JobEvent.Reaped) e).reason() + ")";
-    }
-    return n;
+    return e instanceof JobEvent.Reaped ? e.label() + "(" + ((JobEvent.Reaped) e).reason() + ")" : e.label();
   }
 
   private static <T> T get(java.util.concurrent.CompletionStage<T> stage) {
