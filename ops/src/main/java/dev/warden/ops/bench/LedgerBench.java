@@ -18,9 +18,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.ArrayDeque;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -78,7 +76,7 @@ final class LedgerBench {
         String id = "job-" + i;
         while (true) {
           CompletableFuture<JobView> f = ledger.submit("noop", id, "").toCompletableFuture();
-          if (!rejected(f)) {
+          if (!LedgerBusyException.rejected(f)) {
             window.addLast(f);
             break;
           }
@@ -92,33 +90,13 @@ final class LedgerBench {
           window.pollFirst();
         }
       }
-      while (succeeded(ledger) < jobs) {
+      while (ledger.count("noop", "succeeded") < jobs) {
         LockSupport.parkNanos(200_000);
       }
       return jobs / ((System.nanoTime() - start) / 1e9);
     } finally {
       deleteQuietly(dir);
     }
-  }
-
-  private static boolean rejected(CompletableFuture<JobView> f) {
-    if (!f.isCompletedExceptionally()) {
-      return false;
-    }
-    try {
-      f.join();
-      return false;
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof LedgerBusyException) {
-        return true;
-      }
-      throw e;
-    }
-  }
-
-  private static long succeeded(JobLedger ledger) {
-    Map<String, Long> c = ledger.counts().get("noop");
-    return c == null ? 0 : c.getOrDefault("succeeded", 0L);
   }
 
   private static double floorRowsPerSecond(int rows) throws Exception {

@@ -142,6 +142,12 @@ public final class JobLedger {
     return handle.stats().counts();
   }
 
+  /** One count of {@link #counts()}, e.g. {@code count("resize", "succeeded")}; 0 if none yet. */
+  public long count(String type, String bucket) {
+    Map<String, Long> c = counts().get(type);
+    return c == null ? 0 : c.getOrDefault(bucket, 0L);
+  }
+
   /** Epoch ms of the reaper's last complete run; 0 before the first. */
   public long reaperLastRun() {
     return handle.stats().reaperLastRun.get();

@@ -7,9 +7,7 @@ import dev.warden.core.Warden;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +33,7 @@ class AdaptiveTimeoutUnderLoadTest {
       for (int i = 0; i < n; i++) {
         while (true) {
           CompletableFuture<JobView> f = ledger.submit("noop", "job-" + i, "").toCompletableFuture();
-          if (!busy(f)) {
+          if (!LedgerBusyException.rejected(f)) {
             outstanding.addLast(f);
             break;
           }
@@ -45,36 +43,11 @@ class AdaptiveTimeoutUnderLoadTest {
           outstanding.pollFirst().join();
         }
       }
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> succeeded(ledger) + gaveUp(ledger) >= n);
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> ledger.count("noop", "succeeded") + ledger.count("noop", "failed") >= n);
       LedgerStats stats = ReaperTest.stats(ledger);
       assertEquals(0, stats.reaped.get(), "no-op attempts reaped under a flood");
       assertEquals(0, stats.stale.get(), "stale reports (completions of reaped attempts)");
-      assertEquals(n, succeeded(ledger));
+      assertEquals(n, ledger.count("noop", "succeeded"));
     }
-  }
-
-  private static boolean busy(CompletableFuture<JobView> f) {
-    if (!f.isCompletedExceptionally()) {
-      return false;
-    }
-    try {
-      f.join();
-      return false;
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof LedgerBusyException) {
-        return true;
-      }
-      throw e;
-    }
-  }
-
-  private static long succeeded(JobLedger ledger) {
-    Map<String, Long> c = ledger.counts().get("noop");
-    return c == null ? 0 : c.getOrDefault("succeeded", 0L);
-  }
-
-  private static long gaveUp(JobLedger ledger) {
-    Map<String, Long> c = ledger.counts().get("noop");
-    return c == null ? 0 : c.getOrDefault("failed", 0L);
   }
 }
