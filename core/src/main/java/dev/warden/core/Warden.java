@@ -3,6 +3,7 @@ package dev.warden.core;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import dev.warden.core.internal.Asks;
 import dev.warden.core.internal.Guardian;
 import dev.warden.core.internal.KindMBean;
 import dev.warden.core.internal.TreeMBean;
@@ -222,8 +223,7 @@ public final class Warden implements AutoCloseable {
   private CompletionStage<Done> stopKinds() {
     if (closing.compareAndSet(false, true)) {
       Duration total = settings.kindStopTimeout().multipliedBy(4).plusSeconds(5);
-      AskPattern.<Guardian.Command, Done>ask(
-              guardian, reply -> new Guardian.StopKinds(!ownsSystem, reply), total, system.scheduler())
+      Asks.<Guardian.Command, Done>ask(system, guardian, reply -> new Guardian.StopKinds(!ownsSystem, reply), total)
           .whenComplete(
               (done, err) -> {
                 if (err != null) {

@@ -1,6 +1,7 @@
 package dev.warden.persistence.ledger;
 
 import dev.warden.core.Warden;
+import dev.warden.core.internal.Asks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -112,8 +113,8 @@ public final class JobLedger {
    * was cancelled or is unknown, and with a timeout after {@code warden.ledger.result-timeout}.
    */
   public CompletionStage<String> result(String id) {
-    return AskPattern.<LedgerPartition.Command, Optional<JobView>>ask(
-            partition(id), r -> new LedgerPartition.AwaitResult(id, r), handle.settings().resultTimeout(), system.scheduler())
+    return Asks.<LedgerPartition.Command, Optional<JobView>>ask(
+            system, partition(id), r -> new LedgerPartition.AwaitResult(id, r), handle.settings().resultTimeout())
         .thenCompose(
             v -> {
               if (v.isEmpty()) {
@@ -166,7 +167,7 @@ public final class JobLedger {
               "ledger partition " + p + " has " + handle.settings().commandBuffer()
                   + " commands waiting (warden.ledger.command-buffer); nothing was recorded, retry later"));
     }
-    CompletionStage<R> reply = AskPattern.ask(handle.partitions().get(p), message::apply, handle.settings().askTimeout(), system.scheduler());
+    CompletableFuture<R> reply = Asks.ask(system, handle.partitions().get(p), message::apply, handle.settings().askTimeout());
     return reply.whenComplete((r, t) -> outstanding.decrementAndGet(p));
   }
 }

@@ -1,5 +1,6 @@
 package dev.warden.workers.graveyard;
 
+import dev.warden.core.internal.Asks;
 import dev.warden.persistence.sexp.LegacyRecord;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.util.concurrent.Semaphore;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * The host's view of the graveyard: record and retire patterns, import legacy files, and ask
@@ -80,16 +80,15 @@ public final class Graveyard {
           "too many patterns in flight (warden.graveyard.journal.max-in-flight = " + w.settings().maxInFlight() + ")"));
     }
     String text = pattern.toSexp();
-    CompletionStage<Done> done = AskPattern.askWithStatus(w.journal(),
-        r -> new PatternJournal.Append(source, List.of(text), List.of(pattern), null, false, r), w.settings().askTimeout(), w.system().scheduler());
+    CompletionStage<Done> done = Asks.askWithStatus(w.system(), w.journal(),
+        r -> new PatternJournal.Append(source, List.of(text), List.of(pattern), null, false, r), w.settings().askTimeout());
     return done.whenComplete((d, e) -> permits.release());
   }
 
   /** Imports legacy files as a supervised child; fails if another import is running or this one fails. */
   public CompletionStage<ImportReport> importFiles(ImportRequest request) {
     Wiring w = wiring();
-    return AskPattern.askWithStatus(w.importer(), r -> new Importer.Run(request, r),
-        w.settings().importTimeout(), w.system().scheduler());
+    return Asks.askWithStatus(w.system(), w.importer(), r -> new Importer.Run(request, r), w.settings().importTimeout());
   }
 
   private Wiring wiring() {

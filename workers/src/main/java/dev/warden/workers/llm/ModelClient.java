@@ -42,16 +42,48 @@ public final class ModelClient {
         .header("Accept", call.api() == ModelApi.OPENAI_CHAT ? "text/event-stream" : "application/x-ndjson")
         .POST(HttpRequest.BodyPublishers.ofString(body(call), StandardCharsets.UTF_8));
     call.apiKey().ifPresent(k -> req.header("Authorization", "Bearer " + k));
+    HttpRequest request = req.build();
     Call c = new Call(StreamParser.forApi(call.api()), onChunk, maxResponseChars);
-    CompletableFuture<HttpResponse<Void>> exchange = http.sendAsync(req.build(), c::handle);
-    c.exchange = exchange;
-    exchange.whenComplete((resp, err) -> {
-      if (err != null) {
-        c.fail(new ModelCallException(ModelCallException.Kind.CONNECTION,
-            "connection to " + call.uri() + " failed: " + rootMessage(err), err));
-      }
-    });
+    send(c, request, call, 1);
     return c;
+  }
+
+  /**
+   * Sends one exchange. The JDK client can hand out a pooled keep-alive connection that it has just
+   * closed itself (after a cancelled exchange) and then fail the request with "connection closed
+   * locally" before a byte of response arrives; such a request never reached a model, so it is sent
+   * once more on a fresh connection instead of costing the attempt. Anything after response headers,
+   * a refused or timed-out connect, or a cancelled call is reported as it is.
+   */
+  private void send(Call c, HttpRequest request, ModelCall call, int resendsLeft) {
+    CompletableFuture<HttpResponse<Void>> exchange = http.sendAsync(request, c::handle);
+    c.exchange = exchange;
+    if (c.result.isDone()) {
+      exchange.cancel(true); // cancelled while this (re)send was being set up
+    }
+    exchange.whenComplete((resp, err) -> {
+      if (err == null) {
+        return;
+      }
+      if (resendsLeft > 0 && !c.responded && !c.result.isDone() && closedUnderUs(err)) {
+        send(c, request, call, resendsLeft - 1);
+        return;
+      }
+      c.fail(new ModelCallException(ModelCallException.Kind.CONNECTION,
+          "connection to " + call.uri() + " failed: " + rootMessage(err), err));
+    });
+  }
+
+  private static boolean closedUnderUs(Throwable err) {
+    Throwable c = err;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c instanceof java.io.IOException && !(c instanceof java.net.ConnectException)
+        && !(c instanceof java.net.http.HttpTimeoutException)
+        && (c instanceof java.nio.channels.ClosedChannelException
+            || String.valueOf(c.getMessage()).contains("closed locally")
+            || String.valueOf(c.getMessage()).contains("EOF reached while reading"));
   }
 
   static String body(ModelCall call) {
@@ -86,6 +118,7 @@ public final class ModelClient {
     private final StringBuilder text = new StringBuilder();
     private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
     private volatile CompletableFuture<HttpResponse<Void>> exchange;
+    private volatile boolean responded;
     private long lineNo;
     private boolean done;
 
@@ -96,6 +129,7 @@ public final class ModelClient {
     }
 
     HttpResponse.BodySubscriber<Void> handle(HttpResponse.ResponseInfo info) {
+      responded = true;
       if (info.statusCode() != 200) {
         return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8), body -> {
           fail(ModelCallException.httpStatus(info.statusCode(),

@@ -204,4 +204,41 @@ class ModelClientTest {
     assertThat(e.kind()).isEqualTo(ModelCallException.Kind.CONNECTION);
     assertThat(e.getMessage()).contains("connection to http://127.0.0.1:" + port + "/api/chat failed");
   }
+
+  @Test
+  void aKeptAliveConnectionTheServerClosedCostsTheCallNothing() throws Exception {
+    String body = "{\"message\":{\"content\":\"ok\"},\"done\":true}\n";
+    byte[] answer = ("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+        .getBytes(StandardCharsets.US_ASCII);
+    AtomicInteger connections = new AtomicInteger();
+    try (ServerSocket raw = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+      Thread t = new Thread(() -> {
+        try (Socket first = raw.accept()) {
+          connections.incrementAndGet();
+          first.getInputStream().read(new byte[8192]);
+          first.getOutputStream().write(answer);
+          first.getOutputStream().flush();
+          first.getInputStream().read(new byte[8192]); // the second request arrives on the kept-alive connection ...
+        } catch (IOException ignored) {
+          // the client decides the outcome
+        } // ... and the server closes it without answering (an idle-timeout close racing the reuse)
+        try (Socket second = raw.accept()) {
+          connections.incrementAndGet();
+          second.getInputStream().read(new byte[8192]);
+          second.getOutputStream().write(answer);
+          second.getOutputStream().flush();
+        } catch (IOException ignored) {
+          // the client decides the outcome
+        }
+      });
+      t.start();
+      URI uri = URI.create("http://127.0.0.1:" + raw.getLocalPort());
+      assertThat(client.start(ModelCall.chat(ModelApi.OLLAMA_CHAT, uri, "m", List.of()), chunks::incrementAndGet).result()
+          .get(10, TimeUnit.SECONDS)).isEqualTo("ok");
+      assertThat(client.start(ModelCall.chat(ModelApi.OLLAMA_CHAT, uri, "m", List.of()), chunks::incrementAndGet).result()
+          .get(10, TimeUnit.SECONDS)).as("the dead pooled connection cost nothing").isEqualTo("ok");
+      t.join(5000);
+      assertThat(connections.get()).isEqualTo(2);
+    }
+  }
 }
