@@ -126,6 +126,8 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   final Flusher flusher;
   boolean flushScheduled;
   ActorRef<Done> drainReply;
+  /** Set by the first Drain and never cleared: a drained partition must not start work while its siblings drain. */
+  private boolean stopping;
 
   private LedgerPartition(ActorContext<Command> ctx, TimerScheduler<Command> timers, Wiring wiring) {
     super(PersistenceId.ofUniqueId("ledger-" + wiring.partition()));
@@ -262,6 +264,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
 
   private Effect<LedgerBatch, PartitionState> onDrain(PartitionState s, Drain d) {
     drainReply = d.replyTo();
+    stopping = true;
     timers.startSingleTimer(DrainTimeout.INSTANCE, DrainTimeout.INSTANCE, settings.drainTimeout());
     checkDrained();
     return Effect().none();
@@ -292,7 +295,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   }
 
   boolean draining() {
-    return drainReply != null;
+    return stopping;
   }
 
   @Override

@@ -32,6 +32,16 @@ public final class LlmKind implements WorkerKind<LlmCoordinator.Command> {
     return NAME;
   }
 
+  /**
+   * After the ledger (0): the ledger drains first, so calls still running can report their results
+   * while it waits for them; stopping the coordinator first would abort them and journal every one as
+   * a failed attempt — the "interrupted" rows of the incident.
+   */
+  @Override
+  public int shutdownOrder() {
+    return 50;
+  }
+
   /** Validates {@code warden.llm}: a bad value fails the start, naming the key. */
   @Override
   public void prepare(ActorSystem<?> system) {
