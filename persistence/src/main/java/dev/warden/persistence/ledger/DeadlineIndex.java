@@ -27,6 +27,12 @@ final class DeadlineIndex {
     return out;
   }
 
+  /** The earliest deadline held, or {@code Long.MAX_VALUE}. */
+  long earliest() {
+    Entry e = queue.peek();
+    return e == null ? Long.MAX_VALUE : e.at;
+  }
+
   int size() {
     return queue.size();
   }

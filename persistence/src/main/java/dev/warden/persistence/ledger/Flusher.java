@@ -211,8 +211,11 @@ final class Flusher {
       p.ctx.getLog().info("ledger job [{}] attempt [{}] reaped: {}", r.id, r.attempt, reason);
       reaped++;
     }
-    LedgerPartition.ReapReport report = new LedgerPartition.ReapReport(p.wiring.partition(), m.run(), checked, reaped);
-    plan.replies.add(() -> m.replyTo().tell(report));
+    if (m.replyTo() != null) {
+      LedgerPartition.ReapReport report = new LedgerPartition.ReapReport(p.wiring.partition(), m.run(), checked, reaped);
+      plan.replies.add(() -> m.replyTo().tell(report));
+    }
+    p.armReapLookahead(plan.now);
   }
 
   /**
@@ -363,6 +366,9 @@ final class Flusher {
       p.executions.put(id, x);
       p.deadlines.add(Math.min(r.deadline, beatDeadline(r, x, r.startedAt)), id, r.attempt); // the earliest it can be due; see due()
       x.start(t, r.payload, p.handlers);
+    }
+    if (!plan.starts.isEmpty()) {
+      p.armReapLookahead(System.currentTimeMillis());
     }
     ended(st, plan);
     if (!plan.events.isEmpty()) {

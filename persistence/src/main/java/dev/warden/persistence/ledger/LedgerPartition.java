@@ -71,7 +71,10 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
 
   public record Beat(String id, int attempt) implements Command {}
 
-  /** The reaper asks: reap every running attempt whose deadline has passed. */
+  /**
+   * The reaper asks: reap every running attempt whose deadline has passed. The partition's own
+   * look-ahead sends it with run 0 and no {@code replyTo}.
+   */
   public record ReapOverdue(long run, ActorRef<ReapReport> replyTo) implements Command {}
 
   public record ReapReport(int partition, long run, int checked, int reaped) {}
@@ -126,6 +129,9 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   final Flusher flusher;
   boolean flushScheduled;
   ActorRef<Done> drainReply;
+  /** When the armed reap look-ahead fires (epoch ms), or MAX_VALUE when none is armed. */
+  private long lookaheadAt = Long.MAX_VALUE;
+  private long lastLookahead;
   /** Set by the first Drain and never cleared: a drained partition must not start work while its siblings drain. */
   private boolean stopping;
 
@@ -156,7 +162,13 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
         .onCommand(Cancel.class, (s, c) -> buffer(flusher.reports, c))
         .onCommand(Retry.class, (s, c) -> buffer(flusher.reports, c))
         .onCommand(ParentOutcomes.class, (s, c) -> buffer(flusher.reports, c))
-        .onCommand(ReapOverdue.class, (s, c) -> buffer(flusher.reports, c))
+        .onCommand(ReapOverdue.class, (s, c) -> {
+          if (c.replyTo() == null) {
+            lookaheadAt = Long.MAX_VALUE;
+            lastLookahead = System.currentTimeMillis();
+          }
+          return buffer(flusher.reports, c);
+        })
         .onCommand(Beat.class, this::onBeat)
         .onCommand(GetStatus.class, (s, c) -> Effect().reply(c.replyTo(), Optional.ofNullable(s.jobs.get(c.id())).map(JobRecord::view)))
         .onCommand(GetHistory.class, this::onGetHistory)
@@ -175,6 +187,28 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     requestFlush();
     return Effect().none();
   }
+
+  /**
+   * The reaper's tick samples deadlines, so a deadline would wait up to a whole tick for the next
+   * run. After each reap and each batch of starts, a deadline due before the next tick arms one
+   * single-shot timer at that deadline (at most one armed per partition, at most one firing per
+   * {@code tick / 20}), so an overdue attempt is reaped within milliseconds, still by this writer.
+   */
+  void armReapLookahead(long now) {
+    long earliest = deadlines.earliest();
+    long window = settings.reaperTick().toMillis();
+    if (earliest == Long.MAX_VALUE || earliest >= now + window) {
+      return;
+    }
+    long at = Math.max(earliest + 1, lastLookahead + Math.max(1, window / 20));
+    if (lookaheadAt > now && lookaheadAt <= at) {
+      return; // an earlier (or the same) look-ahead is armed already
+    }
+    lookaheadAt = at;
+    timers.startSingleTimer(REAP_LOOKAHEAD, new ReapOverdue(0, null), Duration.ofMillis(Math.max(1, at - now)));
+  }
+
+  private static final Object REAP_LOOKAHEAD = "reap-lookahead";
 
   void requestFlush() {
     if (!flushScheduled) {

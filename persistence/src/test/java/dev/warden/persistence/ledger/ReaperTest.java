@@ -64,6 +64,25 @@ class ReaperTest {
     }
   }
 
+  @Test
+  void aDeadlineDueBeforeTheNextTickIsReapedAtTheDeadlineNotAtTheTick() {
+    try (Warden warden = LedgerNode.start(dir, "warden.ledger.reaper.tick = 10s\n")) {
+      JobLedger ledger = JobLedger.of(warden);
+      JobHandler hangs = (payload, ctx) -> ctx.attempt() == 1 ? new CompletableFuture<>() : CompletableFuture.completedFuture("ok");
+      RetryPolicy quick = RetryPolicy.defaults().withBackoff(Duration.ZERO, Duration.ZERO, 0);
+      ledger.register(new JobType("hangs", hangs, JobPolicy.defaults().withStartToClose(Duration.ofMillis(300)).withRetry(quick)));
+      long t0 = System.nanoTime();
+      await(ledger.submit("hangs", "h1", ""));
+      assertEquals("ok", await(ledger.result("h1")));
+      assertTrue((System.nanoTime() - t0) / 1_000_000 < 5_000, "reaped long before the first 10 s tick");
+      List<JobEvent> history = await(ledger.history("h1"));
+      JobEvent.Started first = (JobEvent.Started) history.get(1);
+      JobEvent.Reaped reaped = (JobEvent.Reaped) history.get(2);
+      assertTrue(reaped.at() >= first.deadline(), "never before the deadline");
+      assertTrue(reaped.at() - first.deadline() < 1_500, "reaped within a small fraction of the 10 s tick: " + (reaped.at() - first.deadline()));
+    }
+  }
+
   private static long staleReports(JobLedger ledger) {
     return stats(ledger).stale.get();
   }
