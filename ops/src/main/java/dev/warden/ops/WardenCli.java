@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "warden 0.1.0",
     description = "Fault-tolerant job runtime on Apache Pekko: run a node, demo, inspect, bench.",
-    subcommands = {RunCommand.class, DemoCommand.class, TreeCommand.class, BenchCommand.class, GraveyardCommand.class})
+    subcommands = {RunCommand.class, DemoCommand.class, TreeCommand.class, BenchCommand.class, GraveyardCommand.class, CdsTrainCommand.class})
 public final class WardenCli implements Runnable {
   public static final int USAGE = 2;
 
