@@ -52,7 +52,7 @@ final class GatedModelServer implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + http.getAddress().getPort());
   }
 
-  /** Lets held and later calls through, each answered {@code after} its release. */
+  /** Lets held and later calls through, each answered {@code after} its release; may be called again to change {@code after}. */
   void open(Duration after) {
     latency = after;
     gate.countDown();

@@ -35,6 +35,7 @@ class LlmNodeCrashTest {
   @TempDir Path dir;
   private GatedModelServer server;
   private final List<Process> nodes = new ArrayList<>();
+  private final long t0 = System.nanoTime();
 
   @BeforeEach
   void startServer() throws IOException {
@@ -53,7 +54,7 @@ class LlmNodeCrashTest {
   private Process node(String mode) throws IOException {
     Path out = dir.resolve(mode + ".out");
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), LlmNodeMain.class.getName(),
+        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), LlmNodeMain.class.getName(),
         dir.toString(), server.uri().toString(), String.valueOf(N), mode)
         .redirectErrorStream(true).redirectOutput(out.toFile()).start();
     nodes.add(p);
@@ -66,6 +67,11 @@ class LlmNodeCrashTest {
     } catch (IOException e) {
       return "";
     }
+  }
+
+  /** Where the time goes: the test runs two node JVMs on a loaded machine. */
+  private void phase(String test, String what) {
+    System.out.printf("%s: %s at %d ms%n", test, what, (System.nanoTime() - t0) / 1_000_000);
   }
 
   /** A new node on the same file re-registers the llm types and waits for every interaction; then stops gracefully. */
@@ -103,13 +109,16 @@ class LlmNodeCrashTest {
     Process first = node("submit");
     await().atMost(Duration.ofSeconds(40)).until(() -> server.held() == N || !first.isAlive());
     assertThat(server.held()).as("all %d calls are at the model: %s", N, output("submit")).isEqualTo(N);
+    phase("sigkill", N + " calls in flight");
 
     first.destroyForcibly(); // SIGKILL: no shutdown hook, no drain
     assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(first.exitValue()).as("killed by SIGKILL").isEqualTo(137);
     server.open(Duration.ZERO);
+    phase("sigkill", "node killed");
 
     resumeUntilAllDone();
+    phase("sigkill", "restarted node done");
     LedgerJournal journal = LedgerJournal.read(dir);
     assertEachSucceededExactlyOnce(journal);
     for (String id : journal.byJob().keySet()) {
@@ -131,13 +140,17 @@ class LlmNodeCrashTest {
     await().atMost(Duration.ofSeconds(40)).until(() -> output("submit").contains("IN FLIGHT") || !first.isAlive());
     assertThat(output("submit")).contains("IN FLIGHT " + N);
     await().atMost(Duration.ofSeconds(10)).until(() -> server.held() == 40);
+    phase("sigterm", N + " interactions in flight");
 
     first.destroy(); // SIGTERM: the JVM's shutdown hook runs Warden's graceful stop
     server.open(Duration.ofMillis(700));
     assertThat(first.waitFor(30, TimeUnit.SECONDS)).as("a SIGTERM'd node stops by itself: %s", output("submit")).isTrue();
     assertThat(first.exitValue()).as("exit status of a JVM ended by SIGTERM after its hooks ran").isEqualTo(143);
+    phase("sigterm", "node stopped");
+    server.open(Duration.ZERO); // the restarted node's calls need not be slow
 
     resumeUntilAllDone();
+    phase("sigterm", "restarted node done");
     LedgerJournal journal = LedgerJournal.read(dir);
     assertThat(journal.events().stream()
             .filter(e -> e instanceof JobEvent.Failed || e instanceof JobEvent.Reaped
