@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,7 @@ class LlmNodeCrashTest {
   private static void assertEachSucceededExactlyOnce(LedgerJournal journal) {
     Map<String, List<JobEvent>> jobs = journal.byJob();
     assertThat(jobs.keySet()).as("no interaction lost").containsExactlyInAnyOrderElementsOf(
-        java.util.stream.IntStream.range(0, N).mapToObj(LlmNodeMain::id).collect(Collectors.toList()));
+        IntStream.range(0, N).mapToObj(LlmNodeMain::id).collect(Collectors.toList()));
     for (String id : jobs.keySet()) {
       assertThat(journal.count(id, JobEvent.Submitted.class)).as("Submitted of %s: %s", id, journal.labels(id)).isEqualTo(1);
       assertThat(journal.count(id, JobEvent.Completed.class)).as("Completed of %s: %s", id, journal.labels(id)).isEqualTo(1);
