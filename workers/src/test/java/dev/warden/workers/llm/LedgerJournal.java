@@ -1,0 +1,90 @@
+package dev.warden.workers.llm;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.persistence.ledger.JobEvent;
+import dev.warden.persistence.ledger.LedgerBatch;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The ledger's events as they are on disk: every {@link LedgerBatch} row of every
+ * {@code ledger-<n>} partition in the H2 journal of a stopped node, decoded with plain JDBC and
+ * Jackson (the jackson-json binding writes the batch as JSON, gzipped above 32 KiB). Reading
+ * the journal itself, not a node's in-memory history, is what shows what a crash left behind.
+ */
+final class LedgerJournal {
+  private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final List<JobEvent> events;
+
+  private LedgerJournal(List<JobEvent> events) {
+    this.events = events;
+  }
+
+  /** Reads the journal of the node whose {@code warden.data-dir} is {@code dataDir}; the node must have stopped. */
+  static LedgerJournal read(Path dataDir) throws SQLException {
+    String url = "jdbc:h2:file:" + dataDir.toAbsolutePath() + "/warden;WRITE_DELAY=0";
+    String sql = "SELECT \"persistence_id\", \"sequence_number\", \"event_ser_manifest\", \"event_payload\" FROM \"event_journal\""
+        + " WHERE \"persistence_id\" LIKE 'ledger-%' ORDER BY \"persistence_id\", \"sequence_number\"";
+    List<JobEvent> out = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(url, "sa", "");
+        PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        String where = rs.getString(1) + " #" + rs.getLong(2);
+        if (!rs.getString(3).equals(LedgerBatch.class.getName())) {
+          throw new IllegalStateException("journal row " + where + " is a " + rs.getString(3) + ", not a " + LedgerBatch.class.getName());
+        }
+        out.addAll(decode(rs.getBytes(4), where).events());
+      }
+    }
+    return new LedgerJournal(List.copyOf(out));
+  }
+
+  private static LedgerBatch decode(byte[] payload, String where) {
+    try {
+      boolean gzip = payload.length > 2 && (payload[0] & 0xff) == 0x1f && (payload[1] & 0xff) == 0x8b;
+      byte[] json = gzip ? new GZIPInputStream(new ByteArrayInputStream(payload)).readAllBytes() : payload;
+      return JSON.readValue(json, LedgerBatch.class);
+    } catch (IOException e) {
+      throw new IllegalStateException("journal row " + where + " does not decode as a LedgerBatch: " + e, e);
+    }
+  }
+
+  List<JobEvent> events() {
+    return events;
+  }
+
+  /** Each job's events in journal order. */
+  Map<String, List<JobEvent>> byJob() {
+    return events.stream().collect(Collectors.groupingBy(JobEvent::jobId, LinkedHashMap::new, Collectors.toList()));
+  }
+
+  /** How many events of {@code type} job {@code id} has. */
+  long count(String id, Class<? extends JobEvent> type) {
+    return events.stream().filter(e -> e.jobId().equals(id) && type.isInstance(e)).count();
+  }
+
+  /** Events of {@code type}, over all jobs. */
+  <T extends JobEvent> List<T> all(Class<T> type) {
+    return events.stream().filter(type::isInstance).map(type::cast).collect(Collectors.toList());
+  }
+
+  /** A job's history as labels, e.g. [Submitted, Started#1, Started#2, Completed#2, Succeeded]. */
+  List<String> labels(String id) {
+    return events.stream().filter(e -> e.jobId().equals(id)).map(JobEvent::label).collect(Collectors.toList());
+  }
+}
