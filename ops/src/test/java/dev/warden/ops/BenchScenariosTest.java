@@ -59,7 +59,7 @@ class BenchScenariosTest {
     assertThat(figure(r.out(), "recovery.lost")).isZero();
     assertThat(figure(r.out(), "recovery.duplicate_completions")).isZero();
     // every job was in flight and most were running at the kill: their bodies ran again
-    assertThat(figure(r.out(), "recovery.reexecuted")).isBetween(1.0, 60.0);
+    assertThat(figure(r.out(), "recovery.reexecuted")).as(r.out()).isBetween(1.0, 60.0);
     double up = figure(r.out(), "recovery.node_up");
     double redispatch = figure(r.out(), "recovery.redispatch_all");
     double done = figure(r.out(), "recovery.all_done");

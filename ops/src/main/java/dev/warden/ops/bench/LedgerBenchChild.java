@@ -268,10 +268,11 @@ public final class LedgerBenchChild {
     submitAll(ledger, "work", jobs, "job-", "");
     put("submitted", jobs);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) { // every job journaled as running or pending, every running one's body invoked
+    long lastRunning = -1;
+    while (true) { // every job journaled as running or pending, every running one's body invoked, and no more starting
       long running = ledger.count("work", "running");
       long pending = ledger.count("work", "pending");
-      if (running + pending == jobs && invoked.get() >= running) {
+      if (running > 0 && running == lastRunning && running + pending == jobs && invoked.get() >= running) {
         put("inflight_running", running);
         put("inflight_pending", pending);
         put("inflight_succeeded", ledger.count("work", "succeeded"));
@@ -280,7 +281,8 @@ public final class LedgerBenchChild {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("jobs never all in flight: " + ledger.counts() + ", invoked " + invoked.get());
       }
-      LockSupport.parkNanos(1_000_000);
+      lastRunning = running;
+      Thread.sleep(100);
     }
     put("ready", 1);
     Thread.sleep(TimeUnit.MINUTES.toMillis(10)); // until the parent's kill -9
