@@ -24,6 +24,11 @@ public final class NodeOptions {
   @Option(names = "-D", paramLabel = "key=value", description = "override any config key, e.g. -Dwarden.jmx.connector.port=9010")
   Map<String, String> defines = new LinkedHashMap<>();
 
+  /** The {@code -D key=value} overrides as given (bench passes them on to its child JVMs). */
+  public Map<String, String> defines() {
+    return Map.copyOf(defines);
+  }
+
   /** The layered overrides, unresolved (Warden resolves once). */
   public Config overrides() {
     return overridesOver(ConfigFactory.empty());

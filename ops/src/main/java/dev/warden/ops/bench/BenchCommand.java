@@ -9,42 +9,65 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code warden bench SCENARIO}: prints one machine-readable line per figure,
- * {@code <scenario>.<figure>: <value> <unit>}, each the median of several runs after a warm-up,
- * then a short human summary.
+ * {@code <scenario>.<figure>: <value> <unit>}, each the median of several runs, then a short human
+ * summary. The ledger scenarios (ledger, recovery, backlog, reaper) run every measured run in a
+ * fresh child JVM on a fresh H2 file and name the durability mode on every figure line.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure a scenario: restart, ledger, trial, graveyard.")
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure a scenario: restart, trial, graveyard, ledger, recovery, backlog, reaper.")
 public final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "SCENARIO", description = "restart | ledger | trial | graveyard")
+  @Parameters(index = "0", paramLabel = "SCENARIO", description = "restart | trial | graveyard | ledger | recovery | backlog | reaper")
   String scenario;
 
-  @Option(names = "--runs", defaultValue = "5", description = "measured runs (median reported), default ${DEFAULT-VALUE}")
-  int runs;
+  @Option(names = "--runs", description = "measured runs (median reported); default 3 for ledger, recovery, backlog and reaper, else 5")
+  Integer runs;
 
-  @Option(names = "--iterations", defaultValue = "2000", description = "iterations per run, default ${DEFAULT-VALUE}")
+  @Option(names = "--iterations", defaultValue = "2000", description = "iterations per run (restart, trial), default ${DEFAULT-VALUE}")
   int iterations;
+
+  @Option(names = "--child-jvm-opts", defaultValue = "-Xmx512m",
+      description = "JVM options of the child JVMs of ledger, recovery, backlog and reaper, default \"${DEFAULT-VALUE}\"")
+  String childJvmOpts;
+
+  /** Shrinks the scenario's job count (tests); the figures' targets are about the defaults. */
+  @Option(names = "--jobs", hidden = true)
+  Integer jobs;
 
   @Mixin NodeOptions node;
 
   @Override
   public Integer call() throws Exception {
-    if (runs < 1 || iterations < 1) {
-      throw new NodeOptions.UsageError("--runs and --iterations must be >= 1");
+    boolean ledgerScenario = java.util.List.of("ledger", "recovery", "backlog", "reaper").contains(scenario);
+    int n = runs != null ? runs : ledgerScenario ? 3 : 5;
+    if (n < 1 || iterations < 1 || (jobs != null && jobs < 1)) {
+      throw new NodeOptions.UsageError("--runs, --iterations and --jobs must be >= 1");
     }
+    ChildJvm.Options children = ChildJvm.Options.parse(childJvmOpts, node.defines());
     switch (scenario) {
       case "restart":
-        new RestartBench(node, runs, iterations).run(System.out);
+        new RestartBench(node, n, iterations).run(System.out);
         return 0;
       case "ledger":
-        new LedgerBench(node, runs).run(System.out);
+        new LedgerBench(children, n, jobs).run(System.out);
+        return 0;
+      case "recovery":
+        new RecoveryBench(children, n, jobs).run(System.out);
+        return 0;
+      case "backlog":
+        new BacklogBench(children, n, jobs).run(System.out);
+        return 0;
+      case "reaper":
+        new ReaperBench(children, n, jobs).run(System.out);
         return 0;
       case "graveyard":
-        new GraveyardBench(runs).run(System.out);
+        new GraveyardBench(n).run(System.out);
         return 0;
       case "trial":
-        new TrialBench(node, runs, iterations).run(System.out);
+        new TrialBench(node, n, iterations).run(System.out);
         return 0;
       default:
-        throw new NodeOptions.UsageError("unknown bench scenario [" + scenario + "]; known: restart, ledger, trial, graveyard");
+        throw new NodeOptions.UsageError(
+            "unknown bench scenario [" + scenario + "]; known: restart, trial, graveyard, ledger, recovery, backlog, reaper");
     }
   }
 }

@@ -1,158 +1,85 @@
 package dev.warden.ops.bench;
 
-import com.typesafe.config.ConfigFactory;
-import dev.warden.core.Warden;
-import dev.warden.ops.NodeOptions;
-import dev.warden.persistence.Checkpointer;
-import dev.warden.persistence.ledger.JobLedger;
-import dev.warden.persistence.ledger.JobPolicy;
-import dev.warden.persistence.ledger.JobType;
-import dev.warden.persistence.ledger.JobView;
-import dev.warden.persistence.ledger.Ledger;
-import dev.warden.persistence.ledger.LedgerBusyException;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.Statement;
-import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.LockSupport;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Map;
 
 /**
- * No-op jobs of a host type, submitted one API call at a time from one thread, through the full
- * durable path (Submitted → Started → Completed/Succeeded journaled on a fresh H2 file, default
- * {@code ;WRITE_DELAY=0}); jobs/s from the first submit until the ledger counts the last one
- * succeeded (counts are published only after the batch is journaled). A rejected submit
- * ({@link LedgerBusyException}) waits for the oldest outstanding one and is retried. Beside it,
- * the floor: plain JDBC inserts of journal-shaped rows, 100 per transaction, same durability.
+ * {@code warden bench ledger}: no-op jobs of a host type, submitted one API call at a time from one
+ * thread, through the full durable path (Submitted → Started → Completed/Succeeded journaled on the
+ * H2 file, the node's default durability mode); jobs/s from the first submit until the ledger
+ * counts the last one succeeded (counts are published only once a batch is journaled). 50,000 jobs
+ * ({@code throughput}) and 10,000 ({@code burst}); beside them the floor, plain JDBC inserts of
+ * journal-shaped rows, 100 per transaction, with the same H2 options. Every measured run is its own
+ * fresh JVM on a fresh H2 file; medians over {@code --runs}.
  */
 final class LedgerBench {
-  private final NodeOptions node;
+  private final ChildJvm.Options children;
   private final int runs;
+  private final int jobs;
 
-  LedgerBench(NodeOptions node, int runs) {
-    this.node = node;
+  LedgerBench(ChildJvm.Options children, int runs, Integer jobs) {
+    this.children = children;
     this.runs = runs;
+    this.jobs = jobs == null ? 50_000 : jobs;
   }
 
   void run(PrintStream out) throws Exception {
+    int burstJobs = Math.max(1, jobs / 5);
     double[] throughput = new double[runs];
     double[] burst = new double[runs];
     double[] floor = new double[runs];
+    double[] rss = new double[runs];
+    String mode = null;
     for (int r = 0; r < runs; r++) {
-      throughput[r] = jobsPerSecond(50_000);
-      burst[r] = jobsPerSecond(10_000);
-      floor[r] = floorRowsPerSecond(50_000);
+      Map<String, String> t = child("ledger", jobs);
+      throughput[r] = ChildJvm.number(t, "jobs_per_s");
+      rss[r] = ChildJvm.number(t, "peak_rss_mb");
+      mode = t.get("durability");
+      burst[r] = ChildJvm.number(child("ledger", burstJobs), "jobs_per_s");
+      Map<String, String> f = child("floor", jobs);
+      floor[r] = ChildJvm.number(f, "rows_per_s");
+      if (!mode.equals(f.get("durability"))) {
+        throw new IllegalStateException("the floor ran with " + f.get("durability") + ", the node with " + mode);
+      }
     }
+    String tag = "[" + mode + "]";
     double t = Figures.median(throughput);
     double f = Figures.median(floor);
-    Figures.print(out, "ledger", "throughput", t, "jobs/s");
-    Figures.print(out, "ledger", "burst", Figures.median(burst), "jobs/s");
-    Figures.print(out, "ledger", "floor", f, "rows/s");
-    Figures.print(out, "ledger", "ratio", t / f, "x");
-    Figures.print(out, "ledger", "peak_rss", peakRssMb(), "MB");
+    Figures.print(out, "ledger", "throughput", t, "jobs/s " + tag);
+    Figures.print(out, "ledger", "burst", Figures.median(burst), "jobs/s " + tag);
+    Figures.print(out, "ledger", "floor", f, "rows/s " + tag);
+    Figures.print(out, "ledger", "ratio", t / f, "x " + tag);
+    Figures.print(out, "ledger", "peak_rss", Figures.median(rss), "MB " + tag);
     out.printf(
-        "%nledger: %d run(s), each on a fresh H2 file in this JVM (;WRITE_DELAY=0: every commit on disk before it returns)."
-            + "%n  50,000 no-op jobs, one submit call at a time from one thread, first submit to last journaled success: median %.0f jobs/s"
-            + "%n  10,000 jobs: median %.0f jobs/s; floor (plain JDBC, 100 journal-shaped rows per transaction): %.0f rows/s"
-            + "%n  runs: throughput %s, burst %s, floor %s%n",
-        runs, t, Figures.median(burst), f, java.util.Arrays.toString(throughput), java.util.Arrays.toString(burst), java.util.Arrays.toString(floor));
+        "%nledger: %d run(s); each run is a fresh JVM (%s) on a fresh H2 file, %s (the node's default: every commit on disk"
+            + " before it returns)."
+            + "%n  %,d no-op jobs (host type, max concurrency 1024), one submit call at a time from one thread, first submit to"
+            + " last journaled success: median %.0f jobs/s (target >= 10,000), peak RSS %.0f MB"
+            + "%n  %,d jobs: median %.0f jobs/s; floor (plain JDBC, 100 journal-shaped rows per transaction): %.0f rows/s"
+            + "%n  runs: throughput %s, burst %s, floor %s, peak RSS %s%n",
+        runs, children.describe(), mode, jobs, t, Figures.median(rss), burstJobs, Figures.median(burst), f,
+        Arrays.toString(throughput), Arrays.toString(burst), Arrays.toString(floor), Arrays.toString(rss));
   }
 
-  private double jobsPerSecond(int jobs) throws Exception {
-    Path dir = Files.createTempDirectory("warden-bench-ledger");
-    String conf =
-        "warden.node-name = bench-ledger\nwarden.jmx.enabled = off\nwarden.jmx.connector.enabled = off\n"
-            + "warden.data-dir = \"" + dir.toAbsolutePath() + "\"\n";
-    try (Warden warden = Warden.start(node.overridesOver(ConfigFactory.parseString(conf)), Ledger.kind(), Checkpointer.kind())) {
-      JobLedger ledger = JobLedger.of(warden);
-      ledger.register(new JobType("noop", (p, ctx) -> CompletableFuture.completedFuture(""), JobPolicy.defaults().withMaxConcurrency(1024)));
-      ArrayDeque<CompletableFuture<JobView>> window = new ArrayDeque<>();
-      long start = System.nanoTime();
-      for (int i = 0; i < jobs; i++) {
-        String id = "job-" + i;
-        while (true) {
-          CompletableFuture<JobView> f = ledger.submit("noop", id, "").toCompletableFuture();
-          if (!LedgerBusyException.rejected(f)) {
-            window.addLast(f);
-            break;
-          }
-          if (window.isEmpty()) {
-            LockSupport.parkNanos(100_000);
-          } else {
-            window.pollFirst().join(); // wait for the oldest outstanding submit, then retry
-          }
-        }
-        while (!window.isEmpty() && window.peekFirst().isDone()) {
-          window.pollFirst();
-        }
-      }
-      while (ledger.count("noop", "succeeded") < jobs) {
-        LockSupport.parkNanos(200_000);
-      }
-      return jobs / ((System.nanoTime() - start) / 1e9);
+  private Map<String, String> child(String phase, int n) throws Exception {
+    Path dir = Files.createTempDirectory("warden-bench-" + phase);
+    try (ChildJvm c = children.start(phase, LedgerBenchChild.class, phase, dir.resolve("data").toString(), Integer.toString(n))) {
+      return c.finish(Duration.ofMinutes(15));
     } finally {
       deleteQuietly(dir);
     }
   }
 
-  private static double floorRowsPerSecond(int rows) throws Exception {
-    Path dir = Files.createTempDirectory("warden-bench-floor");
-    try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.toAbsolutePath() + "/floor;WRITE_DELAY=0", "sa", "")) {
-      try (Statement st = c.createStatement()) {
-        st.execute(
-            "CREATE TABLE event_journal (ordering BIGINT AUTO_INCREMENT, deleted BOOLEAN DEFAULT FALSE, persistence_id VARCHAR(255),"
-                + " sequence_number BIGINT, writer VARCHAR, write_timestamp BIGINT, adapter_manifest VARCHAR, event_payload BLOB,"
-                + " event_ser_id INTEGER, event_ser_manifest VARCHAR, meta_payload BLOB, meta_ser_id INTEGER, meta_ser_manifest VARCHAR,"
-                + " PRIMARY KEY(persistence_id, sequence_number))");
-      }
-      c.setAutoCommit(false);
-      byte[] payload = new byte[200];
-      long start = System.nanoTime();
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "INSERT INTO event_journal (persistence_id, sequence_number, writer, write_timestamp, adapter_manifest, event_payload,"
-                  + " event_ser_id, event_ser_manifest) VALUES (?, ?, 'w', ?, '', ?, 33, 'E')")) {
-        for (int i = 0; i < rows; i++) {
-          ps.setString(1, "p-" + (i % 16));
-          ps.setLong(2, i);
-          ps.setLong(3, System.currentTimeMillis());
-          ps.setBytes(4, payload);
-          ps.addBatch();
-          if (i % 100 == 99) {
-            ps.executeBatch();
-            c.commit();
-          }
-        }
-        ps.executeBatch();
-        c.commit();
-      }
-      return rows / ((System.nanoTime() - start) / 1e9);
-    } finally {
-      deleteQuietly(dir);
-    }
-  }
-
-  private static double peakRssMb() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-        }
-      }
-    } catch (Exception e) {
-      return -1;
-    }
-    return -1;
-  }
-
-  private static void deleteQuietly(Path dir) {
+  static void deleteQuietly(Path dir) {
     try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (Exception ignored) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
       // temp files only
     }
   }

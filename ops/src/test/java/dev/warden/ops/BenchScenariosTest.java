@@ -1,0 +1,95 @@
+package dev.warden.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The ledger bench scenarios end to end at toy size: real child JVMs on real H2 files, a real
+ * kill -9 for recovery; each figure line must appear, name the durability mode and be sane.
+ */
+class BenchScenariosTest {
+  private record Run(int code, String out) {}
+
+  private static synchronized Run bench(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream old = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      String[] all = new String[args.length + 1];
+      all[0] = "bench";
+      System.arraycopy(args, 0, all, 1, args.length);
+      int code = WardenCli.execute(all);
+      return new Run(code, out.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(old);
+    }
+  }
+
+  /** The value of figure line {@code name}, which must name the node's durability mode. */
+  private static double figure(String out, String name) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + ": (-?[0-9.]+) \\S+ \\[WRITE_DELAY=0[^\\]]*\\]$").matcher(out);
+    assertThat(m.find()).as("figure line %s with [WRITE_DELAY=0] in:%n%s", name, out).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
+  @Test
+  @Timeout(60)
+  void ledgerPrintsThroughputBurstFloorRatioAndRss() {
+    Run r = bench("ledger", "--jobs", "300", "--runs", "1");
+    assertThat(r.code()).as(r.out()).isZero();
+    assertThat(figure(r.out(), "ledger.throughput")).isPositive();
+    assertThat(figure(r.out(), "ledger.burst")).isPositive();
+    assertThat(figure(r.out(), "ledger.floor")).isPositive();
+    assertThat(figure(r.out(), "ledger.ratio")).isPositive();
+    assertThat(figure(r.out(), "ledger.peak_rss")).isBetween(20.0, 4096.0);
+  }
+
+  @Test
+  @Timeout(60)
+  void recoveryAfterKillLosesAndDuplicatesNothing() {
+    Run r = bench("recovery", "--jobs", "60", "--runs", "1");
+    assertThat(r.code()).as(r.out()).isZero();
+    assertThat(figure(r.out(), "recovery.lost")).isZero();
+    assertThat(figure(r.out(), "recovery.duplicate_completions")).isZero();
+    // every job was in flight and most were running at the kill: their bodies ran again
+    assertThat(figure(r.out(), "recovery.reexecuted")).as(r.out()).isBetween(1.0, 60.0);
+    double up = figure(r.out(), "recovery.node_up");
+    double redispatch = figure(r.out(), "recovery.redispatch_all");
+    double done = figure(r.out(), "recovery.all_done");
+    assertThat(up).isPositive().isLessThanOrEqualTo(redispatch);
+    assertThat(redispatch).isLessThanOrEqualTo(done);
+  }
+
+  @Test
+  @Timeout(60)
+  void backlogColdStartReachesAFirstCompletion() {
+    Run r = bench("backlog", "--jobs", "300", "--runs", "1");
+    assertThat(r.code()).as(r.out()).isZero();
+    double up = figure(r.out(), "backlog.node_up");
+    double dispatch = figure(r.out(), "backlog.first_dispatch");
+    double first = figure(r.out(), "backlog.first_completion");
+    assertThat(up).isPositive().isLessThanOrEqualTo(dispatch);
+    assertThat(dispatch).isLessThanOrEqualTo(first);
+    assertThat(figure(r.out(), "backlog.peak_rss")).isBetween(20.0, 4096.0);
+    assertThat(r.out()).contains("300 jobs in the journal");
+  }
+
+  @Test
+  @Timeout(60)
+  void reaperReapsHungJobsWithinATickOrSo() {
+    Run r = bench("reaper", "--jobs", "8", "--runs", "1");
+    assertThat(r.code()).as(r.out()).isZero();
+    double p50 = figure(r.out(), "reaper.late_p50");
+    double max = figure(r.out(), "reaper.late_max");
+    assertThat(p50).isBetween(0.0, max);
+    assertThat(max).isLessThan(5_000.0); // a tick is 1 s; generous for a loaded machine
+    assertThat(r.out()).contains("reaper.tick: 1000 ms");
+  }
+}
