@@ -72,6 +72,7 @@ final class ChildJvm implements AutoCloseable {
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(sharedArchive());
     cmd.addAll(jvmOpts);
     defines.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     String logback = System.getProperty("logback.configurationFile");
@@ -90,6 +91,19 @@ final class ChildJvm implements AutoCloseable {
     child.read(p.getInputStream(), true);
     child.read(p.getErrorStream(), false);
     return child;
+  }
+
+  /**
+   * The class-data archive this JVM was started with ({@code ops/warden} records one per build), so
+   * that children start the way a node started by {@code ops/warden} does.
+   */
+  private static List<String> sharedArchive() {
+    for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("-XX:SharedArchiveFile=")) {
+        return List.of(arg, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+      }
+    }
+    return List.of();
   }
 
   private void read(InputStream in, boolean stdout) {
