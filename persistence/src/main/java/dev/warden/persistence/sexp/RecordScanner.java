@@ -43,7 +43,7 @@ final class RecordScanner {
   private LegacyField[] fields = new LegacyField[32];
 
   RecordScanner(ReaderSettings settings) {
-    this(settings, false, new Tokens(settings.maxRecordBytes()));
+    this(settings, false, new Tokens(Tokens.READER_CACHE));
   }
 
   private RecordScanner(ReaderSettings settings, boolean trial, Tokens tokens) {
@@ -56,7 +56,8 @@ final class RecordScanner {
   /** Parses a whole text holding exactly one record (for {@link LegacyRecord#parse}). */
   static LegacyRecord parseStandalone(byte[] text) {
     int size = Math.max(ReaderSettings.DEFAULT_MAX_RECORD_BYTES, text.length + 8);
-    RecordScanner scanner = new RecordScanner(new ReaderSettings(size, 1024, 0));
+    RecordScanner scanner = new RecordScanner(new ReaderSettings(size, 1024, 0), false,
+        new Tokens(Tokens.SINGLE_RECORD_CACHE));
     int i = 0;
     while (i < text.length && Bytes.isSpace(text[i])) {
       i++;

@@ -16,17 +16,29 @@ final class Tokens {
 
   private static final int DETAIL_CHARS = 60;
 
-  private final TokenCache atoms = new TokenCache(4096);
-  private final TokenCache strings = new TokenCache(4096);
+  /** Cache slots of a reading thread's instance: the tokens of a whole file repeat. */
+  static final int READER_CACHE = 4096;
+  /** Cache slots for parsing one record's text: little repeats, so a few slots suffice. */
+  static final int SINGLE_RECORD_CACHE = 64;
+  /** First size of the scratch buffers; they grow only for a token that needs more. */
+  static final int INITIAL_SCRATCH = 4096;
+
+  private final TokenCache atoms;
+  private final TokenCache strings;
   private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
       .onMalformedInput(CodingErrorAction.REPORT)
       .onUnmappableCharacter(CodingErrorAction.REPORT);
-  private final byte[] unescaped;
-  private final CharBuffer chars;
+  /**
+   * Scratch for escaped strings and UTF-8 decoding, grown on demand (a token is never longer
+   * than the record size limit, which bounds them): sizing them for the limit up front cost
+   * every {@link LegacyRecord#parse} call, and so every replayed pattern, about 200 KB of garbage.
+   */
+  private byte[] unescaped = new byte[INITIAL_SCRATCH];
+  private CharBuffer chars = CharBuffer.allocate(INITIAL_SCRATCH);
 
-  Tokens(int maxRecordBytes) {
-    unescaped = new byte[maxRecordBytes];
-    chars = CharBuffer.allocate(maxRecordBytes);
+  Tokens(int cacheSlots) {
+    atoms = new TokenCache(cacheSlots);
+    strings = new TokenCache(cacheSlots);
   }
 
   /** The atom in {@code b[from, to)}; {@code hash} is {@code 31*h + b} over its bytes. */
@@ -92,6 +104,9 @@ final class Tokens {
   }
 
   private int unescape(byte[] b, int from, int to) {
+    if (to - from > unescaped.length) {
+      unescaped = new byte[Math.max(to - from, unescaped.length * 2)];
+    }
     int n = 0;
     for (int i = from; i < to; i++) {
       byte c = b[i];
@@ -105,9 +120,12 @@ final class Tokens {
 
   private String decode(byte[] b, int from, int length) throws TokenError {
     utf8.reset();
+    if (length > chars.capacity()) {
+      chars = CharBuffer.allocate(Math.max(length, chars.capacity() * 2));
+    }
     chars.clear();
     try {
-      CharBuffer out = length <= chars.capacity() ? chars : CharBuffer.allocate(length);
+      CharBuffer out = chars;
       var result = utf8.decode(ByteBuffer.wrap(b, from, length), out, true);
       if (result.isError()) {
         result.throwException();

@@ -142,4 +142,23 @@ class SexpSyntaxTest {
     assertEquals(LegacyRecord.parse("(:NAME \"X\" :SL 0.35)"), built);
     assertEquals(FieldState.NUMBER, built.state(LegacyField.SL));
   }
+
+  /**
+   * Parsing one record's text starts with small scratch buffers; a record whose escaped and
+   * non-ASCII strings are far larger than them (and than the reader's default record limit)
+   * still parses whole, and a second, small record parses after it.
+   */
+  @Test
+  void aRecordFarLargerThanTheInitialScratchStillParses() {
+    String escaped = "a\\\\\\\"(b)".repeat(20_000); // a\\\"(b) in Lisp: a, backslash, quote, (b)
+    String accented = "\u00e9\u00fc\u4e2d".repeat(15_000);
+    String text = "(:NAME \"" + escaped + "\" :SYMBOL \"" + accented + "\" :SL 0.35 :TP 1.2d0)";
+    assertTrue(text.length() > 2 * ReaderSettings.DEFAULT_MAX_RECORD_BYTES, "bigger than the default limit");
+    LegacyRecord r = LegacyRecord.parse(text);
+    assertEquals("a\\\"(b)".repeat(20_000), r.text(LegacyField.NAME));
+    assertEquals(accented, r.text(LegacyField.SYMBOL));
+    assertEquals(0.35, r.number(LegacyField.SL).value());
+    assertEquals(r, LegacyRecord.parse(r.toSexp()));
+    assertEquals("X", LegacyRecord.parse("(:NAME \"\\X\")").text(LegacyField.NAME));
+  }
 }

@@ -8,14 +8,15 @@ import java.util.Map;
  * The journal's snapshot: the index in compact form (cluster aggregates, match points packed
  * as doubles), never the patterns themselves, which stay in the events.
  *
- * @param matchPoints per symbol, the distinct (SL, TP) pairs flattened
+ * @param matchPoints per symbol, the distinct (SL, TP) pairs flattened: a view of the index's
+ *     own arrays, written without a copy
  */
 public record IndexSnapshot(
     long stored,
     long storedHighWater,
     Map<String, Long> exclusions,
     List<ClusterState> clusters,
-    Map<String, double[]> matchPoints,
+    MatchPoints matchPoints,
     List<FileProgress> files) implements WardenSerializable {
 
   /** One cluster's aggregate; a null bound means "no numeric value seen". */

@@ -1,7 +1,10 @@
 package dev.warden.workers.graveyard;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -18,9 +21,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * strategies' parameters come from grids), so the index, its snapshot and its recovery stay
  * the size of the distinct pairs, not of the records.
  *
+ * <p>Memory: a cell is one {@code double[]} of (SL, TP) pairs grown by half its size, about 19
+ * bytes per point, with no object per point and no table beside it. The writer finds a
+ * duplicate by scanning the point's cell, the same scan a query makes over four cells, so
+ * storing a point never costs more than answering a query.
+ *
  * <p>One writer (the journal actor), any number of readers: cells append behind a volatile
- * size, and a grown array is published before the size that needs it. The writer finds
- * duplicates through a hash table of its own that readers never touch.
+ * size, and a grown array is published before the size that needs it. Pairs below a size
+ * never change, so a {@link MatchPoints} view that remembers each cell's array and size is an
+ * exact, immutable picture of the index at that moment.
  */
 final class MatchIndex {
   private static final double WIDTH = Math.log(1.05 / 0.95);
@@ -72,25 +81,25 @@ final class MatchIndex {
     return points;
   }
 
-  /** Every point of {@code symbol}'s cells as (sl, tp) pairs, for snapshots. */
-  Map<String, double[]> export() {
-    Map<String, double[]> out = new java.util.TreeMap<>();
+  /**
+   * The points as they are now, for a snapshot: per symbol (sorted), each cell's array and
+   * size. Copies nothing but one reference and one int per cell; later additions do not show.
+   */
+  MatchPoints view() {
+    Map<String, List<MatchPoints.Run>> out = new TreeMap<>();
     bySymbol.forEach(
         (symbol, cells) -> {
-          int n = 0;
-          for (Cell c : cells.values()) {
-            n += c.size;
-          }
-          double[] all = new double[n];
-          int i = 0;
+          List<MatchPoints.Run> runs = new ArrayList<>(cells.size());
           for (Cell c : cells.values()) {
             int size = c.size;
-            System.arraycopy(c.data, 0, all, i, size);
-            i += size;
+            double[] data = c.data; // read after size: holds at least size values
+            if (size > 0) {
+              runs.add(new MatchPoints.Run(data, size));
+            }
           }
-          out.put(symbol, all);
+          out.put(symbol, runs);
         });
-    return out;
+    return new MatchPoints(out, null);
   }
 
   private static boolean usable(double v) {
@@ -113,52 +122,28 @@ final class MatchIndex {
   /** Distinct pairs (sl, tp) appended by one writer, read by many. */
   private static final class Cell {
     private volatile double[] data = new double[4];
+    /** Values (twice the pairs) in use. */
     private volatile int size;
-    /** Writer only: open addressing over pair indexes + 1 (0 = empty), at most half full. */
-    private int[] slots = new int[8];
 
     /** Appends the pair unless present; true if appended. */
     boolean add(double sl, double tp) {
-      int mask = slots.length - 1;
-      int h = hash(sl, tp) & mask;
+      int n = size;
       double[] d = data;
-      for (int at = slots[h]; at != 0; h = (h + 1) & mask, at = slots[h]) {
-        int i = (at - 1) * 2;
-        if (Double.compare(d[i], sl) == 0 && Double.compare(d[i + 1], tp) == 0) {
+      long s = Double.doubleToLongBits(sl);
+      long t = Double.doubleToLongBits(tp);
+      for (int i = 0; i < n; i += 2) {
+        if (Double.doubleToLongBits(d[i]) == s && Double.doubleToLongBits(d[i + 1]) == t) {
           return false;
         }
       }
-      int n = size;
       if (n + 2 > d.length) {
-        d = Arrays.copyOf(d, d.length * 2);
+        d = Arrays.copyOf(d, d.length + (d.length >> 2 << 1)); // + half, kept even
         data = d;
       }
       d[n] = sl;
       d[n + 1] = tp;
       size = n + 2;
-      slots[h] = n / 2 + 1;
-      if ((n / 2 + 1) * 2 > slots.length) {
-        rehash(d, n + 2);
-      }
       return true;
-    }
-
-    private void rehash(double[] d, int n) {
-      int[] next = new int[slots.length * 2];
-      int mask = next.length - 1;
-      for (int i = 0; i < n; i += 2) {
-        int h = hash(d[i], d[i + 1]) & mask;
-        while (next[h] != 0) {
-          h = (h + 1) & mask;
-        }
-        next[h] = i / 2 + 1;
-      }
-      slots = next;
-    }
-
-    private static int hash(double sl, double tp) {
-      long x = (Double.doubleToLongBits(sl) ^ Long.rotateLeft(Double.doubleToLongBits(tp), 32)) * 0x9E3779B97F4A7C15L;
-      return (int) (x >>> 32);
     }
 
     boolean matches(double sl, double tp) {

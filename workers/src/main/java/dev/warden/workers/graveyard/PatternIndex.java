@@ -36,12 +36,20 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class PatternIndex {
   private final ConcurrentHashMap<ClusterKey, Cluster> clusters = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<Slot, Cluster> regions = new ConcurrentSkipListMap<>();
-  private final MatchIndex matches = new MatchIndex();
+  private final MatchIndex matches;
   private final ConcurrentHashMap<String, FileProgress> files = new ConcurrentHashMap<>();
   private final AtomicLongArray exclusions = new AtomicLongArray(Exclusion.values().length);
   private volatile long stored;
   private volatile long highWater;
   private long nextId;
+
+  PatternIndex() {
+    this(new MatchIndex());
+  }
+
+  private PatternIndex(MatchIndex matches) {
+    this.matches = matches;
+  }
 
   /** Orders regions by the time they stop being regions, then by cluster id. */
   private record Slot(double until, long id) implements Comparable<Slot> {
@@ -200,11 +208,11 @@ final class PatternIndex {
     }
     Map<String, Long> ex = new TreeMap<>();
     exclusions().forEach((e, n) -> ex.put(e.name(), n));
-    return new IndexSnapshot(stored, highWater, ex, cs, matches.export(), new ArrayList<>(files.values()));
+    return new IndexSnapshot(stored, highWater, ex, cs, matches.view(), new ArrayList<>(files.values()));
   }
 
   static PatternIndex restore(IndexSnapshot s) {
-    PatternIndex index = new PatternIndex();
+    PatternIndex index = new PatternIndex(s.matchPoints().toIndex());
     index.stored = s.stored();
     index.highWater = Math.max(s.storedHighWater(), s.stored());
     s.exclusions().forEach((name, n) -> index.exclusions.set(Exclusion.valueOf(name).ordinal(), n));
@@ -214,12 +222,6 @@ final class PatternIndex {
           unbox(c.slMin()), unbox(c.slMax()), unbox(c.tpMin()), unbox(c.tpMax()));
       index.put(null, cluster);
     }
-    s.matchPoints().forEach(
-        (symbol, pairs) -> {
-          for (int i = 0; i + 1 < pairs.length; i += 2) {
-            index.matches.add(symbol, pairs[i], pairs[i + 1]);
-          }
-        });
     for (FileProgress p : s.files()) {
       index.files.put(p.key(), p);
     }

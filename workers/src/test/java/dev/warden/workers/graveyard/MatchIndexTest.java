@@ -2,6 +2,8 @@ package dev.warden.workers.graveyard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +21,12 @@ class MatchIndexTest {
     assertThat(index.points()).isEqualTo(3);
     assertThat(index.matches("USDJPY", 0.351, 1.21)).isTrue();
     assertThat(index.matches("USDJPY", 0.5, 1.2)).isFalse();
-    assertThat(index.export().get("USDJPY")).containsExactly(0.35, 1.2, 0.36, 1.2);
+    List<Double> usdjpy = new ArrayList<>();
+    index.view().forEach("USDJPY", (sl, tp) -> {
+      usdjpy.add(sl);
+      usdjpy.add(tp);
+    });
+    assertThat(usdjpy).containsExactly(0.35, 1.2, 0.36, 1.2);
   }
 
   @Test
@@ -36,6 +43,7 @@ class MatchIndexTest {
     }
     long distinct = java.util.stream.IntStream.range(0, n).mapToObj(i -> sl[i] + "/" + tp[i]).distinct().count();
     assertThat(index.points()).isEqualTo(distinct);
+    assertThat(index.view().points()).isEqualTo(distinct);
     for (int q = 0; q < 5_000; q++) {
       double s = 0.04 + random.nextDouble() * 0.7;
       double t = 0.08 + random.nextDouble() * 1.0;
@@ -45,5 +53,24 @@ class MatchIndexTest {
       }
       assertThat(index.matches("X", s, t)).as("sl %s tp %s", s, t).isEqualTo(expected);
     }
+  }
+
+  @Test
+  void aViewIsThePointsAtThatMomentWhateverIsAddedAfter() {
+    MatchIndex index = new MatchIndex();
+    for (int i = 0; i < 100; i++) {
+      index.add("X", 0.5 + i / 1000.0, 1.0); // one cell, grown several times
+    }
+    MatchPoints view = index.view();
+    for (int i = 100; i < 1000; i++) {
+      index.add("X", 0.5 + i / 1000.0, 1.0);
+    }
+    index.add("Y", 0.5, 1.0);
+    assertThat(view.points()).isEqualTo(100);
+    assertThat(view.symbols()).containsExactly("X");
+    MatchIndex copy = view.toIndex();
+    assertThat(copy.matches("X", 0.599, 1.0)).isTrue();
+    assertThat(copy.matches("X", 0.75, 1.0)).isFalse();
+    assertThat(index.matches("X", 0.75, 1.0)).isTrue();
   }
 }

@@ -1,0 +1,110 @@
+package dev.warden.workers.graveyard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import dev.warden.core.Warden;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The snapshot through the serializer the snapshot store uses (Pekko's Jackson, as bound for
+ * {@code WardenSerializable}): the match points are written from the index's own arrays and read
+ * back into a new index, which answers exactly as the original.
+ */
+class IndexSnapshotSerializationTest {
+  private static ActorSystem<Void> system;
+  private static Serialization serialization;
+
+  @BeforeAll
+  static void start() {
+    system = ActorSystem.create(Behaviors.empty(), "snapshot-serialization", Warden.loadConfig(ConfigFactory.parseString(
+        "warden.jmx.enabled = off\nwarden.jmx.connector.enabled = off")));
+    serialization = SerializationExtension.get(system);
+  }
+
+  @AfterAll
+  static void stop() {
+    system.terminate();
+  }
+
+  private static IndexSnapshot roundTrip(IndexSnapshot s) {
+    var serializer = serialization.findSerializerFor(s);
+    assertThat(serializer.getClass().getSimpleName()).contains("Jackson");
+    byte[] bytes = serialization.serialize(s).get();
+    String manifest = Serializers.manifestFor(serializer, s);
+    return (IndexSnapshot) serialization.deserialize(bytes, serializer.identifier(), manifest).get();
+  }
+
+  @Test
+  void restoredFromSerializedBytesTheIndexGivesIdenticalAnswers() {
+    PatternIndex index = new PatternIndex();
+    SplittableRandom random = new SplittableRandom(11);
+    String[] symbols = {"\"USDJPY\"", "\"EURUSD\"", "\"usdjpy\"", "NIL"};
+    for (int i = 0; i < 30_000; i++) {
+      String sl = random.nextInt(50) == 0 ? "0" : (1 + random.nextInt(300)) / 100.0 + "";
+      String tp = random.nextInt(7) == 0 ? "3/8" : (1 + random.nextInt(400)) / 100.0 + "d0";
+      index.add(random.nextInt(10) == 0 ? Source.RETIRED : Source.GRAVEYARD,
+          PatternIndexTest.rec(random.nextBoolean() ? "60" : "60.0", ":BUY", symbols[random.nextInt(symbols.length)],
+              sl, tp, random.nextInt(5) == 0 ? null : "" + PatternIndexTest.ago(random.nextDouble() * 3)));
+    }
+    IndexSnapshot snapshot = index.snapshot();
+    long pointsAtSnapshot = index.matchPoints();
+    // the writer goes on while the snapshot store serializes: the snapshot must not change
+    index.add(Source.GRAVEYARD, PatternIndexTest.rec("60", ":BUY", "\"GBPUSD\"", "7.77", "8.88", null));
+    assertThat(index.matchPoints()).isEqualTo(pointsAtSnapshot + 1);
+
+    IndexSnapshot back = roundTrip(snapshot);
+    PatternIndex restored = PatternIndex.restore(back);
+    assertThat(restored.matchPoints()).isEqualTo(pointsAtSnapshot).isGreaterThan(10_000);
+    assertThat(restored.matchesPattern("GBPUSD", 7.77, 8.88)).as("added after the snapshot").isFalse();
+    assertThat(restored.stored()).isEqualTo(30_000);
+    assertThat(restored.highWater()).isEqualTo(30_000);
+    assertThat(restored.exclusions()).isEqualTo(PatternIndex.restore(snapshot).exclusions());
+    assertThat(restored.regions(PatternIndexTest.NOW_UT)).isNotEmpty()
+        .isEqualTo(PatternIndex.restore(snapshot).regions(PatternIndexTest.NOW_UT));
+
+    PatternIndex expected = PatternIndex.restore(snapshot);
+    for (int q = 0; q < 10_000; q++) {
+      double sl = random.nextInt(20) == 0 ? 0 : random.nextDouble() * 3.2;
+      double tp = random.nextDouble() * 4.2;
+      String symbol = List.of("USDJPY", "EURUSD", "usdjpy", "GBPUSD").get(random.nextInt(4));
+      assertThat(restored.matchesPattern(symbol, sl, tp)).as("matches(%s, %s, %s)", symbol, sl, tp)
+          .isEqualTo(expected.matchesPattern(symbol, sl, tp));
+      assertThat(restored.shouldAvoid(sl, tp, PatternIndexTest.NOW_UT))
+          .isEqualTo(expected.shouldAvoid(sl, tp, PatternIndexTest.NOW_UT));
+    }
+    // the restored index keeps distinct points only
+    restored.add(Source.GRAVEYARD, PatternIndexTest.rec("60", ":BUY", "\"USDJPY\"", "0.5", "1.0d0", null));
+    restored.add(Source.GRAVEYARD, PatternIndexTest.rec("60", ":BUY", "\"USDJPY\"", "0.5", "1.0d0", null));
+    assertThat(restored.matchPoints()).isBetween(pointsAtSnapshot, pointsAtSnapshot + 1);
+  }
+
+  @Test
+  void matchPointsKeepTheJsonShapeOfEarlierSnapshots() {
+    PatternIndex index = new PatternIndex();
+    index.add(Source.GRAVEYARD, PatternIndexTest.rec("60", ":BUY", "\"USDJPY\"", "0.35", "1.2", null));
+    index.add(Source.GRAVEYARD, PatternIndexTest.rec("60", ":BUY", "\"USDJPY\"", "0.35", "1.2", null));
+    index.add(Source.GRAVEYARD, PatternIndexTest.rec("60", ":BUY", "\"EURUSD\"", "0.5", "2.0", null));
+    String json = new String(serialization.serialize(index.snapshot()).get(), StandardCharsets.UTF_8);
+    assertThat(json).contains("\"matchPoints\":{\"EURUSD\":[0.5,2.0],\"USDJPY\":[0.35,1.2]}");
+    // a snapshot written before the view (a plain map of arrays) still restores
+    String old = json.replace("\"USDJPY\":[0.35,1.2]", "\"USDJPY\":[0.35,1.2,0.9,0.9]");
+    var serializer = serialization.findSerializerFor(index.snapshot());
+    IndexSnapshot back = (IndexSnapshot) serialization.deserialize(old.getBytes(StandardCharsets.UTF_8),
+        serializer.identifier(), Serializers.manifestFor(serializer, index.snapshot())).get();
+    PatternIndex restored = PatternIndex.restore(back);
+    assertThat(restored.matchPoints()).isEqualTo(3);
+    assertThat(restored.matchesPattern("USDJPY", 0.91, 0.89)).isTrue();
+    assertThat(restored.matchesPattern("EURUSD", 0.51, 2.01)).isTrue();
+  }
+}
