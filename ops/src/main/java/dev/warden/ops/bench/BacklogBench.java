@@ -44,7 +44,7 @@ final class BacklogBench {
         Path data = dir.resolve("run-" + r);
         copy(filled, data);
         Map<String, String> cold;
-        try (ChildJvm c = children.start("backlog-cold", LedgerBenchChild.class, "backlog-cold", data.toString(), "{launch}")) {
+        try (ChildJvm c = children.start("backlog-cold", LedgerBenchChild.class, "backlog-cold", data.toString(), "{launch}", Integer.toString(jobs))) {
           cold = c.finish(Duration.ofMinutes(15));
         }
         if (ChildJvm.number(cold, "jobs") != jobs) {

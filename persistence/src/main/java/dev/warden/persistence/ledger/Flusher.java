@@ -287,8 +287,10 @@ final class Flusher {
       }
       int slots =
           Math.min(
-              t.policy().maxConcurrency() - s.running(t.name()),
-              p.settings.maxRunningPerPartition() - s.totalRunning - plan.starts.size());
+              Math.min(
+                  t.policy().maxConcurrency() - s.running(t.name()),
+                  p.settings.maxRunningPerPartition() - s.totalRunning - plan.starts.size()),
+              p.settings.maxStartsPerBatch() - plan.starts.size());
       for (String id : e.getValue()) {
         if (slots <= 0 || plan.events.size() >= p.settings.maxBatch()) {
           break;
