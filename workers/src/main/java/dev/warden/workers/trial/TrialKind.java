@@ -42,6 +42,17 @@ public final class TrialKind implements WorkerKind<TrialPool.Command> {
   public static final String OWNER_ENV = "WARDEN_TRIAL_OWNER";
 
   /**
+   * After the ledger (0), like the llm kind: the ledger drains first and waits (up to
+   * {@code warden.ledger.shutdown.drain-timeout}) for running trials, which can still report;
+   * stopping the pool first killed them at once while the ledger waited for results that could no
+   * longer come, and every such trial ran again after the restart.
+   */
+  @Override
+  public int shutdownOrder() {
+    return 50;
+  }
+
+  /**
    * Validates settings and kills trial processes a previous node on the same data directory left
    * behind (e.g. after kill -9 of the node: direct children die with it, but their descendants are
    * re-parented and would run on). They are found by {@link #OWNER_ENV} in /proc.
