@@ -25,7 +25,7 @@ import java.util.zip.GZIPInputStream;
  * Jackson (the jackson-json binding writes the batch as JSON, gzipped above 32 KiB). Reading
  * the journal itself, not a node's in-memory history, is what shows what a crash left behind.
  */
-final class LedgerJournal {
+public final class LedgerJournal {
   private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final List<JobEvent> events;
@@ -35,7 +35,7 @@ final class LedgerJournal {
   }
 
   /** Reads the journal of the node whose {@code warden.data-dir} is {@code dataDir}; the node must have stopped. */
-  static LedgerJournal read(Path dataDir) throws SQLException {
+  public static LedgerJournal read(Path dataDir) throws SQLException {
     String url = "jdbc:h2:file:" + dataDir.toAbsolutePath() + "/warden;WRITE_DELAY=0";
     String sql = "SELECT \"persistence_id\", \"sequence_number\", \"event_ser_manifest\", \"event_payload\" FROM \"event_journal\""
         + " WHERE \"persistence_id\" LIKE 'ledger-%' ORDER BY \"persistence_id\", \"sequence_number\"";
@@ -64,27 +64,27 @@ final class LedgerJournal {
     }
   }
 
-  List<JobEvent> events() {
+  public List<JobEvent> events() {
     return events;
   }
 
   /** Each job's events in journal order. */
-  Map<String, List<JobEvent>> byJob() {
+  public Map<String, List<JobEvent>> byJob() {
     return events.stream().collect(Collectors.groupingBy(JobEvent::jobId, LinkedHashMap::new, Collectors.toList()));
   }
 
   /** How many events of {@code type} job {@code id} has. */
-  long count(String id, Class<? extends JobEvent> type) {
+  public long count(String id, Class<? extends JobEvent> type) {
     return events.stream().filter(e -> e.jobId().equals(id) && type.isInstance(e)).count();
   }
 
   /** Events of {@code type}, over all jobs. */
-  <T extends JobEvent> List<T> all(Class<T> type) {
+  public <T extends JobEvent> List<T> all(Class<T> type) {
     return events.stream().filter(type::isInstance).map(type::cast).collect(Collectors.toList());
   }
 
   /** A job's history as labels, e.g. [Submitted, Started#1, Started#2, Completed#2, Succeeded]. */
-  List<String> labels(String id) {
+  public List<String> labels(String id) {
     return events.stream().filter(e -> e.jobId().equals(id)).map(JobEvent::label).collect(Collectors.toList());
   }
 }
