@@ -113,7 +113,6 @@ public final class Warden implements AutoCloseable {
     Config config = loadConfig(overrides);
     WardenSettings settings = WardenSettings.create(config);
     checkKinds(kinds);
-    warmUpInBackground(config, kinds);
     SupervisorTree tree = new SupervisorTree();
     ActorSystem<Guardian.Command> system =
         ActorSystem.create(Guardian.create(settings, tree), settings.nodeName(), config);
@@ -124,24 +123,6 @@ public final class Warden implements AutoCloseable {
       awaitQuietly(system.getWhenTerminated(), Duration.ofSeconds(30));
       throw e;
     }
-  }
-
-  /**
-   * Runs every kind's {@link WorkerKind#warmUp} on one daemon thread while the caller creates the
-   * ActorSystem: on a cold JVM both are mostly class loading, so they overlap well.
-   */
-  private static void warmUpInBackground(Config config, List<WorkerKind<?>> kinds) {
-    Thread t = new Thread(() -> {
-      for (WorkerKind<?> kind : kinds) {
-        try {
-          kind.warmUp(config);
-        } catch (RuntimeException e) {
-          log.debug("warm-up of kind [{}] failed; its prepare step will report it: {}", kind.name(), e.toString());
-        }
-      }
-    }, "warden-warm-up");
-    t.setDaemon(true);
-    t.start();
   }
 
   /**

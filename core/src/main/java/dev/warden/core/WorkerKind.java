@@ -1,6 +1,5 @@
 package dev.warden.core;
 
-import com.typesafe.config.Config;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -72,15 +71,6 @@ public interface WorkerKind<T> {
   default int shutdownOrder() {
     return 0;
   }
-
-  /**
-   * Start-up work that may run on a background thread while the ActorSystem is being created
-   * (open the database, create its schema, load heavy classes), so a node reaches its first job
-   * sooner. Runs only when Warden owns the ActorSystem, before {@link #prepare}, which must still
-   * do (or wait for) whatever it needs: this is an optimisation, and its failures are logged at
-   * debug and otherwise ignored, so that {@code prepare} reports them. Must be thread-safe.
-   */
-  default void warmUp(Config config) {}
 
   /** Named operations an operator may invoke over JMX; each sends its message to the root. */
   default Map<String, T> operations() {

@@ -35,12 +35,6 @@ final class CheckpointerKind implements WorkerKind<Checkpointer.Command> {
     return "checkpointer";
   }
 
-  /** Opens the database and loads the journal's classes while the ActorSystem starts. */
-  @Override
-  public void warmUp(com.typesafe.config.Config config) {
-    dev.warden.persistence.internal.StartupWarmUp.run(config);
-  }
-
   @Override
   public void prepare(ActorSystem<?> system) {
     PersistenceSettings settings = PersistenceSettings.create(system);

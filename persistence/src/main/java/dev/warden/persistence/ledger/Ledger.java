@@ -31,12 +31,6 @@ public final class Ledger implements WorkerKind<LedgerRoot.Command> {
     return NAME;
   }
 
-  /** Opens the database and loads the journal's classes while the ActorSystem starts. */
-  @Override
-  public void warmUp(com.typesafe.config.Config config) {
-    dev.warden.persistence.internal.StartupWarmUp.run(config);
-  }
-
   @Override
   public void prepare(ActorSystem<?> system) {
     LedgerSettings.create(system.settings().config());
