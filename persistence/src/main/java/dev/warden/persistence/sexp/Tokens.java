@@ -86,7 +86,7 @@ final class Tokens {
           return (SexpString) hit.value;
         }
         SexpString value = new SexpString(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
-        strings.put(b, from, to, hash, value, null);
+        strings.offer(b, from, to, hash, value);
         return value;
       }
       return new SexpString(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
