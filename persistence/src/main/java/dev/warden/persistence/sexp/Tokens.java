@@ -43,6 +43,10 @@ final class Tokens {
 
   /** The atom in {@code b[from, to)}; {@code hash} is {@code 31*h + b} over its bytes. */
   TokenCache.Entry atom(byte[] b, int from, int to, int hash) throws TokenError {
+    TokenCache.Entry known = Keywords.find(b, from, to);
+    if (known != null) {
+      return known;
+    }
     TokenCache.Entry hit = atoms.find(b, from, to, hash);
     if (hit != null) {
       return hit;
