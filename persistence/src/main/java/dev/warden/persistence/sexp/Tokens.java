@@ -43,10 +43,6 @@ final class Tokens {
 
   /** The atom in {@code b[from, to)}; {@code hash} is {@code 31*h + b} over its bytes. */
   TokenCache.Entry atom(byte[] b, int from, int to, int hash) throws TokenError {
-    TokenCache.Entry known = Keywords.find(b, from, to);
-    if (known != null) {
-      return known;
-    }
     TokenCache.Entry hit = atoms.find(b, from, to, hash);
     if (hit != null) {
       return hit;
@@ -90,7 +86,7 @@ final class Tokens {
           return (SexpString) hit.value;
         }
         SexpString value = new SexpString(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
-        strings.offer(b, from, to, hash, value);
+        strings.put(b, from, to, hash, value, null);
         return value;
       }
       return new SexpString(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
