@@ -122,7 +122,7 @@ public final class MatchPoints {
           if (p.nextToken() == JsonToken.END_ARRAY) {
             return ctx.reportInputMismatch(MatchPoints.class, "match points of %s: odd number of values", symbol);
           }
-          index.add(symbol, sl, p.getDoubleValue());
+          index.addDistinct(symbol, sl, p.getDoubleValue());
         }
       }
       MatchPoints view = index.view();
