@@ -107,4 +107,29 @@ class IndexSnapshotSerializationTest {
     assertThat(restored.matchesPattern("USDJPY", 0.91, 0.89)).isTrue();
     assertThat(restored.matchesPattern("EURUSD", 0.51, 2.01)).isTrue();
   }
+
+  /**
+   * Rows journaled before graveyard events had their own binding were written by the shared
+   * {@code jackson-json} serializer (gzip above 32 KiB). A row names its serializer id, so those
+   * rows must still read, whatever the binding for new rows is.
+   */
+  @Test
+  void eventsWrittenByTheEarlierJacksonJsonBindingStillRead() {
+    java.util.List<String> patterns = new java.util.ArrayList<>();
+    for (int i = 0; i < 2_000; i++) { // > 32 KiB, so the old serializer gzips it
+      patterns.add("(:NAME \"P-" + i + "\" :TIMEFRAME 60 :DIRECTION :BUY :SYMBOL \"USDJPY\" :SL 0." + (i % 90 + 10) + " :TP 1.2d0)");
+    }
+    PatternJournal.PatternsRecorded event = new PatternJournal.PatternsRecorded(Source.GRAVEYARD, List.copyOf(patterns), null);
+    var current = serialization.findSerializerFor(event);
+    var old = serialization.serializerByIdentity().apply(31); // pekko's jackson-json
+    assertThat(old.getClass().getSimpleName()).isEqualTo("JacksonJsonSerializer");
+    assertThat(current.identifier()).as("new rows use the graveyard binding").isNotEqualTo(old.identifier());
+    byte[] oldBytes = old.toBinary(event);
+    assertThat(oldBytes[0] & 0xff).as("gzip magic: the old large-row format").isEqualTo(0x1f);
+    String manifest = Serializers.manifestFor(old, event);
+    assertThat(serialization.deserialize(oldBytes, old.identifier(), manifest).get()).isEqualTo(event);
+    byte[] newBytes = serialization.serialize(event).get();
+    assertThat(serialization.deserialize(newBytes, current.identifier(), Serializers.manifestFor(current, event)).get())
+        .isEqualTo(event);
+  }
 }
