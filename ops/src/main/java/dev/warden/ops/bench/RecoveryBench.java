@@ -1,17 +1,11 @@
 package dev.warden.ops.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
+import dev.warden.persistence.ledger.JobEvent;
+import dev.warden.persistence.ledger.LedgerJournal;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -19,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 
 /**
  * {@code warden bench recovery}: a child node gets 1,000 jobs (a host type whose body records each
@@ -102,7 +95,7 @@ final class RecoveryBench {
           side.toString(), Integer.toString(jobs), "{launch}")) {
         resume = second.finish(Duration.ofMinutes(10));
       }
-      Journal journal = Journal.read(data.resolve("warden"), jobs);
+      Journal journal = Journal.read(data, jobs);
       return new Run(load, resume, journal, reexecuted(side));
     } finally {
       LedgerBench.deleteQuietly(dir);
@@ -133,21 +126,10 @@ final class RecoveryBench {
     int duplicates;
     int completed;
 
-    static Journal read(Path h2File, int jobs) throws Exception {
+    static Journal read(Path dataDir, int jobs) throws Exception {
       Map<String, Integer> completions = new HashMap<>();
-      ObjectMapper json = new ObjectMapper();
-      try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + h2File.toAbsolutePath(), "sa", "");
-          Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery(
-              "SELECT \"event_payload\" FROM \"event_journal\" WHERE \"persistence_id\" LIKE 'ledger-%' ORDER BY \"ordering\"")) {
-        while (rs.next()) {
-          JsonNode batch = json.readTree(unzipped(rs.getBytes(1)));
-          for (JsonNode e : batch.path("events")) {
-            if ("Completed".equals(e.path("e").asText())) {
-              completions.merge(e.path("jobId").asText(), 1, Integer::sum);
-            }
-          }
-        }
+      for (JobEvent.Completed e : LedgerJournal.read(dataDir).all(JobEvent.Completed.class)) {
+        completions.merge(e.jobId(), 1, Integer::sum);
       }
       Journal j = new Journal();
       for (int i = 0; i < jobs; i++) {
@@ -160,16 +142,6 @@ final class RecoveryBench {
         j.completed += Math.min(n, 1);
       }
       return j;
-    }
-
-    /** Pekko's Jackson serializer gzips large payloads. */
-    private static byte[] unzipped(byte[] b) throws IOException {
-      if (b.length > 2 && (b[0] & 0xff) == 0x1f && (b[1] & 0xff) == 0x8b) {
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(b))) {
-          return in.readAllBytes();
-        }
-      }
-      return b;
     }
   }
 }

@@ -75,10 +75,7 @@ public final class ModelClient {
   }
 
   private static boolean closedUnderUs(Throwable err) {
-    Throwable c = err;
-    while (c.getCause() != null && c.getCause() != c) {
-      c = c.getCause();
-    }
+    Throwable c = rootCause(err);
     return c instanceof java.io.IOException && !(c instanceof java.net.ConnectException)
         && !(c instanceof java.net.http.HttpTimeoutException)
         && (c instanceof java.nio.channels.ClosedChannelException
@@ -101,11 +98,16 @@ public final class ModelClient {
     return root.toString();
   }
 
-  private static String rootMessage(Throwable t) {
+  private static Throwable rootCause(Throwable t) {
     Throwable c = t;
     while (c.getCause() != null && c.getCause() != c) {
       c = c.getCause();
     }
+    return c;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = rootCause(t);
     return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
   }
 

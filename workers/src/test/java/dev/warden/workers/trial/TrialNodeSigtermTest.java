@@ -9,7 +9,7 @@ import dev.warden.persistence.Checkpointer;
 import dev.warden.persistence.ledger.JobEvent;
 import dev.warden.persistence.ledger.JobStatus;
 import dev.warden.persistence.ledger.Ledger;
-import dev.warden.workers.llm.LedgerJournal;
+import dev.warden.persistence.ledger.LedgerJournal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

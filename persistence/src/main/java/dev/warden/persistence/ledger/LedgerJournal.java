@@ -1,9 +1,7 @@
-package dev.warden.workers.llm;
+package dev.warden.persistence.ledger;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.warden.persistence.ledger.JobEvent;
-import dev.warden.persistence.ledger.LedgerBatch;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,7 +21,8 @@ import java.util.zip.GZIPInputStream;
  * The ledger's events as they are on disk: every {@link LedgerBatch} row of every
  * {@code ledger-<n>} partition in the H2 journal of a stopped node, decoded with plain JDBC and
  * Jackson (the jackson-json binding writes the batch as JSON, gzipped above 32 KiB). Reading
- * the journal itself, not a node's in-memory history, is what shows what a crash left behind.
+ * the journal itself, not a node's in-memory history, is what shows what a crash left behind
+ * (the crash tests and {@code warden bench recovery} count completions with it).
  */
 public final class LedgerJournal {
   private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
