@@ -1,7 +1,6 @@
 package dev.warden.persistence.sexp;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,12 +131,15 @@ public final class LegacyRecord {
 
   /** The record printed back as a property list. */
   public String toSexp() {
-    List<String> parts = new ArrayList<>(keys.length * 2);
+    StringBuilder out = new StringBuilder(16 * keys.length + 2).append('(');
     for (int i = 0; i < keys.length; i++) {
-      parts.add(keys[i].text());
-      parts.add(values[i].toSexp());
+      if (i > 0) {
+        out.append(' ');
+      }
+      out.append(keys[i].text()).append(' ');
+      values[i].printTo(out);
     }
-    return "(" + String.join(" ", parts) + ")";
+    return out.append(')').toString();
   }
 
   @Override

@@ -86,7 +86,9 @@ final class Tokens {
           return (SexpString) hit.value;
         }
         SexpString value = new SexpString(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
-        strings.put(b, from, to, hash, value, null);
+        if (strings.admit(hash)) {
+          strings.put(b, from, to, hash, value, null);
+        }
         return value;
       }
       return new SexpString(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
