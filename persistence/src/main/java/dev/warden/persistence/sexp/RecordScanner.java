@@ -19,7 +19,6 @@ import java.util.List;
  */
 final class RecordScanner {
 
-  private static final int FIELD_COUNT = LegacyField.values().length;
 
   private final int maxRecordBytes;
   private final int maxDepth;
@@ -126,20 +125,10 @@ final class RecordScanner {
   }
 
   private LegacyRecord build(int count) {
-    int pairs = count / 2;
-    SexpSymbol[] keys = new SexpSymbol[pairs];
-    SexpValue[] values = new SexpValue[pairs];
-    SexpValue[] known = new SexpValue[FIELD_COUNT];
-    for (int p = 0; p < pairs; p++) {
-      keys[p] = (SexpSymbol) elements[2 * p];
-      values[p] = elements[2 * p + 1];
-      LegacyField field = fields[2 * p];
-      if (field != null && known[field.ordinal()] == null) {
-        known[field.ordinal()] = values[p];
-      }
-    }
+    SexpValue[] pairs = Arrays.copyOf(elements, count);
+    LegacyRecord record = LegacyRecord.ofPairs(pairs, fields);
     Arrays.fill(elements, 0, count, null);
-    return new LegacyRecord(keys, values, known);
+    return record;
   }
 
   private void add(int index, SexpValue value, LegacyField field) {
@@ -193,7 +182,6 @@ final class RecordScanner {
 
   private SexpValue atom() throws ScanDamage {
     int i = pos;
-    int hash = 0;
     while (true) {
       if (i >= stop) {
         boundary(i, false);
@@ -202,15 +190,14 @@ final class RecordScanner {
       if (Bytes.CLASS[b & 0xff] != Bytes.CONSTITUENT) {
         break;
       }
-      hash = 31 * hash + b;
       i++;
     }
     int from = pos;
     pos = i;
     try {
-      TokenCache.Entry entry = tokens.atom(buf, from, i, hash);
-      lastField = entry.field;
-      return entry.value;
+      SexpValue value = tokens.atom(buf, from, i);
+      lastField = tokens.field;
+      return value;
     } catch (TokenError e) {
       noteError(e);
       return SexpSymbol.NIL;
@@ -219,7 +206,6 @@ final class RecordScanner {
 
   private SexpValue string() throws ScanDamage {
     int i = pos + 1;
-    int hash = 0;
     boolean escaped = false;
     boolean nonAscii = false;
     while (true) {
@@ -248,13 +234,12 @@ final class RecordScanner {
         }
       }
       nonAscii |= b < 0;
-      hash = 31 * hash + b;
       i++;
     }
     int from = pos + 1;
     pos = i + 1;
     try {
-      return tokens.string(buf, from, i, hash, escaped, nonAscii);
+      return tokens.string(buf, from, i, escaped, nonAscii);
     } catch (TokenError e) {
       noteError(e);
       return new SexpString("");
