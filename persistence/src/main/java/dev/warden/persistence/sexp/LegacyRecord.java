@@ -37,28 +37,29 @@ public final class LegacyRecord {
   }
 
   /**
-   * Used by the parser: {@code pairs} alternate keys (keywords) and values, {@code fields[2i]}
-   * is the known field key {@code i} names, or null. Takes ownership of {@code pairs}.
+   * Used by the parser: {@code pairs} alternate keys (keywords) and values; {@code fields[2i]}
+   * is the ordinal + 1 of the known field key {@code i} names, or 0. Takes ownership of
+   * {@code pairs}.
    */
-  static LegacyRecord ofPairs(SexpValue[] pairs, LegacyField[] fields) {
+  static LegacyRecord ofPairs(SexpValue[] pairs, byte[] fields) {
     long packed = 0;
     SexpValue[] spilled = null;
     for (int p = 0; 2 * p < pairs.length; p++) {
-      LegacyField f = fields[2 * p];
-      if (f == null) {
+      int f = fields[2 * p] - 1;
+      if (f < 0) {
         continue;
       }
-      int shift = f.ordinal() * BITS;
+      int shift = f * BITS;
       if (spilled != null) {
-        if (spilled[f.ordinal()] == null) {
-          spilled[f.ordinal()] = pairs[2 * p + 1];
+        if (spilled[f] == null) {
+          spilled[f] = pairs[2 * p + 1];
         }
       } else if ((packed >>> shift & MAX_PACKED) == 0) {
         if (p + 1 <= MAX_PACKED) {
           packed |= (long) (p + 1) << shift;
         } else {
           spilled = unpack(pairs, packed);
-          spilled[f.ordinal()] = pairs[2 * p + 1];
+          spilled[f] = pairs[2 * p + 1];
         }
       }
     }
@@ -86,7 +87,7 @@ public final class LegacyRecord {
       throw new IllegalArgumentException(keys.size() + " keys but " + values.size() + " values");
     }
     SexpValue[] pairs = new SexpValue[2 * keys.size()];
-    LegacyField[] fields = new LegacyField[pairs.length];
+    byte[] fields = new byte[pairs.length];
     for (int i = 0; i < keys.size(); i++) {
       SexpSymbol k = Objects.requireNonNull(keys.get(i), "key");
       if (!k.isKeyword()) {
@@ -94,7 +95,8 @@ public final class LegacyRecord {
       }
       pairs[2 * i] = k;
       pairs[2 * i + 1] = Objects.requireNonNull(values.get(i), "value");
-      fields[2 * i] = LegacyField.forKeyword(k.text());
+      LegacyField field = LegacyField.forKeyword(k.text());
+      fields[2 * i] = field == null ? 0 : (byte) (field.ordinal() + 1);
     }
     return ofPairs(pairs, fields);
   }

@@ -38,8 +38,15 @@ final class RecordScanner {
   private TokenError tokenError;
   private boolean nestedRecordLike;
   private LegacyField lastField;
-  private SexpValue[] elements = new SexpValue[32];
-  private LegacyField[] fields = new LegacyField[32];
+  /**
+   * The record's elements, a new array per record sized like the last record (so usually
+   * exactly; it becomes the record's own). Storing references into a long-lived array instead
+   * cost a G1 card-marking barrier with a memory fence per element.
+   */
+  private SexpValue[] elements;
+  /** Known field of each element (ordinal + 1, 0 for none): primitive, so no barrier. */
+  private byte[] fields = new byte[32];
+  private int lastCount = 16;
 
   RecordScanner(ReaderSettings settings) {
     this(settings, false, new Tokens(Tokens.READER_CACHE));
@@ -91,6 +98,7 @@ final class RecordScanner {
     tokenError = null;
     nestedRecordLike = false;
     int count = 0;
+    elements = new SexpValue[lastCount];
     int i = start + 1;
     while (true) {
       i = skipSpace(i);
@@ -125,19 +133,21 @@ final class RecordScanner {
   }
 
   private LegacyRecord build(int count) {
-    SexpValue[] pairs = Arrays.copyOf(elements, count);
-    LegacyRecord record = LegacyRecord.ofPairs(pairs, fields);
-    Arrays.fill(elements, 0, count, null);
-    return record;
+    SexpValue[] pairs = count == elements.length ? elements : Arrays.copyOf(elements, count);
+    elements = null;
+    lastCount = Math.max(2, count);
+    return LegacyRecord.ofPairs(pairs, fields);
   }
 
   private void add(int index, SexpValue value, LegacyField field) {
     if (index == elements.length) {
       elements = Arrays.copyOf(elements, index * 2);
+    }
+    if (index == fields.length) {
       fields = Arrays.copyOf(fields, index * 2);
     }
     elements[index] = value;
-    fields[index] = field;
+    fields[index] = field == null ? 0 : (byte) (field.ordinal() + 1);
   }
 
   private SexpValue element(int depth) throws ScanDamage {

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 final class Tokens {
 
   private static final int DETAIL_CHARS = 60;
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   /** Cache slots of a reading thread's instance: the tokens of a whole file repeat. */
   static final int READER_CACHE = 4096;
@@ -165,7 +166,7 @@ final class Tokens {
       if (c >= 0x20 && c < 0x7f) {
         out.append((char) c);
       } else {
-        out.append(String.format("\\x%02X", c));
+        out.append("\\x").append(HEX[c >>> 4]).append(HEX[c & 0xf]);
       }
     }
     return to - from > DETAIL_CHARS ? out + "..." : out.toString();
