@@ -2,6 +2,7 @@ package dev.warden.persistence.ledger;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.persistence.ledger.internal.LedgerCodec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,12 +20,15 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * The ledger's events as they are on disk: every {@link LedgerBatch} row of every
- * {@code ledger-<n>} partition in the H2 journal of a stopped node, decoded with plain JDBC and
- * Jackson (the jackson-json binding writes the batch as JSON, gzipped above 32 KiB). Reading
+ * {@code ledger-<n>} partition in the H2 journal of a stopped node, read with plain JDBC and decoded
+ * by the serializer id stored in each row: {@link LedgerCodec} (the node's own binding), or Jackson
+ * for rows the earlier jackson-json binding wrote (JSON, gzipped above 32 KiB). Reading
  * the journal itself, not a node's in-memory history, is what shows what a crash left behind
  * (the crash tests and {@code warden bench recovery} count completions with it).
  */
 public final class LedgerJournal {
+  /** Pekko's id of the jackson-json serializer, which wrote the ledger's rows before {@link LedgerCodec}. */
+  private static final int JACKSON_JSON = 31;
   private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final List<JobEvent> events;
@@ -36,7 +40,7 @@ public final class LedgerJournal {
   /** Reads the journal of the node whose {@code warden.data-dir} is {@code dataDir}; the node must have stopped. */
   public static LedgerJournal read(Path dataDir) throws SQLException {
     String url = "jdbc:h2:file:" + dataDir.toAbsolutePath() + "/warden;WRITE_DELAY=0";
-    String sql = "SELECT \"persistence_id\", \"sequence_number\", \"event_ser_manifest\", \"event_payload\" FROM \"event_journal\""
+    String sql = "SELECT \"persistence_id\", \"sequence_number\", \"event_ser_id\", \"event_ser_manifest\", \"event_payload\" FROM \"event_journal\""
         + " WHERE \"persistence_id\" LIKE 'ledger-%' ORDER BY \"persistence_id\", \"sequence_number\"";
     List<JobEvent> out = new ArrayList<>();
     try (Connection c = DriverManager.getConnection(url, "sa", "");
@@ -44,17 +48,21 @@ public final class LedgerJournal {
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         String where = rs.getString(1) + " #" + rs.getLong(2);
-        if (!rs.getString(3).equals(LedgerBatch.class.getName())) {
-          throw new IllegalStateException("journal row " + where + " is a " + rs.getString(3) + ", not a " + LedgerBatch.class.getName());
-        }
-        out.addAll(decode(rs.getBytes(4), where).events());
+        out.addAll(decode(rs.getInt(3), rs.getString(4), rs.getBytes(5), where).events());
       }
     }
     return new LedgerJournal(List.copyOf(out));
   }
 
-  private static LedgerBatch decode(byte[] payload, String where) {
+  /** A row of either format: the ledger codec's (id 7201) or jackson-json's (id 31) from before it. */
+  private static LedgerBatch decode(int serializerId, String manifest, byte[] payload, String where) {
     try {
+      if (serializerId == LedgerCodec.SERIALIZER_ID && LedgerCodec.BATCH.equals(manifest)) {
+        return (LedgerBatch) LedgerCodec.decode(payload, manifest);
+      }
+      if (serializerId != JACKSON_JSON || !LedgerBatch.class.getName().equals(manifest)) {
+        throw new IllegalStateException("journal row " + where + " is [" + manifest + "] of serializer " + serializerId + ", not a LedgerBatch");
+      }
       boolean gzip = payload.length > 2 && (payload[0] & 0xff) == 0x1f && (payload[1] & 0xff) == 0x8b;
       byte[] json = gzip ? new GZIPInputStream(new ByteArrayInputStream(payload)).readAllBytes() : payload;
       return JSON.readValue(json, LedgerBatch.class);

@@ -1,0 +1,121 @@
+package dev.warden.persistence.ledger.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.warden.core.Warden;
+import dev.warden.persistence.ledger.JobEvent;
+import dev.warden.persistence.ledger.JobSnapshot;
+import dev.warden.persistence.ledger.JobStatus;
+import dev.warden.persistence.ledger.LedgerBatch;
+import dev.warden.persistence.ledger.PartitionSnapshot;
+import java.io.NotSerializableException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.Test;
+
+class LedgerCodecTest {
+  private static final long AT = 1_763_900_000_123L;
+
+  /** One of every event type, with nulls, empty and non-ASCII strings and extreme numbers. */
+  static final List<JobEvent> EVERY_EVENT =
+      List.of(
+          new JobEvent.Submitted("job-1", AT, "resize", "{\"w\":640,\"name\":\"Zoë ✓\"}", null),
+          new JobEvent.Submitted("job-2", AT + 1, "resize", "", "job-1"),
+          new JobEvent.Submitted("job-3", AT + 2, "other.type_2", null, null),
+          new JobEvent.Started("job-1", AT + 3, 1, AT + 3 + 30_000),
+          new JobEvent.Started("job-3", AT + 4, Integer.MAX_VALUE, Long.MAX_VALUE),
+          new JobEvent.Heartbeat("job-1", AT + 5, 1),
+          new JobEvent.Completed("job-1", AT + 6, 1, "ok: 日本"),
+          new JobEvent.Completed("job-4", AT + 6, 2, null),
+          new JobEvent.Failed("job-2", AT + 7, 1, "boom", true),
+          new JobEvent.Failed("job-2", AT + 8, 2, null, false),
+          new JobEvent.Reaped("job-3", AT + 9, 1, "start-to-close deadline passed 5 ms ago"),
+          new JobEvent.RetryScheduled("job-2", AT + 10, 3, AT + 10 + 250),
+          new JobEvent.RetryScheduled("job-5", 0, 0, Long.MIN_VALUE),
+          new JobEvent.Succeeded("job-1", AT + 11, 1),
+          new JobEvent.GaveUp("job-2", AT + 12, 3, "attempts exhausted (3 of 3): boom"),
+          new JobEvent.Cancelled("job-3", AT + 13, 0, "cancelled by request"),
+          new JobEvent.BlockedByParent("job-6", AT + 14, "job-2", "GAVE_UP"),
+          new JobEvent.Released("job-6", -1, "job-2"),
+          new JobEvent.OperatorRetried("job-2", AT + 15, 3));
+
+  @Test
+  void everyEventTypeRoundTripsAloneAndInABatch() throws Exception {
+    assertEquals(13, EVERY_EVENT.stream().map(Object::getClass).distinct().count(), "one of each of the 13 event types");
+    for (JobEvent e : EVERY_EVENT) {
+      assertEquals(LedgerCodec.EVENT, LedgerCodec.manifest(e));
+      assertEquals(e, LedgerCodec.decode(LedgerCodec.encode(e), LedgerCodec.EVENT));
+    }
+    LedgerBatch batch = new LedgerBatch(EVERY_EVENT);
+    assertEquals(batch, LedgerCodec.decode(LedgerCodec.encode(batch), LedgerCodec.BATCH));
+    LedgerBatch empty = new LedgerBatch(List.of());
+    assertEquals(empty, LedgerCodec.decode(LedgerCodec.encode(empty), LedgerCodec.BATCH));
+  }
+
+  @Test
+  void snapshotRoundTripsWithEveryStatusHistoriesAndCounts() throws Exception {
+    List<JobSnapshot> jobs =
+        Arrays.stream(JobStatus.values())
+            .map(s -> new JobSnapshot("job-" + s, s.ordinal() % 2 == 0 ? "resize" : "other", "p-" + s, s == JobStatus.WAITING_FOR_PARENT ? "job-PENDING" : null,
+                s, s.ordinal(), s.ordinal() / 2, AT + s.ordinal(), s == JobStatus.RETRY_WAIT ? AT + 500 : 0,
+                s == JobStatus.SUCCEEDED ? "result" : null, s == JobStatus.GAVE_UP ? "cause" : null, EVERY_EVENT.subList(0, s.ordinal() + 1)))
+            .toList();
+    Map<String, Map<String, Long>> counts = new TreeMap<>();
+    counts.put("resize", Map.of("pending", 4L, "succeeded", 1_000_000_000_000L, "running", 0L));
+    counts.put("unused-type", Map.of("failed", -1L));
+    PartitionSnapshot snap = new PartitionSnapshot(jobs, List.of("job-SUCCEEDED", "job-GAVE_UP", "job-CANCELLED"), counts);
+    assertEquals(LedgerCodec.SNAPSHOT, LedgerCodec.manifest(snap));
+    assertEquals(snap, LedgerCodec.decode(LedgerCodec.encode(snap), LedgerCodec.SNAPSHOT));
+  }
+
+  @Test
+  void typeNamesAreWrittenOncePerPayload() throws Exception {
+    String type = "a-rather-long-job-type-name-that-would-dominate-the-row";
+    List<JobEvent> many = java.util.stream.IntStream.range(0, 100).mapToObj(i -> (JobEvent) new JobEvent.Submitted("j" + i, AT, type, "", null)).toList();
+    byte[] bytes = LedgerCodec.encode(new LedgerBatch(many));
+    assertTrue(bytes.length < 100 * type.length(), "100 submits of one type took " + bytes.length + " bytes");
+  }
+
+  @Test
+  void damagedOrForeignPayloadIsRejectedWithItsReason() throws Exception {
+    byte[] good = LedgerCodec.encode(new LedgerBatch(EVERY_EVENT));
+    NotSerializableException truncated =
+        assertThrows(NotSerializableException.class, () -> LedgerCodec.decode(Arrays.copyOf(good, good.length / 2), LedgerCodec.BATCH));
+    assertTrue(truncated.getMessage().contains("truncated or damaged"), truncated.getMessage());
+    byte[] trailing = Arrays.copyOf(good, good.length + 1);
+    assertThrows(NotSerializableException.class, () -> LedgerCodec.decode(trailing, LedgerCodec.BATCH));
+    byte[] future = good.clone();
+    future[0] = 2;
+    NotSerializableException version = assertThrows(NotSerializableException.class, () -> LedgerCodec.decode(future, LedgerCodec.BATCH));
+    assertTrue(version.getMessage().contains("format version 2"), version.getMessage());
+    assertThrows(NotSerializableException.class, () -> LedgerCodec.decode(good, "X"));
+    assertThrows(NotSerializableException.class, () -> LedgerCodec.manifest("a string"));
+  }
+
+  @Test
+  void nodeConfigBindsTheLedgerTypesToTheCodec() {
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "codec-binding", Warden.loadConfig(ConfigFactory.empty()));
+    try {
+      Serialization serialization = SerializationExtension.get(system);
+      for (Object o : List.of(new LedgerBatch(EVERY_EVENT), EVERY_EVENT.get(0),
+          new PartitionSnapshot(List.of(), List.of(), Map.of()))) {
+        var serializer = serialization.findSerializerFor(o);
+        assertEquals(LedgerCodec.SERIALIZER_ID, serializer.identifier(), o.getClass().getName());
+        byte[] bytes = serialization.serialize(o).get();
+        assertEquals(o, serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, o)).get());
+      }
+    } finally {
+      system.terminate();
+    }
+  }
+}
