@@ -19,7 +19,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SCENARIO", description = "restart | trial | graveyard | ledger | recovery | backlog | reaper")
   String scenario;
 
-  @Option(names = "--runs", description = "measured runs (median reported); default 3 for ledger, recovery, backlog and reaper, else 5")
+  @Option(names = "--runs", description = "measured runs (median reported); default 3 for ledger, recovery, backlog, reaper and graveyard, else 5")
   Integer runs;
 
   @Option(names = "--iterations", defaultValue = "2000", description = "iterations per run (restart, trial), default ${DEFAULT-VALUE}")
@@ -37,7 +37,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    boolean ledgerScenario = java.util.List.of("ledger", "recovery", "backlog", "reaper").contains(scenario);
+    boolean ledgerScenario = java.util.List.of("ledger", "recovery", "backlog", "reaper", "graveyard").contains(scenario);
     int n = runs != null ? runs : ledgerScenario ? 3 : 5;
     if (n < 1 || iterations < 1 || (jobs != null && jobs < 1)) {
       throw new NodeOptions.UsageError("--runs, --iterations and --jobs must be >= 1");

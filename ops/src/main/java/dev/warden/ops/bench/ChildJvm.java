@@ -97,7 +97,7 @@ final class ChildJvm implements AutoCloseable {
    * The class-data archive this JVM was started with ({@code ops/warden} records one per build), so
    * that children start the way a node started by {@code ops/warden} does.
    */
-  private static List<String> sharedArchive() {
+  static List<String> sharedArchive() {
     for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (arg.startsWith("-XX:SharedArchiveFile=")) {
         return List.of(arg, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");

@@ -13,6 +13,8 @@ final class InputWindow implements Closeable {
 
   /** Bytes kept before the requested index on compaction, for line-start checks. */
   private static final int KEEP_BEFORE = 2;
+  /** Bytes asked of the channel per read call. */
+  private static final int READ_SIZE = 64 * 1024;
 
   final byte[] buf;
   long base;
@@ -48,7 +50,9 @@ final class InputWindow implements Closeable {
       throw new IllegalStateException("window of " + buf.length + " bytes cannot hold " + need);
     }
     while (limit < buf.length) {
-      view.limit(buf.length).position(limit);
+      // Fixed-size reads: the JDK reads a heap buffer through a cached temporary direct buffer,
+      // and a request larger than the cached one frees it and allocates (and faults in) anew.
+      view.limit(Math.min(buf.length, limit + READ_SIZE)).position(limit);
       int n = channel.read(view);
       if (n < 0) {
         eof = true;

@@ -1,7 +1,6 @@
 package dev.warden.persistence.sexp;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,15 +14,67 @@ import java.util.Objects;
  */
 public final class LegacyRecord {
 
-  private final SexpSymbol[] keys;
-  private final SexpValue[] values;
+  private static final int FIELDS = LegacyField.values().length;
+  /** Bits per known field in {@link #knownAt}: its pair index + 1, 0 when missing. */
+  private static final int BITS = 4;
+  /** Highest pair index + 1 that fits in {@link #BITS}. */
+  private static final int MAX_PACKED = (1 << BITS) - 1;
+
+  /** Keys and values alternating: key 0, value 0, key 1, value 1, ... */
+  private final SexpValue[] pairs;
+  /**
+   * Where each known field's first occurrence is, packed {@link #BITS} bits per field; a
+   * record read from a file costs one array and this long, not three arrays.
+   */
+  private final long knownAt;
+  /** The known fields' values, only when one sits too far into the record to be packed. */
   private final SexpValue[] known;
 
-  /** Used by the parser, which has already resolved the known fields. */
-  LegacyRecord(SexpSymbol[] keys, SexpValue[] values, SexpValue[] known) {
-    this.keys = keys;
-    this.values = values;
+  private LegacyRecord(SexpValue[] pairs, long knownAt, SexpValue[] known) {
+    this.pairs = pairs;
+    this.knownAt = knownAt;
     this.known = known;
+  }
+
+  /**
+   * Used by the parser: {@code pairs} alternate keys (keywords) and values; {@code fields[2i]}
+   * is the ordinal + 1 of the known field key {@code i} names, or 0. Takes ownership of
+   * {@code pairs}.
+   */
+  static LegacyRecord ofPairs(SexpValue[] pairs, byte[] fields) {
+    long packed = 0;
+    SexpValue[] spilled = null;
+    for (int p = 0; 2 * p < pairs.length; p++) {
+      int f = fields[2 * p] - 1;
+      if (f < 0) {
+        continue;
+      }
+      int shift = f * BITS;
+      if (spilled != null) {
+        if (spilled[f] == null) {
+          spilled[f] = pairs[2 * p + 1];
+        }
+      } else if ((packed >>> shift & MAX_PACKED) == 0) {
+        if (p + 1 <= MAX_PACKED) {
+          packed |= (long) (p + 1) << shift;
+        } else {
+          spilled = unpack(pairs, packed);
+          spilled[f] = pairs[2 * p + 1];
+        }
+      }
+    }
+    return new LegacyRecord(pairs, spilled == null ? packed : 0, spilled);
+  }
+
+  private static SexpValue[] unpack(SexpValue[] pairs, long packed) {
+    SexpValue[] out = new SexpValue[FIELDS];
+    for (int f = 0; f < FIELDS; f++) {
+      int at = (int) (packed >>> (f * BITS) & MAX_PACKED);
+      if (at > 0) {
+        out[f] = pairs[2 * at - 1];
+      }
+    }
+    return out;
   }
 
   /**
@@ -35,20 +86,19 @@ public final class LegacyRecord {
     if (keys.size() != values.size()) {
       throw new IllegalArgumentException(keys.size() + " keys but " + values.size() + " values");
     }
-    SexpSymbol[] k = keys.toArray(new SexpSymbol[0]);
-    SexpValue[] v = values.toArray(new SexpValue[0]);
-    SexpValue[] known = new SexpValue[LegacyField.values().length];
-    for (int i = 0; i < k.length; i++) {
-      if (!Objects.requireNonNull(k[i], "key").isKeyword()) {
-        throw new IllegalArgumentException("key " + k[i] + " is not a keyword");
+    SexpValue[] pairs = new SexpValue[2 * keys.size()];
+    byte[] fields = new byte[pairs.length];
+    for (int i = 0; i < keys.size(); i++) {
+      SexpSymbol k = Objects.requireNonNull(keys.get(i), "key");
+      if (!k.isKeyword()) {
+        throw new IllegalArgumentException("key " + k + " is not a keyword");
       }
-      Objects.requireNonNull(v[i], "value");
-      LegacyField field = LegacyField.forKeyword(k[i].text());
-      if (field != null && known[field.ordinal()] == null) {
-        known[field.ordinal()] = v[i];
-      }
+      pairs[2 * i] = k;
+      pairs[2 * i + 1] = Objects.requireNonNull(values.get(i), "value");
+      LegacyField field = LegacyField.forKeyword(k.text());
+      fields[2 * i] = field == null ? 0 : (byte) (field.ordinal() + 1);
     }
-    return new LegacyRecord(k, v, known);
+    return ofPairs(pairs, fields);
   }
 
   /**
@@ -62,30 +112,46 @@ public final class LegacyRecord {
 
   /** Number of key/value pairs. */
   public int size() {
-    return keys.length;
+    return pairs.length / 2;
   }
 
   /** The keys in written order. */
   public List<SexpSymbol> keys() {
+    SexpSymbol[] keys = new SexpSymbol[size()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = key(i);
+    }
     return List.of(keys);
   }
 
   /** The values in written order. */
   public List<SexpValue> values() {
+    SexpValue[] values = new SexpValue[size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = pairs[2 * i + 1];
+    }
     return List.of(values);
+  }
+
+  private SexpSymbol key(int i) {
+    return (SexpSymbol) pairs[2 * i];
   }
 
   /** The value of a known key, or null when the key is missing. */
   public SexpValue value(LegacyField field) {
-    return known[field.ordinal()];
+    if (known != null) {
+      return known[field.ordinal()];
+    }
+    int at = (int) (knownAt >>> (field.ordinal() * BITS) & MAX_PACKED);
+    return at == 0 ? null : pairs[2 * at - 1];
   }
 
   /** The value under any keyword (with or without its colon, exact case), or null. */
   public SexpValue get(String keyword) {
     String text = keyword.startsWith(":") ? keyword : ":" + keyword;
-    for (int i = 0; i < keys.length; i++) {
-      if (keys[i].text().equals(text)) {
-        return values[i];
+    for (int i = 0; 2 * i < pairs.length; i++) {
+      if (key(i).text().equals(text)) {
+        return pairs[2 * i + 1];
       }
     }
     return null;
@@ -93,7 +159,7 @@ public final class LegacyRecord {
 
   /** Whether a known key is missing, NIL, a number or something else. */
   public FieldState state(LegacyField field) {
-    SexpValue v = known[field.ordinal()];
+    SexpValue v = value(field);
     if (v == null) {
       return FieldState.MISSING;
     }
@@ -105,7 +171,7 @@ public final class LegacyRecord {
 
   /** The number under a known key, or null when it is missing, NIL or not a number. */
   public SexpNumber number(LegacyField field) {
-    SexpValue v = known[field.ordinal()];
+    SexpValue v = value(field);
     return v instanceof SexpNumber ? (SexpNumber) v : null;
   }
 
@@ -114,7 +180,7 @@ public final class LegacyRecord {
    * number's text; null when missing or NIL; the printed form for a list.
    */
   public String text(LegacyField field) {
-    SexpValue v = known[field.ordinal()];
+    SexpValue v = value(field);
     if (v == null || v.isNil()) {
       return null;
     }
@@ -124,32 +190,32 @@ public final class LegacyRecord {
   /** All pairs in written order, first occurrence of a repeated key only. */
   public Map<String, SexpValue> asMap() {
     Map<String, SexpValue> map = new LinkedHashMap<>();
-    for (int i = 0; i < keys.length; i++) {
-      map.putIfAbsent(keys[i].text(), values[i]);
+    for (int i = 0; 2 * i < pairs.length; i++) {
+      map.putIfAbsent(key(i).text(), pairs[2 * i + 1]);
     }
     return Collections.unmodifiableMap(map);
   }
 
   /** The record printed back as a property list. */
   public String toSexp() {
-    List<String> parts = new ArrayList<>(keys.length * 2);
-    for (int i = 0; i < keys.length; i++) {
-      parts.add(keys[i].text());
-      parts.add(values[i].toSexp());
+    StringBuilder out = new StringBuilder(16 * pairs.length + 2).append('(');
+    for (int i = 0; i < pairs.length; i++) {
+      if (i > 0) {
+        out.append(' ');
+      }
+      pairs[i].printTo(out);
     }
-    return "(" + String.join(" ", parts) + ")";
+    return out.append(')').toString();
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof LegacyRecord
-        && java.util.Arrays.equals(keys, ((LegacyRecord) o).keys)
-        && java.util.Arrays.equals(values, ((LegacyRecord) o).values);
+    return o instanceof LegacyRecord && java.util.Arrays.equals(pairs, ((LegacyRecord) o).pairs);
   }
 
   @Override
   public int hashCode() {
-    return 31 * java.util.Arrays.hashCode(keys) + java.util.Arrays.hashCode(values);
+    return java.util.Arrays.hashCode(pairs);
   }
 
   @Override

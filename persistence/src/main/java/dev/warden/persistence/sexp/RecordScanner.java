@@ -19,7 +19,6 @@ import java.util.List;
  */
 final class RecordScanner {
 
-  private static final int FIELD_COUNT = LegacyField.values().length;
 
   private final int maxRecordBytes;
   private final int maxDepth;
@@ -39,8 +38,15 @@ final class RecordScanner {
   private TokenError tokenError;
   private boolean nestedRecordLike;
   private LegacyField lastField;
-  private SexpValue[] elements = new SexpValue[32];
-  private LegacyField[] fields = new LegacyField[32];
+  /**
+   * The record's elements, a new array per record sized like the last record (so usually
+   * exactly; it becomes the record's own). Storing references into a long-lived array instead
+   * cost a G1 card-marking barrier with a memory fence per element.
+   */
+  private SexpValue[] elements;
+  /** Known field of each element (ordinal + 1, 0 for none): primitive, so no barrier. */
+  private byte[] fields = new byte[32];
+  private int lastCount = 16;
 
   RecordScanner(ReaderSettings settings) {
     this(settings, false, new Tokens(Tokens.READER_CACHE));
@@ -92,6 +98,7 @@ final class RecordScanner {
     tokenError = null;
     nestedRecordLike = false;
     int count = 0;
+    elements = new SexpValue[lastCount];
     int i = start + 1;
     while (true) {
       i = skipSpace(i);
@@ -126,29 +133,21 @@ final class RecordScanner {
   }
 
   private LegacyRecord build(int count) {
-    int pairs = count / 2;
-    SexpSymbol[] keys = new SexpSymbol[pairs];
-    SexpValue[] values = new SexpValue[pairs];
-    SexpValue[] known = new SexpValue[FIELD_COUNT];
-    for (int p = 0; p < pairs; p++) {
-      keys[p] = (SexpSymbol) elements[2 * p];
-      values[p] = elements[2 * p + 1];
-      LegacyField field = fields[2 * p];
-      if (field != null && known[field.ordinal()] == null) {
-        known[field.ordinal()] = values[p];
-      }
-    }
-    Arrays.fill(elements, 0, count, null);
-    return new LegacyRecord(keys, values, known);
+    SexpValue[] pairs = count == elements.length ? elements : Arrays.copyOf(elements, count);
+    elements = null;
+    lastCount = Math.max(2, count);
+    return LegacyRecord.ofPairs(pairs, fields);
   }
 
   private void add(int index, SexpValue value, LegacyField field) {
     if (index == elements.length) {
       elements = Arrays.copyOf(elements, index * 2);
+    }
+    if (index == fields.length) {
       fields = Arrays.copyOf(fields, index * 2);
     }
     elements[index] = value;
-    fields[index] = field;
+    fields[index] = field == null ? 0 : (byte) (field.ordinal() + 1);
   }
 
   private SexpValue element(int depth) throws ScanDamage {
@@ -193,7 +192,6 @@ final class RecordScanner {
 
   private SexpValue atom() throws ScanDamage {
     int i = pos;
-    int hash = 0;
     while (true) {
       if (i >= stop) {
         boundary(i, false);
@@ -202,15 +200,14 @@ final class RecordScanner {
       if (Bytes.CLASS[b & 0xff] != Bytes.CONSTITUENT) {
         break;
       }
-      hash = 31 * hash + b;
       i++;
     }
     int from = pos;
     pos = i;
     try {
-      TokenCache.Entry entry = tokens.atom(buf, from, i, hash);
-      lastField = entry.field;
-      return entry.value;
+      SexpValue value = tokens.atom(buf, from, i);
+      lastField = tokens.field;
+      return value;
     } catch (TokenError e) {
       noteError(e);
       return SexpSymbol.NIL;
@@ -219,7 +216,6 @@ final class RecordScanner {
 
   private SexpValue string() throws ScanDamage {
     int i = pos + 1;
-    int hash = 0;
     boolean escaped = false;
     boolean nonAscii = false;
     while (true) {
@@ -248,13 +244,12 @@ final class RecordScanner {
         }
       }
       nonAscii |= b < 0;
-      hash = 31 * hash + b;
       i++;
     }
     int from = pos + 1;
     pos = i + 1;
     try {
-      return tokens.string(buf, from, i, hash, escaped, nonAscii);
+      return tokens.string(buf, from, i, escaped, nonAscii);
     } catch (TokenError e) {
       noteError(e);
       return new SexpString("");

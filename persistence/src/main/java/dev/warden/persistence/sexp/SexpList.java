@@ -1,7 +1,6 @@
 package dev.warden.persistence.sexp;
 
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * A proper list. The empty list is Lisp {@code NIL}.
@@ -21,7 +20,21 @@ public record SexpList(List<SexpValue> items) implements SexpValue {
 
   @Override
   public String toSexp() {
-    return items.stream().map(SexpValue::toSexp).collect(Collectors.joining(" ", "(", ")"));
+    StringBuilder out = new StringBuilder();
+    printTo(out);
+    return out.toString();
+  }
+
+  @Override
+  public void printTo(StringBuilder out) {
+    out.append('(');
+    for (int i = 0; i < items.size(); i++) {
+      if (i > 0) {
+        out.append(' ');
+      }
+      items.get(i).printTo(out);
+    }
+    out.append(')');
   }
 
   @Override

@@ -15,15 +15,23 @@ public record SexpString(String value) implements SexpValue {
 
   @Override
   public String toSexp() {
-    StringBuilder out = new StringBuilder(value.length() + 2).append('"');
+    StringBuilder out = new StringBuilder(value.length() + 2);
+    printTo(out);
+    return out.toString();
+  }
+
+  @Override
+  public void printTo(StringBuilder out) {
+    out.append('"');
+    int from = 0;
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c == '"' || c == '\\') {
-        out.append('\\');
+        out.append(value, from, i).append('\\');
+        from = i;
       }
-      out.append(c);
     }
-    return out.append('"').toString();
+    out.append(value, from, value.length()).append('"');
   }
 
   @Override

@@ -10,6 +10,11 @@ public sealed interface SexpValue permits SexpList, SexpSymbol, SexpString, Sexp
   /** The value printed as an S-expression, numbers and symbols exactly as they were written. */
   String toSexp();
 
+  /** Appends {@link #toSexp()} to {@code out}, without an intermediate string. */
+  default void printTo(StringBuilder out) {
+    out.append(toSexp());
+  }
+
   /**
    * True for Lisp {@code NIL}: the symbol {@code NIL} (any case, since the Lisp reader
    * upcases it) or the empty list {@code ()}.

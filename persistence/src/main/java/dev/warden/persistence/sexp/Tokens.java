@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 final class Tokens {
 
   private static final int DETAIL_CHARS = 60;
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   /** Cache slots of a reading thread's instance: the tokens of a whole file repeat. */
   static final int READER_CACHE = 4096;
@@ -41,12 +42,17 @@ final class Tokens {
     strings = new TokenCache(cacheSlots);
   }
 
-  /** The atom in {@code b[from, to)}; {@code hash} is {@code 31*h + b} over its bytes. */
-  TokenCache.Entry atom(byte[] b, int from, int to, int hash) throws TokenError {
-    TokenCache.Entry hit = atoms.find(b, from, to, hash);
-    if (hit != null) {
-      return hit;
+  /** The known field named by the last atom returned (a keyword), else null. */
+  LegacyField field;
+
+  /** The atom in {@code b[from, to)}. Sets {@link #field}. */
+  SexpValue atom(byte[] b, int from, int to) throws TokenError {
+    int hit = atoms.find(b, from, to);
+    if (hit >= 0) {
+      field = atoms.field(hit);
+      return atoms.value(hit);
     }
+    field = null;
     boolean nonAscii = false;
     for (int i = from; i < to; i++) {
       byte c = b[i];
@@ -58,35 +64,40 @@ final class Tokens {
       }
     }
     if (nonAscii) {
-      String text = decode(b, from, to - from);
-      return atoms.put(b, from, to, hash, new SexpSymbol(text), null);
+      SexpSymbol symbol = new SexpSymbol(decode(b, from, to - from));
+      atoms.put(symbol, null);
+      return symbol;
     }
     SexpNumber number = NumberSyntax.parse(b, from, to);
     if (number == NumberSyntax.INVALID) {
       throw new TokenError(DamageReason.MALFORMED_RECORD, "ratio with zero denominator " + preview(b, from, to));
     }
     if (number != null) {
-      return atoms.put(b, from, to, hash, number, null);
+      atoms.put(number, null);
+      return number;
     }
     if (to - from == 1 && b[from] == '.') {
       throw new TokenError(DamageReason.MALFORMED_RECORD, "dotted list");
     }
     SexpSymbol symbol = new SexpSymbol(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
-    LegacyField field = symbol.isKeyword() ? LegacyField.forKeyword(symbol.text()) : null;
-    return atoms.put(b, from, to, hash, symbol, field);
+    field = symbol.isKeyword() ? LegacyField.forKeyword(symbol.text()) : null;
+    atoms.put(symbol, field);
+    return symbol;
   }
 
   /** The string whose body (between the quotes) is {@code b[from, to)}. */
-  SexpString string(byte[] b, int from, int to, int hash, boolean escaped, boolean nonAscii)
+  SexpString string(byte[] b, int from, int to, boolean escaped, boolean nonAscii)
       throws TokenError {
     if (!escaped && !nonAscii) {
       if (to - from <= TokenCache.MAX_TOKEN) {
-        TokenCache.Entry hit = strings.find(b, from, to, hash);
-        if (hit != null) {
-          return (SexpString) hit.value;
+        int hit = strings.find(b, from, to);
+        if (hit >= 0) {
+          return (SexpString) strings.value(hit);
         }
         SexpString value = new SexpString(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
-        strings.put(b, from, to, hash, value, null);
+        if (strings.admit()) {
+          strings.put(value, null);
+        }
         return value;
       }
       return new SexpString(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
@@ -155,7 +166,7 @@ final class Tokens {
       if (c >= 0x20 && c < 0x7f) {
         out.append((char) c);
       } else {
-        out.append(String.format("\\x%02X", c));
+        out.append("\\x").append(HEX[c >>> 4]).append(HEX[c & 0xf]);
       }
     }
     return to - from > DETAIL_CHARS ? out + "..." : out.toString();

@@ -161,4 +161,42 @@ class SexpSyntaxTest {
     assertEquals(r, LegacyRecord.parse(r.toSexp()));
     assertEquals("X", LegacyRecord.parse("(:NAME \"\\X\")").text(LegacyField.NAME));
   }
+
+  @Test
+  void knownFieldsFarIntoALongRecordAndRepeatedOnesAreFound() {
+    StringBuilder text = new StringBuilder("(:SL 0.1");
+    for (int i = 0; i < 20; i++) {
+      text.append(" :EXTRA-").append(i).append(' ').append(i);
+    }
+    text.append(" :TP 2.5 :SL 0.9 :SYMBOL \"EURUSD\" :TIMESTAMP NIL)");
+    LegacyRecord r = LegacyRecord.parse(text.toString());
+    assertEquals(25, r.size());
+    assertEquals("0.1", r.number(LegacyField.SL).text(), "the first :SL wins");
+    assertEquals("2.5", r.number(LegacyField.TP).text());
+    assertEquals("EURUSD", r.text(LegacyField.SYMBOL));
+    assertEquals(FieldState.NIL, r.state(LegacyField.TIMESTAMP));
+    assertEquals(FieldState.MISSING, r.state(LegacyField.NAME));
+    assertEquals(r, LegacyRecord.of(r.keys(), r.values()));
+    assertEquals(r, LegacyRecord.parse(r.toSexp()));
+  }
+
+  @Test
+  void tokensAroundTheCachedLengthsReadBackExactly() {
+    // 8 and 16 bytes fill the cache's key words exactly; 9 and 17 spill over into the next or past it.
+    String[] tokens = {"ABCDEFGH", "ABCDEFGHI", "ABCDEFGHIJKLMNOP", "ABCDEFGHIJKLMNOPQ", "ABCDEFGHIJKLMNOX", "A", "AB"};
+    StringBuilder text = new StringBuilder("(");
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < tokens.length; i++) {
+        text.append(" :S").append(round).append('-').append(i).append(' ').append(tokens[i])
+            .append(" :T").append(round).append('-').append(i).append(" \"").append(tokens[i]).append('"');
+      }
+    }
+    LegacyRecord r = LegacyRecord.parse(text.append(')').toString());
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < tokens.length; i++) {
+        assertEquals(new SexpSymbol(tokens[i]), r.get(":S" + round + "-" + i));
+        assertEquals(new SexpString(tokens[i]), r.get(":T" + round + "-" + i));
+      }
+    }
+  }
 }

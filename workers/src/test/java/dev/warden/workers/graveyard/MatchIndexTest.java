@@ -73,4 +73,24 @@ class MatchIndexTest {
     assertThat(copy.matches("X", 0.75, 1.0)).isFalse();
     assertThat(index.matches("X", 0.75, 1.0)).isTrue();
   }
+
+  @Test
+  void pointsRestoredWithoutTheCheckAreStillFoundAsDuplicatesLater() {
+    MatchIndex index = new MatchIndex();
+    for (int i = 0; i < 200; i++) {
+      index.addDistinct("X", 0.5 + i / 10_000.0, 1.0 + i / 10_000.0); // one cell, past the scan limit
+    }
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 200; i++) {
+        index.add("X", 0.5 + i / 10_000.0, 1.0 + i / 10_000.0);
+      }
+    }
+    assertThat(index.points()).isEqualTo(200);
+    for (int i = 200; i < 400; i++) {
+      index.add("X", 0.5 + i / 10_000.0, 1.0 + i / 10_000.0);
+      index.add("X", 0.5 + i / 10_000.0, 1.0 + i / 10_000.0);
+    }
+    assertThat(index.points()).isEqualTo(400);
+    assertThat(index.view().points()).isEqualTo(400);
+  }
 }

@@ -99,7 +99,7 @@ class LlmFailuresAndBulkheadTest {
     server.script("stuck", trickle("eventually", 400, Duration.ofMillis(50)));
     server.script("free", answer("quick"));
     String conf = "warden.llm.bulkhead.models { stuck = 1, free = 2 }\n"
-        + "warden.llm.classes.slow.heartbeat-timeout = 400ms\n";
+        + "warden.llm.classes.slow.heartbeat-timeout = 1s\n"; // chunks every 50 ms: 1 s of silence is a real hang, not a busy CI machine
     try (Warden warden = LlmNode.start(dir, conf)) {
       Llm llm = Llm.of(warden);
       await(llm.submit("stuck-1", ask(server.uri(), "c", "stuck").withTimeoutClass("slow"), null));
@@ -120,9 +120,9 @@ class LlmFailuresAndBulkheadTest {
         assertThat(jmx.getRunningPerModel()).containsEntry("stuck", 1);
       });
       assertThat(server.requests("stuck")).as("the second stuck call waits for its model's only permit").isEqualTo(1);
-      await().during(Duration.ofMillis(900)).atMost(Duration.ofSeconds(3))
+      await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(4))
           .until(() -> events(llm, "stuck-2", JobEvent.Reaped.class).isEmpty());
-      assertThat(await(llm.status("stuck-2")).orElseThrow().attempt()).as("queued past the 400 ms heartbeat timeout, not reaped").isEqualTo(1);
+      assertThat(await(llm.status("stuck-2")).orElseThrow().attempt()).as("queued past the 1 s heartbeat timeout, not reaped").isEqualTo(1);
 
       await(llm.cancel("stuck-1"));
       await().atMost(Duration.ofSeconds(5)).until(() -> server.aborted() >= 1);
