@@ -109,7 +109,7 @@ final class RecordScanner {
       pos = i;
       lastField = null;
       SexpValue value = element(1);
-      if ((count & 1) == 0 && !isKeyword(value)) {
+      if ((count & 1) == 0 && lastField == null && !isKeyword(value)) { // a known field is a keyword
         noteError(DamageReason.MALFORMED_RECORD, "key #" + (count / 2 + 1) + " is not a keyword: "
             + Tokens.preview(buf, i, Math.min(pos, i + 40)));
       }
