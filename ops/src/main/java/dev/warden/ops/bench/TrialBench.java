@@ -88,6 +88,7 @@ final class TrialBench {
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      LedgerBench.deleteQuietly(logs); // the workers' logs: temp files only
     }
   }
 

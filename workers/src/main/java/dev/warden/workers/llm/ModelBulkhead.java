@@ -50,7 +50,11 @@ final class ModelBulkhead {
     }
   }
 
-  /** Fails every waiter (the coordinator is stopping); their attempts fail and are retried. */
+  /**
+   * Fails every waiter: the coordinator is stopping, after the ledger has drained (the llm kind
+   * stops later), so no failure is journaled; their attempts resume with a new attempt when the
+   * node starts again, like any attempt running at a stop.
+   */
   void failWaiters(Throwable t) {
     queue.forEach(w -> w.grant().completeExceptionally(t));
     queue.clear();
