@@ -39,9 +39,22 @@ final class PartitionState {
     for (JobSnapshot j : s.jobs()) {
       JobRecord r = JobRecord.of(j);
       st.jobs.put(r.id, r);
-      st.enter(r, r.status);
+      if (!r.status.terminal()) {
+        st.enter(r, r.status); // terminal jobs are queued for retention below, in the snapshot's order
+      }
     }
-    st.terminalOrder.addAll(s.terminalOrder());
+    // Snapshots taken after an earlier restore may name a job twice: keep its latest place.
+    ArrayDeque<String> order = new ArrayDeque<>();
+    Set<String> seen = new HashSet<>();
+    List<String> saved = s.terminalOrder();
+    for (int i = saved.size() - 1; i >= 0; i--) {
+      String id = saved.get(i);
+      JobRecord r = st.jobs.get(id);
+      if (r != null && r.status.terminal() && seen.add(id)) {
+        order.addFirst(id);
+      }
+    }
+    st.terminalOrder.addAll(order);
     st.counts.clear();
     s.counts().forEach((type, buckets) -> st.counts.put(type, new TreeMap<>(buckets)));
     return st;
