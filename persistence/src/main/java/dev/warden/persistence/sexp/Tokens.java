@@ -52,6 +52,14 @@ final class Tokens {
       field = atoms.field(hit);
       return atoms.value(hit);
     }
+    return atomMiss(b, from, to);
+  }
+
+  /**
+   * A token not in the cache: classified and cached. Kept out of {@link #atom} so the hit path
+   * stays small enough for the JIT to inline into the scanner.
+   */
+  private SexpValue atomMiss(byte[] b, int from, int to) throws TokenError {
     field = null;
     boolean nonAscii = false;
     for (int i = from; i < to; i++) {
@@ -88,12 +96,20 @@ final class Tokens {
   /** The string whose body (between the quotes) is {@code b[from, to)}. */
   SexpString string(byte[] b, int from, int to, boolean escaped, boolean nonAscii)
       throws TokenError {
+    if (!escaped && !nonAscii && to - from <= TokenCache.MAX_TOKEN) {
+      int hit = strings.find(b, from, to);
+      if (hit >= 0) {
+        return (SexpString) strings.value(hit);
+      }
+    }
+    return stringMiss(b, from, to, escaped, nonAscii);
+  }
+
+  /** A string not in the cache (see {@link #atomMiss} for why this is apart). */
+  private SexpString stringMiss(byte[] b, int from, int to, boolean escaped, boolean nonAscii)
+      throws TokenError {
     if (!escaped && !nonAscii) {
       if (to - from <= TokenCache.MAX_TOKEN) {
-        int hit = strings.find(b, from, to);
-        if (hit >= 0) {
-          return (SexpString) strings.value(hit);
-        }
         SexpString value = new SexpString(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
         if (strings.admit()) {
           strings.put(value, null);
