@@ -36,6 +36,9 @@ public final class ModelClient {
     void cancel(String reason);
   }
 
+  /** Re-sends of a request whose pooled connection was already closed by the client itself. */
+  static final int MAX_RESENDS = 4;
+
   public InFlight start(ModelCall call, Runnable onChunk) {
     HttpRequest.Builder req = HttpRequest.newBuilder(call.uri())
         .header("Content-Type", "application/json")
@@ -44,7 +47,7 @@ public final class ModelClient {
     call.apiKey().ifPresent(k -> req.header("Authorization", "Bearer " + k));
     HttpRequest request = req.build();
     Call c = new Call(StreamParser.forApi(call.api()), onChunk, maxResponseChars);
-    send(c, request, call, 1);
+    send(c, request, call, MAX_RESENDS);
     return c;
   }
 
@@ -52,8 +55,11 @@ public final class ModelClient {
    * Sends one exchange. The JDK client can hand out a pooled keep-alive connection that it has just
    * closed itself (after a cancelled exchange) and then fail the request with "connection closed
    * locally" before a byte of response arrives; such a request never reached a model, so it is sent
-   * once more on a fresh connection instead of costing the attempt. Anything after response headers,
-   * a refused or timed-out connect, or a cancelled call is reported as it is.
+   * again instead of costing the attempt. The pool can hold several such connections at once (one
+   * per recently cancelled exchange, e.g. a model's malformed answers failing three attempts in a
+   * row) and each re-send meets at most one of them, so up to {@link #MAX_RESENDS} re-sends; one was
+   * not always enough. Anything after response headers, a refused or timed-out connect, or a
+   * cancelled call is reported as it is.
    */
   private void send(Call c, HttpRequest request, ModelCall call, int resendsLeft) {
     CompletableFuture<HttpResponse<Void>> exchange = http.sendAsync(request, c::handle);
