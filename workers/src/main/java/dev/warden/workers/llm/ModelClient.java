@@ -54,8 +54,9 @@ public final class ModelClient {
   /**
    * Sends one exchange. The JDK client can hand out a pooled keep-alive connection that it has just
    * closed itself (after a cancelled exchange) and then fail the request with "connection closed
-   * locally" before a byte of response arrives; such a request never reached a model, so it is sent
-   * again instead of costing the attempt. The pool can hold several such connections at once (one
+   * locally" before a byte of response arrives, or one the server closed while it was idle (the
+   * request meets a broken pipe, or no response byte); such a request is sent again instead of
+   * costing the attempt. The pool can hold several such connections at once (one
    * per recently cancelled exchange, e.g. a model's malformed answers failing three attempts in a
    * row) and each re-send meets at most one of them, so up to {@link #MAX_RESENDS} re-sends; one was
    * not always enough. Anything after response headers, a refused or timed-out connect, or a
@@ -80,13 +81,27 @@ public final class ModelClient {
     });
   }
 
+  /**
+   * Whether an exchange that failed before any response byte failed because its connection was
+   * already dead: closed by the client itself, or closed by the server while it sat idle in the
+   * pool (an idle-timeout close racing the reuse: the request meets a broken pipe or a reset, or
+   * the server's close before any response byte). A refused connect or a timeout is not.
+   */
   private static boolean closedUnderUs(Throwable err) {
-    Throwable c = rootCause(err);
-    return c instanceof java.io.IOException && !(c instanceof java.net.ConnectException)
-        && !(c instanceof java.net.http.HttpTimeoutException)
-        && (c instanceof java.nio.channels.ClosedChannelException
-            || String.valueOf(c.getMessage()).contains("closed locally")
-            || String.valueOf(c.getMessage()).contains("EOF reached while reading"));
+    Throwable root = rootCause(err);
+    if (!(root instanceof java.io.IOException) || root instanceof java.net.ConnectException
+        || root instanceof java.net.http.HttpTimeoutException) {
+      return false;
+    }
+    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (t instanceof java.nio.channels.ClosedChannelException || m.contains("closed locally")
+          || m.contains("EOF reached while reading") || m.contains("header parser received no bytes")
+          || m.contains("Broken pipe") || m.contains("Connection reset")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String body(ModelCall call) {

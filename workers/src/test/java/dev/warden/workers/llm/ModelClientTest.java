@@ -229,11 +229,11 @@ class ModelClientTest {
       t.setDaemon(true);
       t.start();
       URI uri = URI.create("http://127.0.0.1:" + raw.getLocalPort());
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < 20; i++) { // the close races each reuse: many calls meet both outcomes
         assertThat(client.start(ModelCall.chat(ModelApi.OLLAMA_CHAT, uri, "m", List.of()), chunks::incrementAndGet).result()
             .get(10, TimeUnit.SECONDS)).as("call %s, after the server closed the previous connection", i).isEqualTo("ok");
       }
-      assertThat(connections.get()).isEqualTo(3);
+      assertThat(connections.get()).isEqualTo(20);
     }
   }
 
