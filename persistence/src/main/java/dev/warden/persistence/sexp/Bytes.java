@@ -26,6 +26,13 @@ final class Bytes {
 
   private Bytes() {}
 
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  /** Appends {@code \xHH} for the byte value {@code c} (0..255). */
+  static void appendHexEscape(StringBuilder out, int c) {
+    out.append("\\x").append(HEX[c >>> 4]).append(HEX[c & 0xf]);
+  }
+
   static boolean isSpace(byte b) {
     byte c = CLASS[b & 0xff];
     return c == SPACE || c == NEWLINE;

@@ -93,8 +93,6 @@ public final class FileQuarantineSink implements QuarantineSink, Closeable {
     return s.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
   }
 
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
   static String escape(byte[] sample) {
     StringBuilder s = new StringBuilder(sample.length + 8);
     for (byte b : sample) {
@@ -104,7 +102,7 @@ public final class FileQuarantineSink implements QuarantineSink, Closeable {
       } else if (c >= 0x20 && c < 0x7f) {
         s.append((char) c);
       } else {
-        s.append("\\x").append(HEX[c >>> 4]).append(HEX[c & 0xf]);
+        Bytes.appendHexEscape(s, c);
       }
     }
     return s.toString();

@@ -66,6 +66,11 @@ public final class LegacyRecord {
     return new LegacyRecord(pairs, spilled == null ? packed : 0, spilled);
   }
 
+  /** The code {@link #ofPairs} reads for a key naming {@code field} (null: no known field). */
+  static byte fieldCode(LegacyField field) {
+    return field == null ? 0 : (byte) (field.ordinal() + 1);
+  }
+
   private static SexpValue[] unpack(SexpValue[] pairs, long packed) {
     SexpValue[] out = new SexpValue[FIELDS];
     for (int f = 0; f < FIELDS; f++) {
@@ -95,8 +100,7 @@ public final class LegacyRecord {
       }
       pairs[2 * i] = k;
       pairs[2 * i + 1] = Objects.requireNonNull(values.get(i), "value");
-      LegacyField field = LegacyField.forKeyword(k.text());
-      fields[2 * i] = field == null ? 0 : (byte) (field.ordinal() + 1);
+      fields[2 * i] = fieldCode(LegacyField.forKeyword(k.text()));
     }
     return ofPairs(pairs, fields);
   }

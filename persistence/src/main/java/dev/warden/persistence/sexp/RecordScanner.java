@@ -19,7 +19,6 @@ import java.util.List;
  */
 final class RecordScanner {
 
-
   private final int maxRecordBytes;
   private final int maxDepth;
   private final boolean trial;
@@ -147,7 +146,7 @@ final class RecordScanner {
       fields = Arrays.copyOf(fields, index * 2);
     }
     elements[index] = value;
-    fields[index] = field == null ? 0 : (byte) (field.ordinal() + 1);
+    fields[index] = LegacyRecord.fieldCode(field);
   }
 
   private SexpValue element(int depth) throws ScanDamage {

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 final class Tokens {
 
   private static final int DETAIL_CHARS = 60;
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   /** Cache slots of a reading thread's instance: the tokens of a whole file repeat. */
   static final int READER_CACHE = 4096;
@@ -109,14 +108,12 @@ final class Tokens {
   private SexpString stringMiss(byte[] b, int from, int to, boolean escaped, boolean nonAscii)
       throws TokenError {
     if (!escaped && !nonAscii) {
-      if (to - from <= TokenCache.MAX_TOKEN) {
-        SexpString value = new SexpString(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
-        if (strings.admit()) {
-          strings.put(value, null);
-        }
-        return value;
+      SexpString value = new SexpString(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
+      // only a short token went through strings.find, which admit() and put() rely on
+      if (to - from <= TokenCache.MAX_TOKEN && strings.admit()) {
+        strings.put(value, null);
       }
-      return new SexpString(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
+      return value;
     }
     byte[] src = b;
     int start = from;
@@ -182,7 +179,7 @@ final class Tokens {
       if (c >= 0x20 && c < 0x7f) {
         out.append((char) c);
       } else {
-        out.append("\\x").append(HEX[c >>> 4]).append(HEX[c & 0xf]);
+        Bytes.appendHexEscape(out, c);
       }
     }
     return to - from > DETAIL_CHARS ? out + "..." : out.toString();

@@ -36,7 +36,7 @@ public final class ModelClient {
     void cancel(String reason);
   }
 
-  /** Re-sends of a request whose pooled connection was already closed by the client itself. */
+  /** Re-sends of a request whose pooled connection was already dead (closed by the client or the server). */
   static final int MAX_RESENDS = 4;
 
   public InFlight start(ModelCall call, Runnable onChunk) {
