@@ -38,12 +38,11 @@ final class RecordScanner {
   private boolean nestedRecordLike;
   private LegacyField lastField;
   /**
-   * The record's elements, a new array per record sized like the last record (so usually
-   * exactly; it becomes the record's own). Storing references into a long-lived array instead
+   * Known field of each element (ordinal + 1, 0 for none): primitive, so no barrier. The
+   * elements themselves go to a new array per record sized like the last record (so usually
+   * exactly; it becomes the record's own): storing references into a long-lived array instead
    * cost a G1 card-marking barrier with a memory fence per element.
    */
-  private SexpValue[] elements;
-  /** Known field of each element (ordinal + 1, 0 for none): primitive, so no barrier. */
   private byte[] fields = new byte[32];
   private int lastCount = 16;
 
@@ -96,25 +95,45 @@ final class RecordScanner {
     this.stop = (int) Math.min(limit, (long) start + maxRecordBytes);
     tokenError = null;
     nestedRecordLike = false;
+    TokenCache atoms = tokens.atoms;
+    SexpValue[] elements = new SexpValue[lastCount];
     int count = 0;
-    elements = new SexpValue[lastCount];
-    int i = start + 1;
-    while (true) {
-      i = skipSpace(i);
-      if (buf[i] == ')') {
-        end = i + 1;
-        break;
+    int i = skipSpace(start + 1);
+    while (buf[i] != ')') {
+      // Hot path: a cached atom or a plain string, with no call the JIT might not inline.
+      // Anything else (lists, escapes, misses, damage) takes the general path from the same byte.
+      byte kind = Bytes.CLASS[buf[i] & 0xff];
+      SexpValue value;
+      byte code = 0;
+      int slot;
+      int close;
+      if (kind == Bytes.CONSTITUENT && (slot = atoms.findAtom(buf, i, stop)) >= 0) {
+        value = atoms.value(slot);
+        code = atoms.code(slot);
+        pos = i + atoms.tokenLength();
+      } else if (kind == Bytes.QUOTE && (close = plainStringEnd(i + 1)) >= 0) {
+        value = plainString(i + 1, close);
+        pos = close + 1;
+      } else {
+        pos = i;
+        lastField = null;
+        value = element(1);
+        code = LegacyRecord.fieldCode(lastField);
       }
-      pos = i;
-      lastField = null;
-      SexpValue value = element(1);
-      if ((count & 1) == 0 && lastField == null && !isKeyword(value)) { // a known field is a keyword
+      if ((count & 1) == 0 && code == 0 && !isKeyword(value)) { // a known field is a keyword
         noteError(DamageReason.MALFORMED_RECORD, "key #" + (count / 2 + 1) + " is not a keyword: "
             + Tokens.preview(buf, i, Math.min(pos, i + 40)));
       }
-      add(count++, value, lastField);
-      i = pos;
+      if (count == elements.length) {
+        elements = Arrays.copyOf(elements, count * 2);
+        fields = Arrays.copyOf(fields, Math.max(fields.length, count * 2));
+      }
+      elements[count] = value;
+      fields[count] = code;
+      count++;
+      i = nextToken(pos);
     }
+    end = i + 1;
     if (trial && !(end < limit ? buf[end] == '\n' || buf[end] == '\r' : eof)) {
       throw new ScanDamage(DamageReason.MALFORMED_RECORD, "not at a line end", ScanDamage.End.KNOWN, end);
     }
@@ -128,25 +147,59 @@ final class RecordScanner {
           ? DamageReason.INTERLEAVED : tokenError.reason;
       throw new ScanDamage(reason, tokenError.getMessage(), ScanDamage.End.KNOWN, end);
     }
-    return build(count);
-  }
-
-  private LegacyRecord build(int count) {
-    SexpValue[] pairs = count == elements.length ? elements : Arrays.copyOf(elements, count);
-    elements = null;
     lastCount = Math.max(2, count);
-    return LegacyRecord.ofPairs(pairs, fields);
+    return LegacyRecord.ofPairs(count == elements.length ? elements : Arrays.copyOf(elements, count), fields);
   }
 
-  private void add(int index, SexpValue value, LegacyField field) {
-    if (index == elements.length) {
-      elements = Arrays.copyOf(elements, index * 2);
+  /**
+   * Index of the first byte from {@code e} that is not blank: {@code e} itself or after one
+   * space without a call; otherwise (newlines, runs of blanks, the size limit) {@link #skipSpace}.
+   */
+  private int nextToken(int e) throws ScanDamage {
+    if (e + 1 < stop) {
+      byte c = Bytes.CLASS[buf[e] & 0xff];
+      if (c != Bytes.SPACE && c != Bytes.NEWLINE) {
+        return e;
+      }
+      byte d = Bytes.CLASS[buf[e + 1] & 0xff];
+      if (c == Bytes.SPACE && d != Bytes.SPACE && d != Bytes.NEWLINE) {
+        return e + 1;
+      }
     }
-    if (index == fields.length) {
-      fields = Arrays.copyOf(fields, index * 2);
+    return skipSpace(e);
+  }
+
+  /**
+   * Index of the quote closing the string whose body starts at {@code from}, if the body holds
+   * no escape, newline or non-ASCII byte and the quote comes before {@code stop}; else -1.
+   * Reads a word at a time.
+   */
+  private int plainStringEnd(int from) {
+    byte[] b = buf;
+    int i = from;
+    while (i + Long.BYTES <= b.length) {
+      long w = Words.at(b, i);
+      long quote = Words.equal(w, '"');
+      long other = Words.equal(w, '\\') | Words.equal(w, '\n') | Words.high(w);
+      if ((quote | other) != 0) {
+        int at = i + Words.first(quote | other);
+        return b[at] == '"' && at < stop ? at : -1;
+      }
+      i += Long.BYTES;
+      if (i >= stop) {
+        return -1;
+      }
     }
-    elements[index] = value;
-    fields[index] = LegacyRecord.fieldCode(field);
+    return -1;
+  }
+
+  /** The plain string {@code buf[from, to)}, as {@link #string} would make it. */
+  private SexpValue plainString(int from, int to) {
+    try {
+      return tokens.string(buf, from, to, false, false);
+    } catch (TokenError e) {
+      throw new IllegalStateException("a plain ASCII string cannot be malformed", e);
+    }
   }
 
   private SexpValue element(int depth) throws ScanDamage {

@@ -23,7 +23,8 @@ final class Tokens {
   /** First size of the scratch buffers; they grow only for a token that needs more. */
   static final int INITIAL_SCRATCH = 4096;
 
-  private final TokenCache atoms;
+  /** Atoms by their bytes; the scanner looks hits up here directly ({@link TokenCache#findAtom}). */
+  final TokenCache atoms;
   private final TokenCache strings;
   private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
       .onMalformedInput(CodingErrorAction.REPORT)
