@@ -51,8 +51,16 @@ final class TokenCache {
     if (n > MAX_TOKEN) {
       return -1;
     }
-    long a = word(b, from, Math.min(n, 8));
-    long c = n > 8 ? word(b, from + 8, n - 8) : 0L;
+    return find(word(b, from, Math.min(n, 8)), n > 8 ? word(b, from + 8, n - 8) : 0L, n);
+  }
+
+  /**
+   * The slot holding the token of {@code n} (at most {@value #MAX_TOKEN}) bytes whose words,
+   * read as {@link #find(byte[], int, int)} reads them, are {@code a} and {@code c}; or -1.
+   * Remembers the key for {@link #put} and {@link #admit} just the same.
+   */
+  int find(long a, long c, int n) {
+    length = n;
     w0 = a;
     w1 = c;
     int hv = hash(a, c, n);

@@ -44,6 +44,15 @@ final class Words {
     return Long.numberOfTrailingZeros(mask) >>> 3;
   }
 
+  /**
+   * The {@code n} (0..8) bytes from {@code b[at]} as a word, the rest zero; the caller
+   * guarantees {@code at + 8 <= b.length}.
+   */
+  static long prefix(byte[] b, int at, int n) {
+    long w = at(b, at);
+    return n == Long.BYTES ? w : low(w, n);
+  }
+
   /** The low {@code n} (0..7) bytes of {@code w}, the rest zero. */
   static long low(long w, int n) {
     return w & ((1L << (n << 3)) - 1);
