@@ -2,17 +2,42 @@ package dev.warden.workers.graveyard;
 
 import dev.warden.persistence.sexp.LegacyField;
 import dev.warden.persistence.sexp.LegacyRecord;
+import dev.warden.persistence.sexp.SexpNumber;
 import dev.warden.persistence.sexp.SexpString;
+import dev.warden.persistence.sexp.SexpSymbol;
 import dev.warden.persistence.sexp.SexpValue;
 
 /** How record values become cluster-key components and back into the names users see. */
 final class Keys {
   private Keys() {}
 
-  /** The value under {@code field} printed as written, or null for a missing key or NIL. */
+  /**
+   * The value under {@code field} printed as written, or null for a missing key or NIL. A symbol
+   * is the one the Lisp reader makes of it: unescaped symbol names are upcased, so {@code :buy}
+   * and {@code :BUY} are the same direction, as they are in the legacy daemon's clusters.
+   */
   static String written(LegacyRecord r, LegacyField field) {
     SexpValue v = r.value(field);
-    return v == null || v.isNil() ? null : v.toSexp();
+    if (v == null || v.isNil()) {
+      return null;
+    }
+    return v instanceof SexpSymbol ? upcase(v.toSexp()) : v.toSexp();
+  }
+
+  /** The Lisp reader's case folding of an unescaped symbol name, character by character. */
+  static String upcase(String symbol) {
+    StringBuilder b = null;
+    for (int i = 0; i < symbol.length(); i++) {
+      char c = symbol.charAt(i);
+      char u = Character.toUpperCase(c);
+      if (u != c && b == null) {
+        b = new StringBuilder(symbol.length()).append(symbol, 0, i);
+      }
+      if (b != null) {
+        b.append(u);
+      }
+    }
+    return b == null ? symbol : b.toString();
   }
 
   static ClusterKey of(LegacyRecord r) {
@@ -26,10 +51,23 @@ final class Keys {
    */
   static ClusterKey query(String timeframe, String direction, String symbol) {
     String dir = direction == null || direction.equalsIgnoreCase("NIL") ? null
-        : direction.startsWith(":") ? direction : ":" + direction;
+        : upcase(direction.startsWith(":") ? direction : ":" + direction);
     String sym = symbol == null ? null : new SexpString(symbol).toSexp();
-    String tf = timeframe == null || timeframe.equalsIgnoreCase("NIL") ? null : timeframe;
+    String tf = timeframe == null || timeframe.equalsIgnoreCase("NIL") ? null : queryAtom(timeframe);
     return new ClusterKey(tf, dir, sym);
+  }
+
+  /** A timeframe typed by a user: a string or a number as written, any other token a symbol (upcased). */
+  private static String queryAtom(String text) {
+    if (text.startsWith("\"")) {
+      return text;
+    }
+    try {
+      SexpNumber.parse(text);
+      return text;
+    } catch (IllegalArgumentException notANumber) {
+      return upcase(text);
+    }
   }
 
   static String directionName(String written) {
@@ -44,10 +82,21 @@ final class Keys {
     return written;
   }
 
-  /** The symbol string {@code matchesPattern} compares, or null when the value is not a string. */
+  /**
+   * The symbol string {@code matchesPattern} compares, or null when there is none. The legacy
+   * daemon compares with {@code string=}, which takes any string designator: a string is its
+   * contents, a symbol ({@code USDJPY}, {@code :USDJPY}) its upcased name; NIL and numbers never
+   * match.
+   */
   static String matchSymbol(LegacyRecord r) {
     SexpValue v = r.value(LegacyField.SYMBOL);
-    return v instanceof SexpString ? ((SexpString) v).value() : null;
+    if (v instanceof SexpString) {
+      return ((SexpString) v).value();
+    }
+    if (v instanceof SexpSymbol && !v.isNil()) {
+      return upcase(((SexpSymbol) v).name());
+    }
+    return null;
   }
 
   /** Undoes {@link SexpString#toSexp()}. */

@@ -33,11 +33,18 @@ public record Region(
         c.slMin(), c.slMax(), c.tpMin(), c.tpMax(), c.failureCount(), c.weightAt(now));
   }
 
-  /** One JSON object on one line; NIL components are JSON null. */
+  /**
+   * One JSON object on one line; NIL components are JSON null, and so is a number JSON cannot
+   * hold (the weight of records timestamped centuries ahead overflows to infinity).
+   */
   public String toJson() {
     return "{\"timeframe\":" + str(timeframe) + ",\"direction\":" + str(direction) + ",\"symbol\":" + str(symbol)
-        + ",\"slMin\":" + slMin + ",\"slMax\":" + slMax + ",\"tpMin\":" + tpMin + ",\"tpMax\":" + tpMax
-        + ",\"failureCount\":" + failureCount + ",\"weight\":" + weight + "}";
+        + ",\"slMin\":" + num(slMin) + ",\"slMax\":" + num(slMax) + ",\"tpMin\":" + num(tpMin) + ",\"tpMax\":" + num(tpMax)
+        + ",\"failureCount\":" + failureCount + ",\"weight\":" + num(weight) + "}";
+  }
+
+  private static String num(double v) {
+    return Double.isFinite(v) ? Double.toString(v) : "null";
   }
 
   private static String str(String s) {

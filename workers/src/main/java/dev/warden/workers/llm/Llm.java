@@ -53,7 +53,7 @@ public final class Llm {
     LlmSettings settings = LlmSettings.create(warden.config());
     JobLedger ledger = JobLedger.of(warden);
     ActorRef<LlmCoordinator.Command> coordinator = warden.kind(LlmKind.NAME);
-    ModelClient client = new ModelClient(settings.connectTimeout(), settings.maxResponseChars());
+    ModelClient client = new ModelClient(settings.connectTimeout(), settings.maxResponseChars(), settings.maxLineBytes());
     InteractionHandler handler = new InteractionHandler(system, coordinator, client, settings);
     RetryPolicy retry = new RetryPolicy(settings.retry().maxAttempts(), settings.retry().initialBackoff(),
         settings.retry().maxBackoff(), settings.retry().jitter(), Set.of(ModelRejectedException.class, InvalidInteractionException.class));

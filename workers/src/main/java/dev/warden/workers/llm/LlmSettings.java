@@ -21,6 +21,7 @@ public record LlmSettings(
     Map<String, Integer> modelConcurrency,
     Duration connectTimeout,
     int maxResponseChars,
+    int maxLineBytes,
     int latencyWindow,
     int latencyMinSamples,
     int maxConversations,
@@ -106,11 +107,20 @@ public record LlmSettings(
         Map.copyOf(models),
         cl.positiveDuration("connect-timeout"),
         cl.intAtLeast("max-response-chars", 1),
+        maxLineBytes(cl),
         l.intAtLeast("window", minSamples),
         minSamples,
         l.intAtLeast("max-conversations", 1),
         s.positiveDuration("idle-threshold"),
         s.positiveDuration("check-interval"));
+  }
+
+  private static int maxLineBytes(ConfigReader client) {
+    long v = client.bytes("max-line-bytes");
+    if (v < 1024 || v > (256L << 20)) {
+      throw client.bad("max-line-bytes", "must be between 1KiB and 256MiB", null);
+    }
+    return (int) v;
   }
 
   /** The timeout class of an interaction: its own, else its conversation's, else the default. */

@@ -18,6 +18,15 @@ abstract class StreamParser {
 
   abstract Step parse(String line, long lineNo);
 
+  /**
+   * Whether a stream that ends without its final done line still finished: true once the server
+   * said so in a chunk of its own (an OpenAI-compatible {@code finish_reason}); some servers then
+   * close the stream without the {@code [DONE]} marker.
+   */
+  boolean finishedAtEnd() {
+    return false;
+  }
+
   static StreamParser forApi(ModelApi api) {
     switch (api) {
       case OLLAMA_CHAT:
@@ -78,13 +87,28 @@ abstract class StreamParser {
     }
   }
 
-  /** OpenAI server-sent events: "data: {choices:[{delta:{content}}]}" lines, then "data: [DONE]". */
+  /**
+   * OpenAI server-sent events: "data: {choices:[{delta:{content}}]}" lines, then "data: [DONE]".
+   * Comments, event/id/retry fields and chunks without choices (a usage chunk) carry no text. A
+   * server that ignores {@code "stream": true} and answers with one plain JSON completion is read
+   * too.
+   */
   static final class Sse extends StreamParser {
+    private boolean finished;
+
+    @Override
+    boolean finishedAtEnd() {
+      return finished;
+    }
+
     @Override
     Step parse(String line, long lineNo) {
       if (line.isBlank() || line.startsWith(":") || line.startsWith("event:") || line.startsWith("id:")
           || line.startsWith("retry:")) {
         return Step.NOTHING;
+      }
+      if (line.startsWith("{")) {
+        return unstreamed(line, lineNo);
       }
       if (!line.startsWith("data:")) {
         throw new ModelCallException(ModelCallException.Kind.MALFORMED_RESPONSE,
@@ -104,8 +128,28 @@ abstract class StreamParser {
         throw new ModelCallException(ModelCallException.Kind.MALFORMED_RESPONSE,
             "response line " + lineNo + " has no choices: " + snippet(data));
       }
-      JsonNode content = choices.path(0).path("delta").get("content");
+      JsonNode first = choices.path(0);
+      if (first.hasNonNull("finish_reason")) {
+        finished = true;
+      }
+      JsonNode content = first.path("delta").get("content");
       return new Step(content == null || content.isNull() ? "" : content.asText(), false, true);
+    }
+
+    /** A whole completion as one JSON object: {"choices":[{"message":{"content":"..."}}]}. */
+    private static Step unstreamed(String line, long lineNo) {
+      JsonNode node = read(line, lineNo);
+      if (node.hasNonNull("error")) {
+        throw new ModelCallException(ModelCallException.Kind.MODEL_ERROR,
+            "model server error at response line " + lineNo + ": " + snippet(node.get("error").toString()));
+      }
+      JsonNode message = node.path("choices").path(0).path("message");
+      if (!message.isObject()) {
+        throw new ModelCallException(ModelCallException.Kind.MALFORMED_RESPONSE,
+            "expected an SSE data line or a completion with choices[0].message at response line " + lineNo + ": " + snippet(line));
+      }
+      JsonNode content = message.get("content");
+      return new Step(content == null || content.isNull() ? "" : content.asText(), true, true);
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.warden.persistence.sexp.FieldState;
 import dev.warden.persistence.sexp.LegacyField;
 import dev.warden.persistence.sexp.LegacyRecord;
 import dev.warden.persistence.sexp.SexpString;
+import dev.warden.persistence.sexp.SexpSymbol;
 import dev.warden.persistence.sexp.SexpValue;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,9 +39,13 @@ final class LegacyOracle {
     entries.add(new Entry(s, r));
   }
 
+  /** A key component as the Lisp reader makes it: symbols upcased (ASCII is all the tests write). */
   private static String component(LegacyRecord r, LegacyField f) {
     SexpValue v = r.value(f);
-    return v == null || v.isNil() ? "NIL" : v.toSexp();
+    if (v == null || v.isNil()) {
+      return "NIL";
+    }
+    return v instanceof SexpSymbol ? v.toSexp().toUpperCase(java.util.Locale.ROOT) : v.toSexp();
   }
 
   Map<List<String>, Agg> clusters(double nowUniversal) {
@@ -96,7 +101,10 @@ final class LegacyOracle {
       }
       LegacyRecord r = e.record();
       SexpValue s = r.value(LegacyField.SYMBOL);
-      if (!(s instanceof SexpString) || !((SexpString) s).value().equals(want)) {
+      // string= takes string designators: a string's contents, a symbol's (upcased) name
+      String designated = s instanceof SexpString ? ((SexpString) s).value()
+          : s instanceof SexpSymbol && !s.isNil() ? ((SexpSymbol) s).name().toUpperCase(java.util.Locale.ROOT) : null;
+      if (designated == null || !designated.equals(want)) {
         continue;
       }
       if (r.state(LegacyField.SL) != FieldState.NUMBER || r.state(LegacyField.TP) != FieldState.NUMBER) {

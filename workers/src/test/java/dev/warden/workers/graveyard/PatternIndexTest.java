@@ -75,6 +75,14 @@ class PatternIndexTest {
     add(Source.GRAVEYARD, rec("60", ":BUY", "\"XAUUSD\"", "0", "1.0", null));
     add(Source.GRAVEYARD, rec("60", ":BUY", "\"XAUUSD\"", "1.0", "-1.0", null));
     add(Source.GRAVEYARD, rec("60", ":BUY", "\"XAUUSD\"", "3/8", "2.0d0", null));
+    // the Lisp reader upcases symbols: :sell is :SELL, lowercase keys are known keys; 3 + 3 records make one region
+    for (int i = 0; i < 3; i++) {
+      add(Source.GRAVEYARD, rec("30", ":SELL", "\"NZDUSD\"", "0.7" + i, "1.7" + i, null));
+      add(Source.GRAVEYARD, "(:name \"lower\" :timeframe 30 :direction :sell :symbol \"NZDUSD\" :sl 0.8" + i + " :tp 1.8" + i + ")");
+    }
+    // a symbol given as a Lisp symbol matches by its upcased name (string= takes designators)
+    add(Source.GRAVEYARD, rec("60", ":BUY", "chfjpy", "0.6", "1.6", null));
+    add(Source.GRAVEYARD, rec("60", ":BUY", ":CADJPY", "0.6", "1.6", null));
     // old records decay out: weight 6 × 0.9^24 ≈ 0.48
     for (int i = 0; i < 6; i++) {
       add(Source.GRAVEYARD, rec("1440", ":BUY", "\"USDJPY\"", "0.1", "0.2", "" + ago(24)));
@@ -107,6 +115,8 @@ class PatternIndexTest {
     edgeCases();
     assertSameRegions(NOW_UT);
     List<Region> regions = index.regions(NOW_UT);
+    assertThat(regions).filteredOn(r -> "30".equals(r.timeframe())).singleElement()
+        .satisfies(r -> assertThat(List.of(r.direction(), r.failureCount(), r.slMin(), r.slMax())).containsExactly("SELL", 6L, 0.70, 0.82));
     assertThat(regions).extracting(Region::timeframe).contains("60", "60.0", "15", "240", "5", "\"H1\"", null)
         .doesNotContain("1", "1440");
     Region sltp = regions.stream().filter(r -> "240".equals(r.timeframe())).findFirst().orElseThrow();
@@ -145,6 +155,9 @@ class PatternIndexTest {
     assertThat(oracle.matchesPattern("USDJPY", 0.30, 1.20, 0.3)).isFalse();
     assertThat(index.matchesPattern("USDJPY", 0.30, 1.20)).isTrue();
     assertThat(index.matchesPattern("AUDJPY", 0.4, 0.9)).as("retired records never match").isFalse();
+    assertThat(index.matchesPattern("CHFJPY", 0.6, 1.6)).as("symbol chfjpy reads as CHFJPY").isTrue();
+    assertThat(index.matchesPattern("chfjpy", 0.6, 1.6)).isFalse();
+    assertThat(index.matchesPattern("CADJPY", 0.6, 1.6)).as("keyword :CADJPY designates CADJPY").isTrue();
   }
 
   @Test
@@ -157,6 +170,8 @@ class PatternIndexTest {
     assertThat(index.shouldAvoid(Keys.query("\"H1\"", "BUY", "usdjpy"), 3.2, 6.2, NOW_UT)).isTrue();
     assertThat(index.shouldAvoid(Keys.query("\"H1\"", "BUY", "USDJPY"), 3.2, 6.2, NOW_UT)).isFalse();
     assertThat(index.shouldAvoid(Keys.query("1", "BUY", "AUDJPY"), 0.4, 0.9, NOW_UT)).as("19 × 0.25 < 5").isFalse();
+    assertThat(index.shouldAvoid(Keys.query("30", "sell", "NZDUSD"), 0.80, 1.80, NOW_UT)).as(":sell and :SELL are one cluster").isTrue();
+    assertThat(index.shouldAvoid(Keys.query("30", ":SELL", "NZDUSD"), 0.70, 1.70, NOW_UT)).isTrue();
   }
 
   @Test

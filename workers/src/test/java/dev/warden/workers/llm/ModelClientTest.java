@@ -59,6 +59,50 @@ class ModelClientTest {
     server.createContext("/badjson/api/chat", ex -> stream(ex, List.of(
         "{\"message\":{\"content\":\"ok\"},\"done\":false}", "{\"message\":{\"content\": oops", "{\"done\":true}")));
     server.createContext("/early/api/chat", ex -> stream(ex, List.of("{\"message\":{\"content\":\"half\"},\"done\":false}")));
+    server.createContext("/crlf/v1/chat/completions", ex -> raw(ex,
+        "data: {\"choices\":[{\"delta\":{\"content\":\"cr\"}}]}\r\n\r\n",
+        "data: {\"choices\":[{\"delta\":{\"content\":\"lf\"}}]}\r\r",
+        ": keep-alive comment\r\n",
+        "data: {\"choices\":[],\"usage\":{\"total_tokens\":3}}\r\n\r\n",
+        "data: [DONE]")); // no line break after the last line
+    server.createContext("/nodone/v1/chat/completions", ex -> raw(ex,
+        "data: {\"choices\":[{\"delta\":{\"content\":\"all\"},\"finish_reason\":null}]}\n\n",
+        "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"));
+    server.createContext("/cut/v1/chat/completions", ex -> raw(ex,
+        "data: {\"choices\":[{\"delta\":{\"content\":\"half\"},\"finish_reason\":null}]}\n\n"));
+    server.createContext("/whole/v1/chat/completions", ex -> raw(ex,
+        "{\"id\":\"c1\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+            + "\"content\":\"not streamed\"},\"finish_reason\":\"stop\"}]}\n"));
+    server.createContext("/utf8/api/generate", ex -> {
+      byte[] b = "{\"response\":\"h\u00e9\u20ac\",\"done\":false}\n{\"response\":\"\",\"done\":true}\n".getBytes(StandardCharsets.UTF_8);
+      int split = "{\"response\":\"h".length() + 1; // inside the two bytes of the e-acute
+      rawBytes(ex, java.util.Arrays.copyOfRange(b, 0, split), java.util.Arrays.copyOfRange(b, split, split + 2),
+          java.util.Arrays.copyOfRange(b, split + 2, b.length));
+    });
+    server.createContext("/longline/api/chat", ex -> {
+      ex.getRequestBody().readAllBytes();
+      ex.sendResponseHeaders(200, 0);
+      byte[] filler = new byte[8192];
+      java.util.Arrays.fill(filler, (byte) 'x');
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write("{\"message\":{\"content\":\"".getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < 4096; i++) { // 32 MiB without a line break, unless the client stops reading first
+          out.write(filler);
+        }
+      } catch (IOException e) {
+        clientGone.countDown();
+      }
+    });
+    server.createContext("/bigerror/api/chat", ex -> {
+      byte[] b = new byte[1 << 20];
+      java.util.Arrays.fill(b, (byte) 'e');
+      ex.sendResponseHeaders(503, b.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(b);
+      } catch (IOException e) {
+        // the client stopped reading after what it keeps
+      }
+    });
     server.createContext("/hang/api/chat", this::hang);
     server.start();
     base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
@@ -76,6 +120,26 @@ class ModelClientTest {
     try (OutputStream out = ex.getResponseBody()) {
       for (String l : lines) {
         out.write((l + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      }
+    }
+  }
+
+  private void raw(HttpExchange ex, String... parts) throws IOException {
+    byte[][] bytes = new byte[parts.length][];
+    for (int i = 0; i < parts.length; i++) {
+      bytes[i] = parts[i].getBytes(StandardCharsets.UTF_8);
+    }
+    rawBytes(ex, bytes);
+  }
+
+  /** Writes each part as its own flushed chunk, exactly as given (line breaks included). */
+  private void rawBytes(HttpExchange ex, byte[]... parts) throws IOException {
+    ex.getRequestBody().readAllBytes();
+    ex.sendResponseHeaders(200, 0);
+    try (OutputStream out = ex.getResponseBody()) {
+      for (byte[] p : parts) {
+        out.write(p);
         out.flush();
       }
     }
@@ -191,6 +255,54 @@ class ModelClientTest {
     call.cancel("reaped: heartbeat timeout");
     assertThat(failure(call).kind()).isEqualTo(ModelCallException.Kind.CANCELLED);
     assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the server saw the connection closed").isTrue();
+  }
+
+  private String openAi(String path) throws Exception {
+    return client.start(ModelCall.chat(ModelApi.OPENAI_CHAT, URI.create(base + path), "gpt", List.of(new ChatMessage("user", "q"))),
+        chunks::incrementAndGet).result().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void sseWithCrLfOrLoneCrLineEndsCommentsAUsageChunkAndNoFinalLineBreakIsAssembled() throws Exception {
+    assertThat(openAi("/crlf")).isEqualTo("crlf");
+  }
+
+  @Test
+  void sseThatSaidItFinishedAndEndsWithoutTheDoneMarkerCompletesButACutOneFails() throws Exception {
+    assertThat(openAi("/nodone")).isEqualTo("all");
+    ModelCallException e = failure(client.start(
+        ModelCall.chat(ModelApi.OPENAI_CHAT, URI.create(base + "/cut"), "gpt", List.of()), chunks::incrementAndGet));
+    assertThat(e.kind()).isEqualTo(ModelCallException.Kind.STREAM_ENDED_EARLY);
+  }
+
+  @Test
+  void anOpenAiServerThatIgnoresStreamingAndAnswersOneCompletionIsRead() throws Exception {
+    assertThat(openAi("/whole")).isEqualTo("not streamed");
+  }
+
+  @Test
+  void aCharacterSplitAcrossTwoChunksIsDecodedWhole() throws Exception {
+    assertThat(client.start(ModelCall.generate(URI.create(base + "/utf8"), "m", "p"), chunks::incrementAndGet).result()
+        .get(10, TimeUnit.SECONDS)).isEqualTo("h\u00e9\u20ac");
+  }
+
+  @Test
+  void aLineLongerThanTheBoundFailsTheCallAndStopsReading() throws Exception {
+    ModelClient bounded = new ModelClient(Duration.ofSeconds(2), 1 << 20, 64 * 1024);
+    ModelCallException e = failure(bounded.start(
+        ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create(base + "/longline"), "m", List.of()), chunks::incrementAndGet));
+    assertThat(e.kind()).isEqualTo(ModelCallException.Kind.MALFORMED_RESPONSE);
+    assertThat(e.getMessage()).contains("response line 1 is longer than 65536 bytes");
+    assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the client closed the connection instead of reading 32 MiB").isTrue();
+  }
+
+  @Test
+  void aHugeErrorBodyIsCutInTheMessage() {
+    ModelCallException e = failure(client.start(
+        ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create(base + "/bigerror"), "m", List.of()), chunks::incrementAndGet));
+    assertThat(e.kind()).isEqualTo(ModelCallException.Kind.HTTP_STATUS);
+    assertThat(e.httpStatus()).isEqualTo(503);
+    assertThat(e.getMessage()).contains("HTTP 503").contains("eeee").contains("body cut at 4096 bytes").hasSizeLessThan(400);
   }
 
   @Test
