@@ -23,6 +23,7 @@ final class RecordScanner {
   private final int maxDepth;
   private final boolean trial;
   private final Tokens tokens;
+  private final KeyTrail keys = new KeyTrail();
   private RecordScanner trialScanner;
 
   private byte[] buf;
@@ -38,13 +39,14 @@ final class RecordScanner {
   private boolean nestedRecordLike;
   private LegacyField lastField;
   /**
-   * The record's elements, a new array per record sized like the last record (so usually
-   * exactly; it becomes the record's own). Storing references into a long-lived array instead
+   * Known field of each element (ordinal + 1, 0 for none): primitive, so no barrier. The
+   * elements themselves go to a new array per record sized like the last record (so usually
+   * exactly; it becomes the record's own): storing references into a long-lived array instead
    * cost a G1 card-marking barrier with a memory fence per element.
    */
-  private SexpValue[] elements;
-  /** Known field of each element (ordinal + 1, 0 for none): primitive, so no barrier. */
   private byte[] fields = new byte[32];
+  private SexpValue[] elements;
+  private int count;
   private int lastCount = 16;
 
   RecordScanner(ReaderSettings settings) {
@@ -96,58 +98,184 @@ final class RecordScanner {
     this.stop = (int) Math.min(limit, (long) start + maxRecordBytes);
     tokenError = null;
     nestedRecordLike = false;
-    int count = 0;
     elements = new SexpValue[lastCount];
-    int i = start + 1;
+    count = 0;
+    int i = skipSpace(start + 1);
     while (true) {
-      i = skipSpace(i);
+      i = cachedElements(i);
       if (buf[i] == ')') {
-        end = i + 1;
         break;
       }
-      pos = i;
-      lastField = null;
-      SexpValue value = element(1);
-      if ((count & 1) == 0 && lastField == null && !isKeyword(value)) { // a known field is a keyword
-        noteError(DamageReason.MALFORMED_RECORD, "key #" + (count / 2 + 1) + " is not a keyword: "
-            + Tokens.preview(buf, i, Math.min(pos, i + 40)));
-      }
-      add(count++, value, lastField);
-      i = pos;
+      i = generalElement(i);
     }
+    end = i + 1;
     if (trial && !(end < limit ? buf[end] == '\n' || buf[end] == '\r' : eof)) {
       throw new ScanDamage(DamageReason.MALFORMED_RECORD, "not at a line end", ScanDamage.End.KNOWN, end);
     }
-    if (count == 0) {
-      noteError(DamageReason.MALFORMED_RECORD, "empty list");
-    } else if ((count & 1) == 1) {
-      noteError(DamageReason.MALFORMED_RECORD, "odd number of elements (" + count + ") in property list");
+    if (count == 0 || (count & 1) == 1 || tokenError != null) {
+      damaged(count);
     }
-    if (tokenError != null) {
-      DamageReason reason = tokenError.reason == DamageReason.MALFORMED_RECORD && nestedRecordLike
-          ? DamageReason.INTERLEAVED : tokenError.reason;
-      throw new ScanDamage(reason, tokenError.getMessage(), ScanDamage.End.KNOWN, end);
-    }
-    return build(count);
-  }
-
-  private LegacyRecord build(int count) {
     SexpValue[] pairs = count == elements.length ? elements : Arrays.copyOf(elements, count);
     elements = null;
     lastCount = Math.max(2, count);
     return LegacyRecord.ofPairs(pairs, fields);
   }
 
-  private void add(int index, SexpValue value, LegacyField field) {
-    if (index == elements.length) {
-      elements = Arrays.copyOf(elements, index * 2);
+  /**
+   * Reads elements from {@code buf[i]} while each is a cached atom (a keyword when it is a key)
+   * or a plain string value; returns the index of the first other element, or of the closing
+   * parenthesis. This is nearly every element of a file, so this loop is kept apart from the
+   * general path: compiled together, the general path's inlined calls used up the JIT's
+   * inlining budget before the hot calls here were inlined.
+   */
+  private int cachedElements(int i) throws ScanDamage {
+    byte[] buf = this.buf;
+    TokenCache atoms = tokens.atoms;
+    SexpValue[] elements = this.elements;
+    byte[] fields = this.fields;
+    int count = this.count;
+    while (buf[i] != ')') {
+      byte kind = Bytes.CLASS[buf[i] & 0xff];
+      boolean key = (count & 1) == 0;
+      SexpValue value;
+      byte code = 0;
+      int e;
+      int n;
+      int slot;
+      if (kind == Bytes.CONSTITUENT && key && (n = keys.match(buf, i, stop, count)) > 0) {
+        value = keys.value(count);
+        code = keys.code(count);
+        e = i + n;
+      } else if (kind == Bytes.CONSTITUENT && (slot = atoms.findAtom(buf, i, stop)) >= 0) {
+        value = atoms.value(slot);
+        code = atoms.code(slot);
+        e = i + atoms.tokenLength();
+        if (key) {
+          if (code == 0 && !isKeyword(value)) {
+            break;
+          }
+          keys.remember(count, buf, i, atoms.tokenLength(), value, code);
+        }
+      } else if (kind == Bytes.QUOTE && !key && (e = plainStringEnd(i + 1)) >= 0) {
+        value = plainString(i + 1, e);
+        e++;
+      } else {
+        break;
+      }
+      if (count == elements.length) {
+        elements = Arrays.copyOf(elements, count * 2);
+        fields = Arrays.copyOf(fields, Math.max(fields.length, count * 2));
+        this.elements = elements;
+        this.fields = fields;
+      }
+      elements[count] = value;
+      fields[count] = code;
+      count++;
+      i = nextToken(e);
     }
-    if (index == fields.length) {
-      fields = Arrays.copyOf(fields, index * 2);
-    }
-    elements[index] = value;
-    fields[index] = LegacyRecord.fieldCode(field);
+    this.count = count;
+    return i;
   }
+
+  /** Reads the element at {@code buf[i]}, whatever it is; returns the index of what follows. */
+  private int generalElement(int i) throws ScanDamage {
+    pos = i;
+    lastField = null;
+    SexpValue value = element(1);
+    byte code = LegacyRecord.fieldCode(lastField);
+    if ((count & 1) == 0 && code == 0 && !isKeyword(value)) { // a known field is a keyword
+      notKeyword(count, i);
+    }
+    if (count == elements.length) {
+      elements = Arrays.copyOf(elements, count * 2);
+      fields = Arrays.copyOf(fields, Math.max(fields.length, count * 2));
+    }
+    elements[count] = value;
+    fields[count] = code;
+    count++;
+    return skipSpace(pos);
+  }
+
+  /*
+   * The damage paths below build their messages in methods of their own: string concatenation
+   * inlined into the record loop used up the JIT's inlining budget before the hot calls after it.
+   */
+
+  /** Notes that the element at {@code buf[from, pos)}, key number {@code count / 2 + 1}, is not a keyword. */
+  private void notKeyword(int count, int from) {
+    noteError(DamageReason.MALFORMED_RECORD, "key #" + (count / 2 + 1) + " is not a keyword: "
+        + Tokens.preview(buf, from, Math.min(pos, from + 40)));
+  }
+
+  /** Throws the damage of a framed record of {@code count} elements: its shape or its first token error. */
+  private void damaged(int count) throws ScanDamage {
+    if (count == 0) {
+      noteError(DamageReason.MALFORMED_RECORD, "empty list");
+    } else if ((count & 1) == 1) {
+      noteError(DamageReason.MALFORMED_RECORD, "odd number of elements (" + count + ") in property list");
+    }
+    DamageReason reason = tokenError.reason == DamageReason.MALFORMED_RECORD && nestedRecordLike
+        ? DamageReason.INTERLEAVED : tokenError.reason;
+    throw new ScanDamage(reason, tokenError.getMessage(), ScanDamage.End.KNOWN, end);
+  }
+
+  /**
+   * Index of the first byte from {@code e} that is not blank: {@code e} itself or after one
+   * space without a call; otherwise (newlines, runs of blanks, the size limit) {@link #skipSpace}.
+   */
+  private int nextToken(int e) throws ScanDamage {
+    if (e + 1 < stop) {
+      byte c = Bytes.CLASS[buf[e] & 0xff];
+      if (c != Bytes.SPACE && c != Bytes.NEWLINE) {
+        return e;
+      }
+      byte d = Bytes.CLASS[buf[e + 1] & 0xff];
+      if (c == Bytes.SPACE && d != Bytes.SPACE && d != Bytes.NEWLINE) {
+        return e + 1;
+      }
+    }
+    return skipSpace(e);
+  }
+
+  /**
+   * Index of the quote closing the string whose body starts at {@code from}, if the body holds
+   * no escape, newline or non-ASCII byte and the quote comes before {@code stop}; else -1.
+   * Reads a word at a time.
+   */
+  private int plainStringEnd(int from) {
+    byte[] b = buf;
+    int i = from;
+    while (i + Long.BYTES <= b.length) {
+      long w = Words.at(b, i);
+      long quote = Words.equal(w, '"');
+      long other = Words.equal(w, '\\') | Words.equal(w, '\n') | Words.high(w);
+      if ((quote | other) != 0) {
+        int at = i + Words.first(quote | other);
+        return b[at] == '"' && at < stop ? at : -1;
+      }
+      i += Long.BYTES;
+      if (i >= stop) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The plain string {@code buf[from, to)}, as {@link #string} would make it; a short one is
+   * looked up here from two word loads, so a cache hit costs no call.
+   */
+  private SexpValue plainString(int from, int to) {
+    int n = to - from;
+    if (n > TokenCache.MAX_TOKEN || from + 2 * Long.BYTES > buf.length) {
+      return tokens.plain(buf, from, to);
+    }
+    TokenCache strings = tokens.strings;
+    int slot = strings.find(Words.prefix(buf, from, Math.min(n, 8)),
+        n > 8 ? Words.prefix(buf, from + 8, n - 8) : 0L, n);
+    return slot >= 0 ? strings.value(slot) : tokens.plainMiss(buf, from, to);
+  }
+
 
   private SexpValue element(int depth) throws ScanDamage {
     byte kind = Bytes.CLASS[buf[pos] & 0xff];

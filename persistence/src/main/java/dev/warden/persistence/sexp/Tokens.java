@@ -2,7 +2,6 @@ package dev.warden.persistence.sexp;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +22,10 @@ final class Tokens {
   /** First size of the scratch buffers; they grow only for a token that needs more. */
   static final int INITIAL_SCRATCH = 4096;
 
-  private final TokenCache atoms;
-  private final TokenCache strings;
+  /** Atoms by their bytes; the scanner looks hits up here directly ({@link TokenCache#findAtom}). */
+  final TokenCache atoms;
+  /** Short plain strings by their bytes (see {@link #plain}). */
+  final TokenCache strings;
   private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
       .onMalformedInput(CodingErrorAction.REPORT)
       .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -95,25 +96,8 @@ final class Tokens {
   /** The string whose body (between the quotes) is {@code b[from, to)}. */
   SexpString string(byte[] b, int from, int to, boolean escaped, boolean nonAscii)
       throws TokenError {
-    if (!escaped && !nonAscii && to - from <= TokenCache.MAX_TOKEN) {
-      int hit = strings.find(b, from, to);
-      if (hit >= 0) {
-        return (SexpString) strings.value(hit);
-      }
-    }
-    return stringMiss(b, from, to, escaped, nonAscii);
-  }
-
-  /** A string not in the cache (see {@link #atomMiss} for why this is apart). */
-  private SexpString stringMiss(byte[] b, int from, int to, boolean escaped, boolean nonAscii)
-      throws TokenError {
     if (!escaped && !nonAscii) {
-      SexpString value = new SexpString(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
-      // only a short token went through strings.find, which admit() and put() rely on
-      if (to - from <= TokenCache.MAX_TOKEN && strings.admit()) {
-        strings.put(value, null);
-      }
-      return value;
+      return plain(b, from, to);
     }
     byte[] src = b;
     int start = from;
@@ -125,6 +109,31 @@ final class Tokens {
     }
     return new SexpString(nonAscii ? decode(src, start, length)
         : new String(src, start, length, StandardCharsets.ISO_8859_1));
+  }
+
+  /** The string whose body {@code b[from, to)} holds no escape and only ASCII bytes. */
+  SexpString plain(byte[] b, int from, int to) {
+    if (to - from <= TokenCache.MAX_TOKEN) {
+      int hit = strings.find(b, from, to);
+      if (hit >= 0) {
+        return (SexpString) strings.value(hit);
+      }
+    }
+    return plainMiss(b, from, to);
+  }
+
+  /**
+   * A plain string not in the cache, right after {@code strings.find} missed it (if it is
+   * short enough to be looked up at all): made, and cached the second time it misses. Kept out
+   * of {@link #plain} so the hit path stays small enough for the JIT to inline.
+   */
+  SexpString plainMiss(byte[] b, int from, int to) {
+    SexpString value = new SexpString(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
+    // only a short token went through strings.find, which admit() and put() rely on
+    if (to - from <= TokenCache.MAX_TOKEN && strings.admit()) {
+      strings.put(value, null);
+    }
+    return value;
   }
 
   private int unescape(byte[] b, int from, int to) {
@@ -148,18 +157,14 @@ final class Tokens {
       chars = CharBuffer.allocate(Math.max(length, chars.capacity() * 2));
     }
     chars.clear();
-    try {
-      CharBuffer out = chars;
-      var result = utf8.decode(ByteBuffer.wrap(b, from, length), out, true);
-      if (result.isError()) {
-        result.throwException();
-      }
-      utf8.flush(out);
-      out.flip();
-      return out.toString();
-    } catch (CharacterCodingException e) {
+    CharBuffer out = chars;
+    // tested, not thrown: the decoder's exception would fill in a stack trace per damaged token
+    if (utf8.decode(ByteBuffer.wrap(b, from, length), out, true).isError()) {
       throw new TokenError(DamageReason.INVALID_UTF8, "invalid UTF-8 in " + preview(b, from, from + length));
     }
+    utf8.flush(out);
+    out.flip();
+    return out.toString();
   }
 
   private static boolean isUnsupported(byte c) {
