@@ -9,6 +9,8 @@ final class Bytes {
   static final byte OPEN = 3;
   static final byte CLOSE = 4;
   static final byte QUOTE = 5;
+  /** {@code ;}: the Lisp reader skips from it to the end of the line. */
+  static final byte COMMENT = 6;
 
   /** Class of each byte value (index {@code b & 0xff}). */
   static final byte[] CLASS = new byte[256];
@@ -22,6 +24,7 @@ final class Bytes {
     CLASS['('] = OPEN;
     CLASS[')'] = CLOSE;
     CLASS['"'] = QUOTE;
+    CLASS[';'] = COMMENT;
   }
 
   private Bytes() {}

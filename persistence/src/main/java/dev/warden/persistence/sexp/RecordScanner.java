@@ -179,6 +179,9 @@ final class RecordScanner {
 
   /** Reads the element at {@code buf[i]}, whatever it is; returns the index of what follows. */
   private int generalElement(int i) throws ScanDamage {
+    if (Bytes.CLASS[buf[i] & 0xff] == Bytes.COMMENT) {
+      return skipSpace(i); // a comment right after a cached element
+    }
     pos = i;
     lastField = null;
     SexpValue value = element(1);
@@ -411,9 +414,24 @@ final class RecordScanner {
               ScanDamage.End.KNOWN, next);
         }
         i++;
+      } else if (kind == Bytes.COMMENT) {
+        i = commentEnd(i);
       } else {
         return i;
       }
+    }
+  }
+
+  /** Index of the line break that ends the {@code ;} comment at {@code buf[i]}: the reader skips comments. */
+  private int commentEnd(int i) throws ScanDamage {
+    while (true) {
+      if (i >= stop) {
+        boundary(i, false);
+      }
+      if (buf[i] == '\n') {
+        return i;
+      }
+      i++;
     }
   }
 

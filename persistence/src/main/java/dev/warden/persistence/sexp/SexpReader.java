@@ -212,8 +212,9 @@ public final class SexpReader implements Closeable {
     }
   }
 
-  /** Index of the next non-space byte from {@code i}, or -1 at end of file. */
+  /** Index of the next byte from {@code i} that is neither blank nor in a comment, or -1 at end of file. */
   private int skipSpace(int i) throws IOException {
+    boolean comment = false;
     while (true) {
       if (i >= in.limit) {
         if (in.eof) {
@@ -223,12 +224,31 @@ public final class SexpReader implements Closeable {
         i -= in.ensure(i, 3);
         continue;
       }
-      if (!Bytes.isSpace(in.buf[i])) {
+      if (in.buf[i] == ';') {
+        comment = true; // a comment between records is skipped to its line's end, as the Lisp reader does
+      } else if (in.buf[i] == '\n') {
+        comment = false;
+      } else if (!comment && !Bytes.isSpace(in.buf[i])) {
         pos = i;
         return i;
       }
       i++;
     }
+  }
+
+  /** Index of the first byte from {@code i} that is neither blank nor in a {@code ;} comment, or {@code limit}. */
+  private static int blankOrComment(byte[] b, int i, int limit) {
+    boolean comment = false;
+    for (; i < limit; i++) {
+      if (b[i] == ';') {
+        comment = true;
+      } else if (b[i] == '\n') {
+        comment = false;
+      } else if (!comment && !Bytes.isSpace(b[i])) {
+        return i;
+      }
+    }
+    return limit;
   }
 
   private void detectLayout() {
@@ -239,13 +259,8 @@ public final class SexpReader implements Closeable {
       pos = 3;
       committed = 3;
     }
-    while (i < in.limit && Bytes.isSpace(b[i])) {
-      i++;
-    }
-    int j = i + 1;
-    while (j < in.limit && Bytes.isSpace(b[j])) {
-      j++;
-    }
+    i = blankOrComment(b, i, in.limit);
+    int j = blankOrComment(b, i + 1, in.limit);
     if (i < in.limit && b[i] == '(' && j < in.limit && b[j] == '(') {
       layout = Layout.SINGLE_LIST;
       pos = j;
