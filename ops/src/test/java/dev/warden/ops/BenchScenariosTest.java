@@ -63,7 +63,10 @@ class BenchScenariosTest {
     double up = figure(r.out(), "recovery.node_up");
     double redispatch = figure(r.out(), "recovery.redispatch_all");
     double done = figure(r.out(), "recovery.all_done");
+    double afterUp = figure(r.out(), "recovery.redispatch_after_node_up");
     assertThat(up).isPositive().isLessThanOrEqualTo(redispatch);
+    assertThat(afterUp).isCloseTo(redispatch - up, org.assertj.core.data.Offset.offset(0.02)); // figures print rounded to 3 digits
+    assertThat(afterUp).isPositive();
     assertThat(redispatch).isLessThanOrEqualTo(done);
   }
 
