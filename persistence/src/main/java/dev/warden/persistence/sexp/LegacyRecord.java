@@ -202,14 +202,9 @@ public final class LegacyRecord {
 
   /** The record printed back as a property list. */
   public String toSexp() {
-    StringBuilder out = new StringBuilder(16 * pairs.length + 2).append('(');
-    for (int i = 0; i < pairs.length; i++) {
-      if (i > 0) {
-        out.append(' ');
-      }
-      pairs[i].printTo(out);
-    }
-    return out.append(')').toString();
+    StringBuilder out = new StringBuilder(16 * pairs.length + 2);
+    SexpList.print(java.util.Arrays.asList(pairs), out);
+    return out.toString();
   }
 
   @Override

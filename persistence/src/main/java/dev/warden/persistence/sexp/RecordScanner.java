@@ -279,7 +279,6 @@ final class RecordScanner {
     return slot >= 0 ? strings.value(slot) : tokens.plainMiss(buf, from, to);
   }
 
-
   private SexpValue element(int depth) throws ScanDamage {
     byte kind = Bytes.CLASS[buf[pos] & 0xff];
     if (kind == Bytes.OPEN) {

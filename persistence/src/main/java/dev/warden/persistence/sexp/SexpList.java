@@ -27,6 +27,11 @@ public record SexpList(List<SexpValue> items) implements SexpValue {
 
   @Override
   public void printTo(StringBuilder out) {
+    print(items, out);
+  }
+
+  /** Appends {@code items} as a list: in parentheses, separated by single spaces. */
+  static void print(List<? extends SexpValue> items, StringBuilder out) {
     out.append('(');
     for (int i = 0; i < items.size(); i++) {
       if (i > 0) {

@@ -214,7 +214,7 @@ public final class SexpReader implements Closeable {
 
   /** Index of the next byte from {@code i} that is neither blank nor in a comment, or -1 at end of file. */
   private int skipSpace(int i) throws IOException {
-    boolean comment = false;
+    int state = OUTSIDE;
     while (true) {
       if (i >= in.limit) {
         if (in.eof) {
@@ -224,11 +224,8 @@ public final class SexpReader implements Closeable {
         i -= in.ensure(i, 3);
         continue;
       }
-      if (in.buf[i] == ';') {
-        comment = true; // a comment between records is skipped to its line's end, as the Lisp reader does
-      } else if (in.buf[i] == '\n') {
-        comment = false;
-      } else if (!comment && !Bytes.isSpace(in.buf[i])) {
+      state = skipped(in.buf[i], state); // a comment between records is skipped, as the Lisp reader does
+      if (state == SIGNIFICANT) {
         pos = i;
         return i;
       }
@@ -236,15 +233,32 @@ public final class SexpReader implements Closeable {
     }
   }
 
+  /** States of skipping blanks and {@code ;} comments: {@link #skipped}. */
+  private static final int OUTSIDE = 0;
+  private static final int IN_COMMENT = 1;
+  private static final int SIGNIFICANT = -1;
+
+  /**
+   * The state after byte {@code b} when skipping blanks and comments in state {@code state}: a
+   * line break ends a comment, {@code ;} starts one, a blank keeps outside; any other byte outside
+   * a comment is {@link #SIGNIFICANT}.
+   */
+  private static int skipped(byte b, int state) {
+    if (b == '\n') {
+      return OUTSIDE;
+    }
+    if (state == IN_COMMENT || b == ';') {
+      return IN_COMMENT;
+    }
+    return Bytes.isSpace(b) ? OUTSIDE : SIGNIFICANT;
+  }
+
   /** Index of the first byte from {@code i} that is neither blank nor in a {@code ;} comment, or {@code limit}. */
   private static int blankOrComment(byte[] b, int i, int limit) {
-    boolean comment = false;
+    int state = OUTSIDE;
     for (; i < limit; i++) {
-      if (b[i] == ';') {
-        comment = true;
-      } else if (b[i] == '\n') {
-        comment = false;
-      } else if (!comment && !Bytes.isSpace(b[i])) {
+      state = skipped(b[i], state);
+      if (state == SIGNIFICANT) {
         return i;
       }
     }

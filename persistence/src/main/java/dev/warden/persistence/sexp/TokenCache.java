@@ -182,12 +182,8 @@ final class TokenCache {
 
   /** {@code n} (0..8) bytes from {@code b[at]} as a little-endian word, the rest zero. */
   private static long word(byte[] b, int at, int n) {
-    if (n == 0) {
-      return 0L;
-    }
     if (at + 8 <= b.length) {
-      long w = Words.at(b, at);
-      return n == 8 ? w : w & ((1L << (n << 3)) - 1);
+      return Words.prefix(b, at, n);
     }
     long w = 0;
     for (int i = n - 1; i >= 0; i--) {

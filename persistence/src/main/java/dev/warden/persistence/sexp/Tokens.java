@@ -169,7 +169,7 @@ final class Tokens {
 
   private static boolean isUnsupported(byte c) {
     switch (c) {
-      case '#': case '|': case '\\': case '\'': case '`': case ',': case ';':
+      case '#': case '|': case '\\': case '\'': case '`': case ',': // ';' ends a token: Bytes.COMMENT
         return true;
       default:
         return Bytes.isControl(c);

@@ -119,10 +119,7 @@ abstract class StreamParser {
         return new Step("", true, true);
       }
       JsonNode node = read(data, lineNo);
-      if (node.hasNonNull("error")) {
-        throw new ModelCallException(ModelCallException.Kind.MODEL_ERROR,
-            "model server error at response line " + lineNo + ": " + snippet(node.get("error").toString()));
-      }
+      rejectError(node, lineNo);
       JsonNode choices = node.get("choices");
       if (choices == null || !choices.isArray()) {
         throw new ModelCallException(ModelCallException.Kind.MALFORMED_RESPONSE,
@@ -132,24 +129,33 @@ abstract class StreamParser {
       if (first.hasNonNull("finish_reason")) {
         finished = true;
       }
-      JsonNode content = first.path("delta").get("content");
-      return new Step(content == null || content.isNull() ? "" : content.asText(), false, true);
+      return new Step(text(first.path("delta")), false, true);
     }
 
     /** A whole completion as one JSON object: {"choices":[{"message":{"content":"..."}}]}. */
     private static Step unstreamed(String line, long lineNo) {
       JsonNode node = read(line, lineNo);
-      if (node.hasNonNull("error")) {
-        throw new ModelCallException(ModelCallException.Kind.MODEL_ERROR,
-            "model server error at response line " + lineNo + ": " + snippet(node.get("error").toString()));
-      }
+      rejectError(node, lineNo);
       JsonNode message = node.path("choices").path(0).path("message");
       if (!message.isObject()) {
         throw new ModelCallException(ModelCallException.Kind.MALFORMED_RESPONSE,
             "expected an SSE data line or a completion with choices[0].message at response line " + lineNo + ": " + snippet(line));
       }
-      JsonNode content = message.get("content");
-      return new Step(content == null || content.isNull() ? "" : content.asText(), true, true);
+      return new Step(text(message), true, true);
+    }
+
+    /** An OpenAI error object in a chunk or a completion fails the call with it. */
+    private static void rejectError(JsonNode node, long lineNo) {
+      if (node.hasNonNull("error")) {
+        throw new ModelCallException(ModelCallException.Kind.MODEL_ERROR,
+            "model server error at response line " + lineNo + ": " + snippet(node.get("error").toString()));
+      }
+    }
+
+    /** The {@code content} of a delta or a message; empty when missing or null. */
+    private static String text(JsonNode holder) {
+      JsonNode content = holder.get("content");
+      return content == null || content.isNull() ? "" : content.asText();
     }
   }
 }
