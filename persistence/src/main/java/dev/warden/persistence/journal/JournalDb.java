@@ -160,6 +160,7 @@ public final class JournalDb implements Extension {
         return;
       } catch (SQLException | RuntimeException e) {
         fail(batch, e);
+        closeQuietly(c); // the next write opens a fresh connection
         c = null;
       } finally {
         batch.clear();
@@ -177,7 +178,7 @@ public final class JournalDb implements Extension {
       group.forEach(p -> p.done.complete(null));
       return;
     } catch (SQLException | RuntimeException e) {
-      rollback(c);
+      c.rollback();
       if (group.size() == 1) {
         group.get(0).done.completeExceptionally(e);
         return;
@@ -189,19 +190,27 @@ public final class JournalDb implements Extension {
         c.commit();
         p.done.complete(null);
       } catch (SQLException | RuntimeException e) {
-        rollback(c);
+        c.rollback();
         p.done.completeExceptionally(e);
       }
     }
   }
 
-  private static void rollback(Connection c) throws SQLException {
-    c.rollback();
-  }
-
   private static void fail(List<Pending> batch, Exception e) {
     for (Pending p : batch) {
       p.done.completeExceptionally(e);
+    }
+  }
+
+  private void closeQuietly(Connection c) {
+    if (c == null) {
+      return;
+    }
+    connections.remove(c);
+    try {
+      c.close();
+    } catch (SQLException e) {
+      log.debug("closing a journal connection to {}: {}", db.url(), e.toString());
     }
   }
 
@@ -215,13 +224,7 @@ public final class JournalDb implements Extension {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (Connection c : connections) {
-      try {
-        c.close();
-      } catch (SQLException e) {
-        log.debug("closing a journal connection to {}: {}", db.url(), e.toString());
-      }
-    }
+    connections.forEach(this::closeQuietly);
     Pending p;
     while ((p = writes.poll()) != null) {
       p.done.completeExceptionally(new IllegalStateException("the journal database " + db.url() + " closed before this write ran"));

@@ -21,7 +21,7 @@ record Payload(int serializerId, String manifest, byte[] bytes) {
   static Object read(Serialization serialization, int serializerId, String manifest, byte[] bytes, String where) {
     try {
       return serialization.deserialize(bytes, serializerId, manifest == null ? "" : manifest).get();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Try.get() rethrows checked exceptions undeclared
       throw new IllegalStateException(where + " (serializer " + serializerId + ", manifest [" + manifest + "]) does not deserialize: " + e, e);
     }
   }
