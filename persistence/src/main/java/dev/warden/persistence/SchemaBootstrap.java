@@ -1,5 +1,6 @@
 package dev.warden.persistence;
 
+import dev.warden.persistence.journal.JournalSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,7 +54,12 @@ public final class SchemaBootstrap {
 
   private SchemaBootstrap() {}
 
+  /**
+   * Makes sure the schema exists at the system's journal URL, and validates the journal plugin's
+   * settings ({@code warden.journal.*}) so a bad value fails the node's start, not its first replay.
+   */
   public static Outcome ensure(ActorSystem<?> system) {
+    JournalSettings.create(system.settings().config());
     return ensure(PersistenceSettings.create(system));
   }
 

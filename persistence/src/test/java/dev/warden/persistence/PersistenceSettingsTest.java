@@ -49,8 +49,8 @@ class PersistenceSettingsTest {
   @Test
   void journalPluginsShareOneDatabaseAtTheSameUrl() {
     Config config = Warden.loadConfig(ConfigFactory.parseString("warden.persistence.h2.file = \"/tmp/x/db\""));
-    assertEquals("jdbc-journal", config.getString("pekko.persistence.journal.plugin"));
-    assertEquals("jdbc-snapshot-store", config.getString("pekko.persistence.snapshot-store.plugin"));
+    assertEquals("warden-journal", config.getString("pekko.persistence.journal.plugin"));
+    assertEquals("warden-snapshot-store", config.getString("pekko.persistence.snapshot-store.plugin"));
     for (String plugin : new String[] {"jdbc-journal", "jdbc-snapshot-store", "jdbc-read-journal"}) {
       assertEquals("slick", config.getString(plugin + ".use-shared-db"), plugin);
     }

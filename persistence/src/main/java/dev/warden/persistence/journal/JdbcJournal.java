@@ -1,0 +1,244 @@
+package dev.warden.persistence.journal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.persistence.AtomicWrite;
+import org.apache.pekko.persistence.PersistentRepr;
+import org.apache.pekko.persistence.journal.Tagged;
+import org.apache.pekko.persistence.journal.japi.AsyncWriteJournal;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import scala.concurrent.Future;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.jdk.javaapi.FutureConverters;
+
+/**
+ * Warden's event journal: a Pekko Persistence journal plugin on plain JDBC over the tables and
+ * row format of Pekko Persistence JDBC ({@code event_journal}, {@code event_tag}), so either
+ * plugin reads what the other wrote. It exists for start-up: on a cold JVM the first replay
+ * through Slick took about half a second (its query compiler and executor warming up) before a
+ * restarted node could run its first job; here a replay is one prepared statement.
+ *
+ * <p>Writes of all persistent actors go through {@link JournalDb}'s single writer, which commits
+ * whatever arrived together in one transaction. Semantics follow Pekko Persistence JDBC: replay
+ * skips rows marked deleted; the highest sequence number counts them; deleting up to a sequence
+ * number marks those rows deleted and removes all of them but the highest, which keeps the
+ * highest sequence number known after a restart.
+ */
+public final class JdbcJournal extends AsyncWriteJournal {
+  private static final String INSERT =
+      "INSERT INTO \"event_journal\" (\"deleted\", \"persistence_id\", \"sequence_number\", \"writer\", \"write_timestamp\","
+          + " \"adapter_manifest\", \"event_payload\", \"event_ser_id\", \"event_ser_manifest\", \"meta_payload\", \"meta_ser_id\","
+          + " \"meta_ser_manifest\") VALUES (FALSE, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT_TAG = "INSERT INTO \"event_tag\" (\"event_id\", \"tag\") VALUES (?, ?)";
+  private static final String REPLAY =
+      "SELECT \"sequence_number\", \"writer\", \"write_timestamp\", \"adapter_manifest\", \"event_payload\", \"event_ser_id\","
+          + " \"event_ser_manifest\", \"meta_payload\", \"meta_ser_id\", \"meta_ser_manifest\" FROM \"event_journal\""
+          + " WHERE \"persistence_id\" = ? AND \"deleted\" = FALSE AND \"sequence_number\" >= ? AND \"sequence_number\" <= ?"
+          + " ORDER BY \"sequence_number\" LIMIT ?";
+  private static final String HIGHEST = "SELECT MAX(\"sequence_number\") FROM \"event_journal\" WHERE \"persistence_id\" = ?";
+  private static final String MARK_DELETED =
+      "UPDATE \"event_journal\" SET \"deleted\" = TRUE WHERE \"persistence_id\" = ? AND \"sequence_number\" <= ? AND \"deleted\" = FALSE";
+  private static final String HIGHEST_DELETED =
+      "SELECT MAX(\"sequence_number\") FROM \"event_journal\" WHERE \"persistence_id\" = ? AND \"deleted\" = TRUE";
+  private static final String DELETE_BELOW =
+      "DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ? AND \"sequence_number\" < ? AND \"deleted\" = TRUE";
+
+  /** One event as its row stores it. */
+  private record Row(PersistentRepr repr, Payload event, Payload meta, Set<String> tags) {}
+
+  private final JournalDb db;
+  private final Serialization serialization;
+
+  public JdbcJournal() {
+    this.db = JournalDb.ID.get(context().system());
+    this.serialization = SerializationExtension.get(context().system());
+  }
+
+  @Override
+  public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
+    long now = System.currentTimeMillis();
+    List<Optional<Exception>> results = new ArrayList<>();
+    List<Row> rows = new ArrayList<>();
+    for (AtomicWrite write : messages) {
+      List<Row> these = new ArrayList<>();
+      try {
+        for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
+          these.add(row(repr, now));
+        }
+        rows.addAll(these);
+        results.add(Optional.empty());
+      } catch (Exception e) { // NotSerializableException arrives undeclared, from Scala
+        // Pekko's contract: a write that cannot be serialized is rejected (the actor goes on); the
+        // other writes of the call are still stored.
+        results.add(Optional.of(e));
+      }
+    }
+    if (rows.isEmpty()) {
+      return FutureConverters.asScala(CompletableFuture.completedFuture(results));
+    }
+    return FutureConverters.asScala(db.write(c -> insert(c, rows)).thenApply(v -> results));
+  }
+
+  private Row row(PersistentRepr repr, long now) {
+    Object payload = repr.payload();
+    Set<String> tags = Set.of();
+    if (payload instanceof Tagged tagged) {
+      payload = tagged.payload();
+      tags = CollectionConverters.asJava(tagged.tags());
+    }
+    Payload meta = repr.metadata().isDefined() ? Payload.of(serialization, repr.metadata().get()) : null;
+    long timestamp = repr.timestamp() > 0 ? repr.timestamp() : now;
+    return new Row(repr.withTimestamp(timestamp), Payload.of(serialization, payload), meta, tags);
+  }
+
+  private static void insert(Connection c, List<Row> rows) throws SQLException {
+    boolean tagged = rows.stream().anyMatch(r -> !r.tags.isEmpty());
+    try (PreparedStatement ps = tagged ? c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS) : c.prepareStatement(INSERT)) {
+      for (Row r : rows) {
+        bind(ps, r);
+        if (tagged) {
+          ps.executeUpdate();
+          insertTags(c, ps, r.tags);
+        } else {
+          ps.addBatch();
+        }
+      }
+      if (!tagged) {
+        ps.executeBatch();
+      }
+    }
+  }
+
+  private static void bind(PreparedStatement ps, Row r) throws SQLException {
+    PersistentRepr repr = r.repr;
+    ps.setString(1, repr.persistenceId());
+    ps.setLong(2, repr.sequenceNr());
+    ps.setString(3, repr.writerUuid());
+    ps.setLong(4, repr.timestamp());
+    ps.setString(5, repr.manifest());
+    ps.setBytes(6, r.event.bytes());
+    ps.setInt(7, r.event.serializerId());
+    ps.setString(8, r.event.manifest());
+    if (r.meta == null) {
+      ps.setNull(9, Types.BLOB);
+      ps.setNull(10, Types.INTEGER);
+      ps.setNull(11, Types.VARCHAR);
+    } else {
+      ps.setBytes(9, r.meta.bytes());
+      ps.setInt(10, r.meta.serializerId());
+      ps.setString(11, r.meta.manifest());
+    }
+  }
+
+  private static void insertTags(Connection c, PreparedStatement inserted, Set<String> tags) throws SQLException {
+    if (tags.isEmpty()) {
+      return;
+    }
+    long ordering;
+    try (ResultSet keys = inserted.getGeneratedKeys()) {
+      if (!keys.next()) {
+        throw new SQLException("the journal row's ordering was not returned; cannot store its tags " + tags);
+      }
+      ordering = keys.getLong(1);
+    }
+    try (PreparedStatement ps = c.prepareStatement(INSERT_TAG)) {
+      for (String tag : tags) {
+        ps.setLong(1, ordering);
+        ps.setString(2, tag);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  @Override
+  public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
+    return FutureConverters.asScala(
+        db.write(
+            c -> {
+              try (PreparedStatement mark = c.prepareStatement(MARK_DELETED)) {
+                mark.setString(1, persistenceId);
+                mark.setLong(2, toSequenceNr);
+                mark.executeUpdate();
+              }
+              long highestDeleted;
+              try (PreparedStatement q = c.prepareStatement(HIGHEST_DELETED)) {
+                q.setString(1, persistenceId);
+                try (ResultSet rs = q.executeQuery()) {
+                  rs.next();
+                  highestDeleted = rs.getLong(1);
+                }
+              }
+              try (PreparedStatement delete = c.prepareStatement(DELETE_BELOW)) {
+                delete.setString(1, persistenceId);
+                delete.setLong(2, highestDeleted);
+                delete.executeUpdate();
+              }
+            }));
+  }
+
+  @Override
+  public Future<Void> doAsyncReplayMessages(
+      String persistenceId, long fromSequenceNr, long toSequenceNr, long max, Consumer<PersistentRepr> replayCallback) {
+    if (max <= 0 || toSequenceNr < fromSequenceNr) {
+      return FutureConverters.asScala(CompletableFuture.completedFuture(null));
+    }
+    return FutureConverters.asScala(
+        db.read(
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement(REPLAY)) {
+                ps.setString(1, persistenceId);
+                ps.setLong(2, fromSequenceNr);
+                ps.setLong(3, toSequenceNr);
+                ps.setLong(4, max);
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    replayCallback.accept(repr(persistenceId, rs));
+                  }
+                }
+              }
+              return null;
+            }));
+  }
+
+  private PersistentRepr repr(String persistenceId, ResultSet rs) throws SQLException {
+    long seqNr = rs.getLong(1);
+    String where = "journal row " + persistenceId + " #" + seqNr;
+    Object event = Payload.read(serialization, rs.getInt(6), rs.getString(7), rs.getBytes(5), where);
+    PersistentRepr repr =
+        PersistentRepr.apply(event, seqNr, persistenceId, rs.getString(4), false, ActorRef.noSender(), rs.getString(2))
+            .withTimestamp(rs.getLong(3));
+    byte[] meta = rs.getBytes(8);
+    if (meta != null) {
+      repr = repr.withMetadata(Payload.read(serialization, rs.getInt(9), rs.getString(10), meta, where + " metadata"));
+    }
+    return repr;
+  }
+
+  @Override
+  public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
+    return FutureConverters.asScala(
+        db.read(
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement(HIGHEST)) {
+                ps.setString(1, persistenceId);
+                try (ResultSet rs = ps.executeQuery()) {
+                  rs.next();
+                  return rs.getLong(1);
+                }
+              }
+            }));
+  }
+}

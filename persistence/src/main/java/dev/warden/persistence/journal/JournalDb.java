@@ -1,0 +1,233 @@
+package dev.warden.persistence.journal;
+
+import dev.warden.persistence.PersistenceSettings;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.AbstractExtensionId;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.Extension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The database side of Warden's journal and snapshot store: plain JDBC on the node's H2 file,
+ * one per actor system. Changes go through one writer thread that commits whatever arrived
+ * together in one transaction (a group commit: with {@code WRITE_DELAY=0} each commit is a sync,
+ * so 16 ledger partitions flushing at once cost one sync, not 16). Reads run on a few reader
+ * threads, each with a connection of its own. Both queues are bounded; a full queue fails the
+ * call at once rather than piling work up.
+ */
+public final class JournalDb implements Extension {
+  /** One unit of work on a connection inside the writer's transaction. */
+  @FunctionalInterface
+  public interface Change {
+    void apply(Connection c) throws SQLException;
+  }
+
+  /** A read on a reader thread's connection. */
+  @FunctionalInterface
+  public interface Read<T> {
+    T apply(Connection c) throws Exception;
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(JournalDb.class);
+
+  /** The extension id: {@code JournalDb.ID.get(system)}. */
+  public static final AbstractExtensionId<JournalDb> ID =
+      new AbstractExtensionId<>() {
+        @Override
+        public JournalDb createExtension(ExtendedActorSystem system) {
+          JournalDb db = new JournalDb(PersistenceSettings.create(system.settings().config()), JournalSettings.create(system.settings().config()));
+          system.registerOnTermination(db::close);
+          return db;
+        }
+      };
+
+  private record Pending(Change change, CompletableFuture<Void> done) {}
+
+  private final PersistenceSettings db;
+  private final JournalSettings settings;
+  private final BlockingQueue<Pending> writes;
+  private final Thread writer;
+  private final ExecutorService readers;
+  private final ThreadLocal<Connection> readerConnection = new ThreadLocal<>();
+  private final List<Connection> connections = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
+
+  JournalDb(PersistenceSettings db, JournalSettings settings) {
+    this.db = db;
+    this.settings = settings;
+    this.writes = new ArrayBlockingQueue<>(settings.queueSize());
+    AtomicInteger n = new AtomicInteger();
+    this.readers =
+        new ThreadPoolExecutor(
+            settings.readThreads(),
+            settings.readThreads(),
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(settings.queueSize()),
+            r -> daemon(r, "warden-journal-read-" + n.incrementAndGet()));
+    this.writer = daemon(this::writeLoop, "warden-journal-write");
+    writer.start();
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Runs {@code change} in the writer's next transaction; completes once it is committed. */
+  public CompletableFuture<Void> write(Change change) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new IllegalStateException("the journal database " + db.url() + " is closed"));
+    } else if (!writes.offer(new Pending(change, done))) {
+      done.completeExceptionally(
+          new RejectedExecutionException("journal write queue full (" + settings.queueSize() + " waiting, warden.journal.queue-size)"));
+    }
+    return done;
+  }
+
+  /** Runs {@code read} on a reader thread's own connection (auto-commit). */
+  public <T> CompletableFuture<T> read(Read<T> read) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    try {
+      readers.execute(
+          () -> {
+            try {
+              out.complete(read.apply(readerConnection()));
+            } catch (Throwable e) {
+              out.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      out.completeExceptionally(
+          closed
+              ? new IllegalStateException("the journal database " + db.url() + " is closed")
+              : new RejectedExecutionException("journal read queue full (" + settings.queueSize() + " waiting, warden.journal.queue-size)"));
+    }
+    return out;
+  }
+
+  private Connection readerConnection() throws SQLException {
+    Connection c = readerConnection.get();
+    if (c == null || c.isClosed()) {
+      c = open(true);
+      readerConnection.set(c);
+    }
+    return c;
+  }
+
+  private Connection open(boolean autoCommit) throws SQLException {
+    Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+    c.setAutoCommit(autoCommit);
+    connections.add(c);
+    return c;
+  }
+
+  private void writeLoop() {
+    List<Pending> batch = new ArrayList<>();
+    Connection c = null;
+    while (!closed || !writes.isEmpty()) {
+      try {
+        Pending first = writes.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        writes.drainTo(batch, settings.maxGroup() - 1);
+        if (c == null || c.isClosed()) {
+          c = open(false);
+        }
+        commit(c, batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fail(batch, e);
+        return;
+      } catch (SQLException | RuntimeException e) {
+        fail(batch, e);
+        closeQuietly(c); // the next write opens a fresh connection
+        c = null;
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  /** Commits the whole group; if it fails, each change on its own, so one bad change fails only its caller. */
+  private void commit(Connection c, List<Pending> group) throws SQLException {
+    try {
+      for (Pending p : group) {
+        p.change.apply(c);
+      }
+      c.commit();
+      group.forEach(p -> p.done.complete(null));
+      return;
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      if (group.size() == 1) {
+        group.get(0).done.completeExceptionally(e);
+        return;
+      }
+    }
+    for (Pending p : group) {
+      try {
+        p.change.apply(c);
+        c.commit();
+        p.done.complete(null);
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        p.done.completeExceptionally(e);
+      }
+    }
+  }
+
+  private static void fail(List<Pending> batch, Exception e) {
+    for (Pending p : batch) {
+      p.done.completeExceptionally(e);
+    }
+  }
+
+  private void closeQuietly(Connection c) {
+    if (c == null) {
+      return;
+    }
+    connections.remove(c);
+    try {
+      c.close();
+    } catch (SQLException e) {
+      log.debug("closing a journal connection to {}: {}", db.url(), e.toString());
+    }
+  }
+
+  /** Stops taking work, lets the writer commit what was queued, and closes every connection. */
+  void close() {
+    closed = true;
+    readers.shutdown();
+    try {
+      writer.join(TimeUnit.SECONDS.toMillis(10));
+      readers.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    connections.forEach(this::closeQuietly);
+    Pending p;
+    while ((p = writes.poll()) != null) {
+      p.done.completeExceptionally(new IllegalStateException("the journal database " + db.url() + " closed before this write ran"));
+    }
+  }
+}
