@@ -168,24 +168,15 @@ public final class JdbcJournal extends AsyncWriteJournal {
     return FutureConverters.asScala(
         db.write(
             c -> {
-              try (PreparedStatement mark = c.prepareStatement(MARK_DELETED)) {
-                mark.setString(1, persistenceId);
-                mark.setLong(2, toSequenceNr);
-                mark.executeUpdate();
-              }
-              long highestDeleted;
-              try (PreparedStatement q = c.prepareStatement(HIGHEST_DELETED)) {
-                q.setString(1, persistenceId);
-                try (ResultSet rs = q.executeQuery()) {
-                  rs.next();
-                  highestDeleted = rs.getLong(1);
-                }
-              }
-              try (PreparedStatement delete = c.prepareStatement(DELETE_BELOW)) {
-                delete.setString(1, persistenceId);
-                delete.setLong(2, highestDeleted);
-                delete.executeUpdate();
-              }
+              JournalDb.update(c, MARK_DELETED, ps -> {
+                ps.setString(1, persistenceId);
+                ps.setLong(2, toSequenceNr);
+              });
+              long highestDeleted = JournalDb.number(c, HIGHEST_DELETED, ps -> ps.setString(1, persistenceId));
+              JournalDb.update(c, DELETE_BELOW, ps -> {
+                ps.setString(1, persistenceId);
+                ps.setLong(2, highestDeleted);
+              });
             }));
   }
 
@@ -229,16 +220,6 @@ public final class JdbcJournal extends AsyncWriteJournal {
 
   @Override
   public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
-    return FutureConverters.asScala(
-        db.read(
-            c -> {
-              try (PreparedStatement ps = c.prepareStatement(HIGHEST)) {
-                ps.setString(1, persistenceId);
-                try (ResultSet rs = ps.executeQuery()) {
-                  rs.next();
-                  return rs.getLong(1);
-                }
-              }
-            }));
+    return FutureConverters.asScala(db.read(c -> JournalDb.number(c, HIGHEST, ps -> ps.setString(1, persistenceId))));
   }
 }

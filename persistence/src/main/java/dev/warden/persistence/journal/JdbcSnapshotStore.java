@@ -71,53 +71,40 @@ public final class JdbcSnapshotStore extends SnapshotStore {
   public Future<Void> doSaveAsync(SnapshotMetadata metadata, Object snapshot) {
     Payload payload = Payload.of(serialization, snapshot);
     Payload meta = metadata.metadata().isDefined() ? Payload.of(serialization, metadata.metadata().get()) : null;
-    return FutureConverters.asScala(
-        db.write(
-            c -> {
-              try (PreparedStatement ps = c.prepareStatement(SAVE)) {
-                ps.setString(1, metadata.persistenceId());
-                ps.setLong(2, metadata.sequenceNr());
-                ps.setLong(3, metadata.timestamp());
-                ps.setInt(4, payload.serializerId());
-                ps.setString(5, payload.manifest());
-                ps.setBytes(6, payload.bytes());
-                if (meta == null) {
-                  ps.setNull(7, Types.INTEGER);
-                  ps.setNull(8, Types.VARCHAR);
-                  ps.setNull(9, Types.BLOB);
-                } else {
-                  ps.setInt(7, meta.serializerId());
-                  ps.setString(8, meta.manifest());
-                  ps.setBytes(9, meta.bytes());
-                }
-                ps.executeUpdate();
-              }
-            }));
+    return write(SAVE, ps -> {
+      ps.setString(1, metadata.persistenceId());
+      ps.setLong(2, metadata.sequenceNr());
+      ps.setLong(3, metadata.timestamp());
+      ps.setInt(4, payload.serializerId());
+      ps.setString(5, payload.manifest());
+      ps.setBytes(6, payload.bytes());
+      if (meta == null) {
+        ps.setNull(7, Types.INTEGER);
+        ps.setNull(8, Types.VARCHAR);
+        ps.setNull(9, Types.BLOB);
+      } else {
+        ps.setInt(7, meta.serializerId());
+        ps.setString(8, meta.manifest());
+        ps.setBytes(9, meta.bytes());
+      }
+    });
   }
 
   @Override
   public Future<Void> doDeleteAsync(SnapshotMetadata metadata) {
-    return FutureConverters.asScala(
-        db.write(
-            c -> {
-              try (PreparedStatement ps = c.prepareStatement(DELETE_ONE)) {
-                ps.setString(1, metadata.persistenceId());
-                ps.setLong(2, metadata.sequenceNr());
-                ps.executeUpdate();
-              }
-            }));
+    return write(DELETE_ONE, ps -> {
+      ps.setString(1, metadata.persistenceId());
+      ps.setLong(2, metadata.sequenceNr());
+    });
   }
 
   @Override
   public Future<Void> doDeleteAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
-    return FutureConverters.asScala(
-        db.write(
-            c -> {
-              try (PreparedStatement ps = c.prepareStatement(DELETE_MATCHING)) {
-                bindCriteria(ps, persistenceId, criteria);
-                ps.executeUpdate();
-              }
-            }));
+    return write(DELETE_MATCHING, ps -> bindCriteria(ps, persistenceId, criteria));
+  }
+
+  private Future<Void> write(String sql, JournalDb.Params params) {
+    return FutureConverters.asScala(db.write(c -> JournalDb.update(c, sql, params)));
   }
 
   private static void bindCriteria(PreparedStatement ps, String persistenceId, SnapshotSelectionCriteria criteria) throws SQLException {
