@@ -1,5 +1,6 @@
 package dev.warden.persistence.ledger;
 
+import dev.warden.core.PerNode;
 import dev.warden.core.Warden;
 import dev.warden.core.internal.Asks;
 import java.time.Duration;
@@ -34,7 +35,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * later). {@code submit} is idempotent by id for live and retained terminal jobs.
  */
 public final class JobLedger {
-  private static final Map<ActorSystem<?>, JobLedger> instances = new ConcurrentHashMap<>();
+  private static final PerNode<JobLedger> instances = new PerNode<>();
 
   private final ActorSystem<?> system;
   private final LedgerRoot.Handle handle;
@@ -45,12 +46,11 @@ public final class JobLedger {
     this.system = system;
     this.handle = handle;
     this.outstanding = new AtomicIntegerArray(handle.partitions().size());
-    system.getWhenTerminated().thenRun(() -> instances.remove(system));
   }
 
   /** The ledger of a running node that has {@link Ledger#kind()}; blocks briefly the first time. */
   public static JobLedger of(Warden warden) {
-    return instances.computeIfAbsent(warden.system(), s -> connect(warden));
+    return instances.get(warden, JobLedger::connect);
   }
 
   private static JobLedger connect(Warden warden) {

@@ -1,5 +1,6 @@
 package dev.warden.workers.llm;
 
+import dev.warden.core.PerNode;
 import dev.warden.core.Warden;
 import dev.warden.persistence.ledger.JobEvent;
 import dev.warden.persistence.ledger.JobLedger;
@@ -14,7 +15,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -25,7 +25,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * reaper, retries, parents and recovery. Safe from any thread; one instance per node.
  */
 public final class Llm {
-  private static final Map<ActorSystem<?>, Llm> instances = new ConcurrentHashMap<>();
+  private static final PerNode<Llm> instances = new PerNode<>();
 
   private final JobLedger ledger;
   private final LlmSettings settings;
@@ -44,12 +44,11 @@ public final class Llm {
    * node registers one ledger job type per timeout class; journaled interactions resume then.
    */
   public static Llm of(Warden warden) {
-    return instances.computeIfAbsent(warden.system(), s -> connect(warden));
+    return instances.get(warden, Llm::connect);
   }
 
   private static Llm connect(Warden warden) {
     ActorSystem<?> system = warden.system();
-    system.getWhenTerminated().thenRun(() -> instances.remove(system));
     LlmSettings settings = LlmSettings.create(warden.config());
     JobLedger ledger = JobLedger.of(warden);
     ActorRef<LlmCoordinator.Command> coordinator = warden.kind(LlmKind.NAME);

@@ -3,6 +3,7 @@ package dev.warden.workers.trial;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warden.core.PerNode;
 import dev.warden.core.Warden;
 import dev.warden.persistence.ledger.JobContext;
 import dev.warden.persistence.ledger.JobLedger;
@@ -20,11 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * Host API of the trial kind. Each trial is a ledger job of type {@code trial} (id
@@ -36,7 +35,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 public final class Trials {
   public static final String JOB_TYPE = "trial";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Map<ActorSystem<?>, Trials> instances = new ConcurrentHashMap<>();
+  private static final PerNode<Trials> instances = new PerNode<>();
 
   private final JobLedger ledger;
   private final ActorRef<TrialPool.Command> pool;
@@ -57,12 +56,11 @@ public final class Trials {
         .withHeartbeatTimeout(settings.heartbeatTimeout())
         .withMaxConcurrency(settings.workers())
         .withRetry(RetryPolicy.defaults().withMaxAttempts(settings.maxAttempts()))));
-    warden.system().getWhenTerminated().thenRun(() -> instances.remove(warden.system()));
   }
 
   /** The trial API of a node running {@code Ledger.kind()} and {@link TrialKind}; registers the job type. */
   public static Trials of(Warden warden) {
-    return instances.computeIfAbsent(warden.system(), s -> new Trials(warden));
+    return instances.get(warden, Trials::new);
   }
 
   /** Submits every trial of the study (idempotent: submitting the study again adds nothing). */
