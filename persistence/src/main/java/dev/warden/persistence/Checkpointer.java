@@ -3,6 +3,7 @@ package dev.warden.persistence;
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
 import dev.warden.persistence.internal.CheckpointerMBean;
+import dev.warden.persistence.journal.JournalDb;
 import dev.warden.core.metrics.LatencyWindow;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,6 +130,8 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
   private final LatencyWindow window;
   private final CheckpointerMBean mbean;
   private final ObjectName mbeanName;
+  /** Warden's journal plugin over JMX; the checkpointer keeps the database tidy, so it shows the journal too. */
+  private final ObjectName journalName;
   private final List<ActorRef<Result>> waiters = new ArrayList<>();
   private Mode running;
   private ActorRef<Done> stopAck;
@@ -152,6 +155,8 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
     this.mbean = new CheckpointerMBean(ctx.getSelf(), ctx.getSystem().scheduler(), settings.finalTimeout());
     this.mbeanName = kind.jmx().name("Checkpointer", null);
     kind.jmx().register(mbeanName, mbean);
+    this.journalName = kind.jmx().name("Journal", null);
+    kind.jmx().register(journalName, JournalDb.mxBean(ctx.getSystem()));
     kind.metrics().gauge("checkpoint-last-ms", () -> mbean.figures().lastElapsedMillis());
     if (settings.periodicCheckpoints()) {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.checkpointInterval());
@@ -319,5 +324,6 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
       runner.close();
     }
     kind.jmx().unregister(mbeanName);
+    kind.jmx().unregister(journalName);
   }
 }

@@ -18,9 +18,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Extension;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +95,13 @@ public final class JournalDb implements Extension {
   private final ThreadLocal<Connection> readerConnection = new ThreadLocal<>();
   private final List<Connection> connections = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
+  private final LongAdder commits = new LongAdder();
+  private final LongAdder writesDone = new LongAdder();
+  private final LongAdder failedWrites = new LongAdder();
+  private final LongAdder readsDone = new LongAdder();
+  private final LongAdder failedReads = new LongAdder();
+  private final AtomicInteger largestGroup = new AtomicInteger();
+  private volatile String lastFailure = "";
 
   JournalDb(PersistenceSettings db, JournalSettings settings) {
     this.db = db;
@@ -119,6 +129,7 @@ public final class JournalDb implements Extension {
   /** Runs {@code change} in the writer's next transaction; completes once it is committed. */
   public CompletableFuture<Void> write(Change change) {
     CompletableFuture<Void> done = new CompletableFuture<>();
+    done.whenComplete((v, e) -> counted(e, writesDone, failedWrites, "write"));
     if (closed) {
       done.completeExceptionally(new IllegalStateException("the journal database " + db.url() + " is closed"));
     } else if (!writes.offer(new Pending(change, done))) {
@@ -131,6 +142,7 @@ public final class JournalDb implements Extension {
   /** Runs {@code read} on a reader thread's own connection (auto-commit). */
   public <T> CompletableFuture<T> read(Read<T> read) {
     CompletableFuture<T> out = new CompletableFuture<>();
+    out.whenComplete((v, e) -> counted(e, readsDone, failedReads, "read"));
     try {
       readers.execute(
           () -> {
@@ -201,6 +213,7 @@ public final class JournalDb implements Extension {
         p.change.apply(c);
       }
       c.commit();
+      committed(group.size());
       group.forEach(p -> p.done.complete(null));
       return;
     } catch (SQLException | RuntimeException e) {
@@ -214,12 +227,132 @@ public final class JournalDb implements Extension {
       try {
         p.change.apply(c);
         c.commit();
+        committed(1);
         p.done.complete(null);
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         p.done.completeExceptionally(e);
       }
     }
+  }
+
+  private void counted(Throwable failure, LongAdder ok, LongAdder failed, String what) {
+    if (failure == null) {
+      ok.increment();
+    } else {
+      failed.increment();
+      lastFailure = what + ": " + failure;
+    }
+  }
+
+  /** The plugin id of Warden's journal ({@code pekko.persistence.journal.plugin}). */
+  public static final String PLUGIN = "warden-journal";
+
+  /**
+   * The journal's figures for JMX on {@code system}: this database's when the system's journal is
+   * {@link #PLUGIN}, else zeros that name the plugin in use.
+   */
+  public static JournalMXBean mxBean(ActorSystem<?> system) {
+    String plugin = system.settings().config().getString("pekko.persistence.journal.plugin");
+    return PLUGIN.equals(plugin) ? ID.get(Adapter.toClassic(system)).view(plugin) : new OtherPlugin(plugin);
+  }
+
+  /** What JMX shows when another journal plugin is configured: its name, no figures. */
+  private record OtherPlugin(String getPlugin) implements JournalMXBean {
+    @Override
+    public long getCommits() {
+      return 0;
+    }
+
+    @Override
+    public long getWrites() {
+      return 0;
+    }
+
+    @Override
+    public long getFailedWrites() {
+      return 0;
+    }
+
+    @Override
+    public int getLargestGroup() {
+      return 0;
+    }
+
+    @Override
+    public int getQueuedWrites() {
+      return 0;
+    }
+
+    @Override
+    public long getReads() {
+      return 0;
+    }
+
+    @Override
+    public long getFailedReads() {
+      return 0;
+    }
+
+    @Override
+    public String getLastFailure() {
+      return "";
+    }
+  }
+
+  /** The figures {@link JournalMXBean} shows. */
+  private JournalMXBean view(String plugin) {
+    return new JournalMXBean() {
+      @Override
+      public String getPlugin() {
+        return plugin;
+      }
+
+      @Override
+      public long getCommits() {
+        return commits.sum();
+      }
+
+      @Override
+      public long getWrites() {
+        return writesDone.sum();
+      }
+
+      @Override
+      public long getFailedWrites() {
+        return failedWrites.sum();
+      }
+
+      @Override
+      public int getLargestGroup() {
+        return largestGroup.get();
+      }
+
+      @Override
+      public int getQueuedWrites() {
+        return writes.size();
+      }
+
+      @Override
+      public long getReads() {
+        return readsDone.sum();
+      }
+
+      @Override
+      public long getFailedReads() {
+        return failedReads.sum();
+      }
+
+      @Override
+      public String getLastFailure() {
+        return lastFailure;
+      }
+    };
+  }
+
+  private void committed(int groupSize) {
+    commits.increment();
+    largestGroup.accumulateAndGet(groupSize, Math::max);
   }
 
   private static void fail(List<Pending> batch, Exception e) {
