@@ -135,6 +135,8 @@ public final class JournalDb implements Extension {
     } else if (!writes.offer(new Pending(change, done))) {
       done.completeExceptionally(
           new RejectedExecutionException("journal write queue full (" + settings.queueSize() + " waiting, warden.journal.queue-size)"));
+    } else if (closed && !writer.isAlive()) {
+      failQueued(); // closed between the check and the offer: the writer will not take it any more
     }
     return done;
   }
@@ -196,7 +198,7 @@ public final class JournalDb implements Extension {
         Thread.currentThread().interrupt();
         fail(batch, e);
         return;
-      } catch (SQLException | RuntimeException e) {
+      } catch (Throwable e) { // even an Error: the writer must outlive one bad batch
         fail(batch, e);
         closeQuietly(c); // the next write opens a fresh connection
         c = null;
@@ -355,7 +357,7 @@ public final class JournalDb implements Extension {
     largestGroup.accumulateAndGet(groupSize, Math::max);
   }
 
-  private static void fail(List<Pending> batch, Exception e) {
+  private static void fail(List<Pending> batch, Throwable e) {
     for (Pending p : batch) {
       p.done.completeExceptionally(e);
     }
@@ -384,6 +386,10 @@ public final class JournalDb implements Extension {
       Thread.currentThread().interrupt();
     }
     connections.forEach(this::closeQuietly);
+    failQueued();
+  }
+
+  private void failQueued() {
     Pending p;
     while ((p = writes.poll()) != null) {
       p.done.completeExceptionally(new IllegalStateException("the journal database " + db.url() + " closed before this write ran"));
