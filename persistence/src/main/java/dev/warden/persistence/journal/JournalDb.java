@@ -18,7 +18,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Extension;
@@ -74,6 +73,9 @@ public final class JournalDb implements Extension {
 
   private static final Logger log = LoggerFactory.getLogger(JournalDb.class);
 
+  /** The plugin id of Warden's journal ({@code pekko.persistence.journal.plugin}). */
+  public static final String PLUGIN = "warden-journal";
+
   /** The extension id: {@code JournalDb.ID.get(system)}. */
   public static final AbstractExtensionId<JournalDb> ID =
       new AbstractExtensionId<>() {
@@ -95,18 +97,13 @@ public final class JournalDb implements Extension {
   private final ThreadLocal<Connection> readerConnection = new ThreadLocal<>();
   private final List<Connection> connections = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
-  private final LongAdder commits = new LongAdder();
-  private final LongAdder writesDone = new LongAdder();
-  private final LongAdder failedWrites = new LongAdder();
-  private final LongAdder readsDone = new LongAdder();
-  private final LongAdder failedReads = new LongAdder();
-  private final AtomicInteger largestGroup = new AtomicInteger();
-  private volatile String lastFailure = "";
+  private final JournalStats stats;
 
   JournalDb(PersistenceSettings db, JournalSettings settings) {
     this.db = db;
     this.settings = settings;
     this.writes = new ArrayBlockingQueue<>(settings.queueSize());
+    this.stats = new JournalStats(PLUGIN, writes::size);
     AtomicInteger n = new AtomicInteger();
     this.readers =
         new ThreadPoolExecutor(
@@ -129,12 +126,14 @@ public final class JournalDb implements Extension {
   /** Runs {@code change} in the writer's next transaction; completes once it is committed. */
   public CompletableFuture<Void> write(Change change) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    done.whenComplete((v, e) -> counted(e, writesDone, failedWrites, "write"));
+    done.whenComplete((v, e) -> stats.write(e));
     if (closed) {
       done.completeExceptionally(new IllegalStateException("the journal database " + db.url() + " is closed"));
     } else if (!writes.offer(new Pending(change, done))) {
       done.completeExceptionally(
           new RejectedExecutionException("journal write queue full (" + settings.queueSize() + " waiting, warden.journal.queue-size)"));
+    } else if (closed && !writer.isAlive()) {
+      failQueued(); // closed between the check and the offer: the writer will not take it any more
     }
     return done;
   }
@@ -142,7 +141,7 @@ public final class JournalDb implements Extension {
   /** Runs {@code read} on a reader thread's own connection (auto-commit). */
   public <T> CompletableFuture<T> read(Read<T> read) {
     CompletableFuture<T> out = new CompletableFuture<>();
-    out.whenComplete((v, e) -> counted(e, readsDone, failedReads, "read"));
+    out.whenComplete((v, e) -> stats.read(e));
     try {
       readers.execute(
           () -> {
@@ -196,7 +195,7 @@ public final class JournalDb implements Extension {
         Thread.currentThread().interrupt();
         fail(batch, e);
         return;
-      } catch (SQLException | RuntimeException e) {
+      } catch (Throwable e) { // even an Error: the writer must outlive one bad batch
         fail(batch, e);
         closeQuietly(c); // the next write opens a fresh connection
         c = null;
@@ -213,7 +212,7 @@ public final class JournalDb implements Extension {
         p.change.apply(c);
       }
       c.commit();
-      committed(group.size());
+      stats.committed(group.size());
       group.forEach(p -> p.done.complete(null));
       return;
     } catch (SQLException | RuntimeException e) {
@@ -227,7 +226,7 @@ public final class JournalDb implements Extension {
       try {
         p.change.apply(c);
         c.commit();
-        committed(1);
+        stats.committed(1);
         p.done.complete(null);
       } catch (SQLException | RuntimeException e) {
         c.rollback();
@@ -236,126 +235,16 @@ public final class JournalDb implements Extension {
     }
   }
 
-  private void counted(Throwable failure, LongAdder ok, LongAdder failed, String what) {
-    if (failure == null) {
-      ok.increment();
-    } else {
-      failed.increment();
-      lastFailure = what + ": " + failure;
-    }
-  }
-
-  /** The plugin id of Warden's journal ({@code pekko.persistence.journal.plugin}). */
-  public static final String PLUGIN = "warden-journal";
-
   /**
    * The journal's figures for JMX on {@code system}: this database's when the system's journal is
    * {@link #PLUGIN}, else zeros that name the plugin in use.
    */
   public static JournalMXBean mxBean(ActorSystem<?> system) {
     String plugin = system.settings().config().getString("pekko.persistence.journal.plugin");
-    return PLUGIN.equals(plugin) ? ID.get(Adapter.toClassic(system)).view(plugin) : new OtherPlugin(plugin);
+    return PLUGIN.equals(plugin) ? ID.get(Adapter.toClassic(system)).stats : new JournalStats(plugin, () -> 0);
   }
 
-  /** What JMX shows when another journal plugin is configured: its name, no figures. */
-  private record OtherPlugin(String getPlugin) implements JournalMXBean {
-    @Override
-    public long getCommits() {
-      return 0;
-    }
-
-    @Override
-    public long getWrites() {
-      return 0;
-    }
-
-    @Override
-    public long getFailedWrites() {
-      return 0;
-    }
-
-    @Override
-    public int getLargestGroup() {
-      return 0;
-    }
-
-    @Override
-    public int getQueuedWrites() {
-      return 0;
-    }
-
-    @Override
-    public long getReads() {
-      return 0;
-    }
-
-    @Override
-    public long getFailedReads() {
-      return 0;
-    }
-
-    @Override
-    public String getLastFailure() {
-      return "";
-    }
-  }
-
-  /** The figures {@link JournalMXBean} shows. */
-  private JournalMXBean view(String plugin) {
-    return new JournalMXBean() {
-      @Override
-      public String getPlugin() {
-        return plugin;
-      }
-
-      @Override
-      public long getCommits() {
-        return commits.sum();
-      }
-
-      @Override
-      public long getWrites() {
-        return writesDone.sum();
-      }
-
-      @Override
-      public long getFailedWrites() {
-        return failedWrites.sum();
-      }
-
-      @Override
-      public int getLargestGroup() {
-        return largestGroup.get();
-      }
-
-      @Override
-      public int getQueuedWrites() {
-        return writes.size();
-      }
-
-      @Override
-      public long getReads() {
-        return readsDone.sum();
-      }
-
-      @Override
-      public long getFailedReads() {
-        return failedReads.sum();
-      }
-
-      @Override
-      public String getLastFailure() {
-        return lastFailure;
-      }
-    };
-  }
-
-  private void committed(int groupSize) {
-    commits.increment();
-    largestGroup.accumulateAndGet(groupSize, Math::max);
-  }
-
-  private static void fail(List<Pending> batch, Exception e) {
+  private static void fail(List<Pending> batch, Throwable e) {
     for (Pending p : batch) {
       p.done.completeExceptionally(e);
     }
@@ -384,6 +273,10 @@ public final class JournalDb implements Extension {
       Thread.currentThread().interrupt();
     }
     connections.forEach(this::closeQuietly);
+    failQueued();
+  }
+
+  private void failQueued() {
     Pending p;
     while ((p = writes.poll()) != null) {
       p.done.completeExceptionally(new IllegalStateException("the journal database " + db.url() + " closed before this write ran"));

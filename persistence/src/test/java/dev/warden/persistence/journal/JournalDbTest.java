@@ -111,6 +111,18 @@ class JournalDbTest {
   }
 
   @Test
+  void theWriterOutlivesAChangeThatThrowsAnError() throws Exception {
+    JournalDb db = open(100);
+    CompletableFuture<Void> broken = db.write(c -> {
+      throw new StackOverflowError("simulated");
+    });
+    ExecutionException e = assertThrows(ExecutionException.class, () -> broken.get(10, TimeUnit.SECONDS));
+    assertInstanceOf(StackOverflowError.class, e.getCause());
+    db.write(insert("s", 1)).get(10, TimeUnit.SECONDS);
+    assertEquals(1, rows("s"), "the next write is committed on a fresh connection");
+  }
+
+  @Test
   void aFullQueueRefusesAtOnceNamingTheKey() throws Exception {
     JournalDb db = open(2);
     CountDownLatch entered = new CountDownLatch(1);
