@@ -29,10 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The database side of Warden's journal and snapshot store: plain JDBC on the node's H2 file,
  * one per actor system. Changes go through one writer thread that commits whatever arrived
- * together in one transaction (a group commit: with {@code WRITE_DELAY=0} each commit is a sync,
- * so 16 ledger partitions flushing at once cost one sync, not 16). Reads run on a few reader
- * threads, each with a connection of its own. Both queues are bounded; a full queue fails the
- * call at once rather than piling work up.
+ * together in one transaction (a group commit: with {@code WRITE_DELAY=0} each commit is written
+ * to the file before it returns, so 16 ledger partitions flushing at once cost one such write,
+ * not 16). Reads run on a few reader threads, each with a connection of its own. Both queues are
+ * bounded; a full queue fails the call at once rather than piling work up.
  */
 public final class JournalDb implements Extension {
   /** One unit of work on a connection inside the writer's transaction. */
