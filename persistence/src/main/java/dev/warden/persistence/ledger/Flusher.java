@@ -299,6 +299,17 @@ final class Flusher {
           continue;
         }
         JobRecord r = s.jobs.get(id);
+        int cut = cutShort(r);
+        int limit = p.settings.maxCutAttempts();
+        if (limit > 0 && cut >= limit) {
+          String why = "its last " + cut + " attempts were cut short by a node crash or stop without ending"
+              + " (warden.ledger.max-cut-attempts = " + limit + "): the job may be what takes its node down";
+          plan.events.add(new JobEvent.GaveUp(id, plan.now, r.attempt, why));
+          plan.ended.add(id);
+          plan.touched.add(id);
+          p.ctx.getLog().warn("ledger job [{}] gave up at attempt [{}]: {}", id, r.attempt, why);
+          continue;
+        }
         Duration timeout = t.policy().startToClose().orElseGet(() -> p.timeouts.timeout(t.name()));
         plan.events.add(new JobEvent.Started(id, plan.now, r.attempt + 1, plan.now + timeout.toMillis()));
         plan.touched.add(id);
@@ -306,6 +317,23 @@ final class Flusher {
         slots--;
       }
     }
+  }
+
+  /**
+   * Attempts at the end of the job's history that started and never ended (no Completed, Failed
+   * or Reaped after them): each was cut short by a crash or stop and resumed as the next one.
+   */
+  static int cutShort(JobRecord r) {
+    int cut = 0;
+    for (int i = r.history.size() - 1; i >= 0; i--) {
+      JobEvent e = r.history.get(i);
+      if (e instanceof JobEvent.Started) {
+        cut++;
+      } else if (!(e instanceof JobEvent.Heartbeat)) {
+        break;
+      }
+    }
+    return cut;
   }
 
   private void submits(PartitionState s, Plan plan) {

@@ -31,6 +31,7 @@ public record LedgerSettings(
     int window,
     Duration drainTimeout,
     Duration dispatchTimeout,
+    int maxCutAttempts,
     Map<String, TypeOverride> types) {
 
   /** Per-type values from {@code warden.ledger.types.<name>}; empty where not configured. */
@@ -78,6 +79,7 @@ public record LedgerSettings(
             window,
             r.child("shutdown").nonNegativeDuration("drain-timeout"),
             r.positiveDuration("dispatch-timeout"),
+            r.intAtLeast("max-cut-attempts", 0),
             types(r.child("types")));
     int stash = root.getInt("pekko.persistence.typed.stash-capacity");
     if (s.commandBuffer + s.maxRunningPerPartition + 64 > stash) {

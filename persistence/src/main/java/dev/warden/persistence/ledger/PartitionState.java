@@ -105,6 +105,9 @@ final class PartitionState {
     } else if (e instanceof JobEvent.Succeeded) {
       move(r, JobStatus.SUCCEEDED);
     } else if (e instanceof JobEvent.GaveUp) {
+      if (r.cause == null) { // given up without a failure of its own (its attempts were all cut short)
+        r.cause = ((JobEvent.GaveUp) e).reason();
+      }
       move(r, JobStatus.GAVE_UP);
     } else if (e instanceof JobEvent.Cancelled) {
       move(r, JobStatus.CANCELLED);
