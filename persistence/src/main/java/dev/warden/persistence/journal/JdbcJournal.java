@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -98,7 +97,7 @@ public final class JdbcJournal extends AsyncWriteJournal {
       payload = tagged.payload();
       tags = CollectionConverters.asJava(tagged.tags());
     }
-    Payload meta = repr.metadata().isDefined() ? Payload.of(serialization, repr.metadata().get()) : null;
+    Payload meta = Payload.ofOptional(serialization, repr.metadata());
     long timestamp = repr.timestamp() > 0 ? repr.timestamp() : now;
     return new Row(repr.withTimestamp(timestamp), Payload.of(serialization, payload), meta, tags);
   }
@@ -128,18 +127,8 @@ public final class JdbcJournal extends AsyncWriteJournal {
     ps.setString(3, repr.writerUuid());
     ps.setLong(4, repr.timestamp());
     ps.setString(5, repr.manifest());
-    ps.setBytes(6, r.event.bytes());
-    ps.setInt(7, r.event.serializerId());
-    ps.setString(8, r.event.manifest());
-    if (r.meta == null) {
-      ps.setNull(9, Types.BLOB);
-      ps.setNull(10, Types.INTEGER);
-      ps.setNull(11, Types.VARCHAR);
-    } else {
-      ps.setBytes(9, r.meta.bytes());
-      ps.setInt(10, r.meta.serializerId());
-      ps.setString(11, r.meta.manifest());
-    }
+    Payload.bind(ps, r.event, 6, 7, 8);
+    Payload.bind(ps, r.meta, 9, 10, 11);
   }
 
   private static void insertTags(Connection c, PreparedStatement inserted, Set<String> tags) throws SQLException {
@@ -207,15 +196,12 @@ public final class JdbcJournal extends AsyncWriteJournal {
   private PersistentRepr repr(String persistenceId, ResultSet rs) throws SQLException {
     long seqNr = rs.getLong(1);
     String where = "journal row " + persistenceId + " #" + seqNr;
-    Object event = Payload.read(serialization, rs.getInt(6), rs.getString(7), rs.getBytes(5), where);
+    Object event = Payload.read(serialization, rs, 5, 6, 7, where);
     PersistentRepr repr =
         PersistentRepr.apply(event, seqNr, persistenceId, rs.getString(4), false, ActorRef.noSender(), rs.getString(2))
             .withTimestamp(rs.getLong(3));
-    byte[] meta = rs.getBytes(8);
-    if (meta != null) {
-      repr = repr.withMetadata(Payload.read(serialization, rs.getInt(9), rs.getString(10), meta, where + " metadata"));
-    }
-    return repr;
+    Object meta = Payload.read(serialization, rs, 8, 9, 10, where + " metadata");
+    return meta == null ? repr : repr.withMetadata(meta);
   }
 
   @Override

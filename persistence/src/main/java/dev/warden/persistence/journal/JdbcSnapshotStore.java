@@ -3,7 +3,6 @@ package dev.warden.persistence.journal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.Optional;
 import org.apache.pekko.persistence.SelectedSnapshot;
 import org.apache.pekko.persistence.SnapshotMetadata;
@@ -60,33 +59,21 @@ public final class JdbcSnapshotStore extends SnapshotStore {
   private SelectedSnapshot selected(String persistenceId, ResultSet rs) throws SQLException {
     long seqNr = rs.getLong(1);
     String where = "snapshot " + persistenceId + " #" + seqNr;
-    Object snapshot = Payload.read(serialization, rs.getInt(3), rs.getString(4), rs.getBytes(5), where);
-    byte[] metaBytes = rs.getBytes(8);
-    Option<Object> meta =
-        metaBytes == null ? Option.empty() : Option.apply(Payload.read(serialization, rs.getInt(6), rs.getString(7), metaBytes, where + " metadata"));
+    Object snapshot = Payload.read(serialization, rs, 5, 3, 4, where);
+    Option<Object> meta = Option.apply(Payload.read(serialization, rs, 8, 6, 7, where + " metadata"));
     return SelectedSnapshot.create(new SnapshotMetadata(persistenceId, seqNr, rs.getLong(2), meta), snapshot);
   }
 
   @Override
   public Future<Void> doSaveAsync(SnapshotMetadata metadata, Object snapshot) {
     Payload payload = Payload.of(serialization, snapshot);
-    Payload meta = metadata.metadata().isDefined() ? Payload.of(serialization, metadata.metadata().get()) : null;
+    Payload meta = Payload.ofOptional(serialization, metadata.metadata());
     return write(SAVE, ps -> {
       ps.setString(1, metadata.persistenceId());
       ps.setLong(2, metadata.sequenceNr());
       ps.setLong(3, metadata.timestamp());
-      ps.setInt(4, payload.serializerId());
-      ps.setString(5, payload.manifest());
-      ps.setBytes(6, payload.bytes());
-      if (meta == null) {
-        ps.setNull(7, Types.INTEGER);
-        ps.setNull(8, Types.VARCHAR);
-        ps.setNull(9, Types.BLOB);
-      } else {
-        ps.setInt(7, meta.serializerId());
-        ps.setString(8, meta.manifest());
-        ps.setBytes(9, meta.bytes());
-      }
+      Payload.bind(ps, payload, 6, 4, 5);
+      Payload.bind(ps, meta, 9, 7, 8);
     });
   }
 

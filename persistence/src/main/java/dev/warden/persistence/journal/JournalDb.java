@@ -128,10 +128,9 @@ public final class JournalDb implements Extension {
     CompletableFuture<Void> done = new CompletableFuture<>();
     done.whenComplete((v, e) -> stats.write(e));
     if (closed) {
-      done.completeExceptionally(new IllegalStateException("the journal database " + db.url() + " is closed"));
+      done.completeExceptionally(closedError());
     } else if (!writes.offer(new Pending(change, done))) {
-      done.completeExceptionally(
-          new RejectedExecutionException("journal write queue full (" + settings.queueSize() + " waiting, warden.journal.queue-size)"));
+      done.completeExceptionally(full("write"));
     } else if (closed && !writer.isAlive()) {
       failQueued(); // closed between the check and the offer: the writer will not take it any more
     }
@@ -152,12 +151,18 @@ public final class JournalDb implements Extension {
             }
           });
     } catch (RejectedExecutionException e) {
-      out.completeExceptionally(
-          closed
-              ? new IllegalStateException("the journal database " + db.url() + " is closed")
-              : new RejectedExecutionException("journal read queue full (" + settings.queueSize() + " waiting, warden.journal.queue-size)"));
+      out.completeExceptionally(closed ? closedError() : full("read"));
     }
     return out;
+  }
+
+  private IllegalStateException closedError() {
+    return new IllegalStateException("the journal database " + db.url() + " is closed");
+  }
+
+  private RejectedExecutionException full(String queue) {
+    return new RejectedExecutionException(
+        "journal " + queue + " queue full (" + settings.queueSize() + " waiting, warden.journal.queue-size)");
   }
 
   private Connection readerConnection() throws SQLException {

@@ -1,8 +1,13 @@
 package dev.warden.persistence.journal;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.Serializers;
+import scala.Option;
 
 /**
  * An object as a journal or snapshot row stores it, in the columns Pekko Persistence JDBC uses:
@@ -17,13 +22,40 @@ record Payload(int serializerId, String manifest, byte[] bytes) {
     return new Payload(serializer.identifier(), Serializers.manifestFor(serializer, value), bytes);
   }
 
-  /** The object again; {@code where} names the row in the error if it does not deserialize. */
-  static Object read(Serialization serialization, int serializerId, String manifest, byte[] bytes, String where) {
+  /** An optional value (a row's metadata) serialized; null for none. */
+  static Payload ofOptional(Serialization serialization, Option<Object> value) {
+    return value.isDefined() ? of(serialization, value.get()) : null;
+  }
+
+  /** Sets the parameters at the three positions to {@code p}'s columns; SQL NULLs when {@code p} is null. */
+  static void bind(PreparedStatement ps, Payload p, int bytesAt, int serializerIdAt, int manifestAt) throws SQLException {
+    if (p == null) {
+      ps.setNull(bytesAt, Types.BLOB);
+      ps.setNull(serializerIdAt, Types.INTEGER);
+      ps.setNull(manifestAt, Types.VARCHAR);
+    } else {
+      ps.setBytes(bytesAt, p.bytes);
+      ps.setInt(serializerIdAt, p.serializerId);
+      ps.setString(manifestAt, p.manifest);
+    }
+  }
+
+  /**
+   * The object stored in the row's three columns, null when its bytes column is NULL; {@code where}
+   * names the row in the error if it does not deserialize.
+   */
+  static Object read(Serialization serialization, ResultSet rs, int bytesAt, int serializerIdAt, int manifestAt, String where)
+      throws SQLException {
+    byte[] bytes = rs.getBytes(bytesAt);
+    if (bytes == null) {
+      return null;
+    }
+    int serializerId = rs.getInt(serializerIdAt);
+    String manifest = rs.getString(manifestAt);
     try {
       return serialization.deserialize(bytes, serializerId, manifest == null ? "" : manifest).get();
     } catch (Exception e) { // Try.get() rethrows checked exceptions undeclared
       throw new IllegalStateException(where + " (serializer " + serializerId + ", manifest [" + manifest + "]) does not deserialize: " + e, e);
     }
   }
-
 }
