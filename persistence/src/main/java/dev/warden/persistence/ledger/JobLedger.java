@@ -145,8 +145,7 @@ public final class JobLedger {
 
   /** One count of {@link #counts()}, e.g. {@code count("resize", "succeeded")}; 0 if none yet. */
   public long count(String type, String bucket) {
-    Map<String, Long> c = counts().get(type);
-    return c == null ? 0 : c.getOrDefault(bucket, 0L);
+    return handle.stats().count(type, bucket);
   }
 
   /** Epoch ms of the reaper's last complete run; 0 before the first. */

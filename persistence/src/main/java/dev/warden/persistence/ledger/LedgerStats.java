@@ -37,6 +37,19 @@ final class LedgerStats {
     return out;
   }
 
+  /** One type's count in one bucket, summed over the partitions without building {@link #counts()}. */
+  long count(String type, String bucket) {
+    long sum = 0;
+    for (int i = 0; i < counts.length(); i++) {
+      Map<String, Map<String, Long>> p = counts.get(i);
+      Map<String, Long> b = p == null ? null : p.get(type);
+      if (b != null) {
+        sum += b.getOrDefault(bucket, 0L);
+      }
+    }
+    return sum;
+  }
+
   long total(String bucket) {
     return counts().values().stream().mapToLong(b -> b.getOrDefault(bucket, 0L)).sum();
   }
