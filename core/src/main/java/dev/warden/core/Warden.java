@@ -150,7 +150,9 @@ public final class Warden implements AutoCloseable {
       kind.prepare(system);
     }
     String node = settings.nodeName();
-    for (int i = 2; JmxRegistry.nodeInUse(node); i++) {
+    // A second node of the same name in this JVM gets a suffix for its MBeans. With JMX off there
+    // are none, and the platform MBean server is not brought up for nothing (~50 ms at a cold start).
+    for (int i = 2; settings.jmxEnabled() && JmxRegistry.nodeInUse(node); i++) {
       node = settings.nodeName() + "-" + i;
     }
     JmxRegistry jmx = new JmxRegistry(node, settings.jmxEnabled());

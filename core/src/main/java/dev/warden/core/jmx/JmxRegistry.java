@@ -19,7 +19,8 @@ public final class JmxRegistry {
   public static final String DOMAIN = "dev.warden";
   private static final Logger log = LoggerFactory.getLogger(JmxRegistry.class);
 
-  private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+  /** Null when disabled: the platform MBean server is not brought up for a node without JMX. */
+  private final MBeanServer server;
   private final String node;
   private final boolean enabled;
   private final List<ObjectName> registered = new ArrayList<>();
@@ -27,6 +28,7 @@ public final class JmxRegistry {
   public JmxRegistry(String node, boolean enabled) {
     this.node = node;
     this.enabled = enabled;
+    this.server = enabled ? ManagementFactory.getPlatformMBeanServer() : null;
   }
 
   public String node() {
