@@ -302,7 +302,7 @@ final class Flusher {
         int cut = cutShort(r);
         int limit = p.settings.maxCutAttempts();
         if (limit > 0 && cut >= limit) {
-          String why = "its last " + cut + " attempts were cut short by a node crash or stop without ending"
+          String why = "its last " + cut + " attempts were cut short by a node crash without ending"
               + " (warden.ledger.max-cut-attempts = " + limit + "): the job may be what takes its node down";
           plan.events.add(new JobEvent.GaveUp(id, plan.now, r.attempt, why));
           plan.ended.add(id);
@@ -320,8 +320,9 @@ final class Flusher {
   }
 
   /**
-   * Attempts at the end of the job's history that started and never ended (no Completed, Failed
-   * or Reaped after them): each was cut short by a crash or stop and resumed as the next one.
+   * Attempts at the end of the job's history that started and never ended (no Completed, Failed,
+   * Reaped, or Suspended by a graceful stop after them): each was cut short by a crash and resumed
+   * as the next one.
    */
   static int cutShort(JobRecord r) {
     int cut = 0;

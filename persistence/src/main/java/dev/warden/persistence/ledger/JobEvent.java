@@ -22,7 +22,8 @@ import dev.warden.core.WardenSerializable;
   @JsonSubTypes.Type(value = JobEvent.Cancelled.class, name = "Cancelled"),
   @JsonSubTypes.Type(value = JobEvent.BlockedByParent.class, name = "BlockedByParent"),
   @JsonSubTypes.Type(value = JobEvent.Released.class, name = "Released"),
-  @JsonSubTypes.Type(value = JobEvent.OperatorRetried.class, name = "OperatorRetried")
+  @JsonSubTypes.Type(value = JobEvent.OperatorRetried.class, name = "OperatorRetried"),
+  @JsonSubTypes.Type(value = JobEvent.Suspended.class, name = "Suspended")
 })
 public sealed interface JobEvent extends WardenSerializable
     permits JobEvent.Submitted,
@@ -37,7 +38,8 @@ public sealed interface JobEvent extends WardenSerializable
         JobEvent.Cancelled,
         JobEvent.BlockedByParent,
         JobEvent.Released,
-        JobEvent.OperatorRetried {
+        JobEvent.OperatorRetried,
+        JobEvent.Suspended {
 
   /** Short label for histories and logs: the event's name, with {@code #attempt} where it has one. */
   default String label() {
@@ -50,6 +52,8 @@ public sealed interface JobEvent extends WardenSerializable
       return n + "#" + ((Failed) this).attempt();
     } else if (this instanceof Reaped) {
       return n + "#" + ((Reaped) this).attempt();
+    } else if (this instanceof Suspended) {
+      return n + "#" + ((Suspended) this).attempt();
     }
     return n;
   }
@@ -90,4 +94,12 @@ public sealed interface JobEvent extends WardenSerializable
 
   /** An operator asked for another round of attempts after the job gave up or was cancelled. */
   record OperatorRetried(String jobId, long at, int attempt) implements JobEvent {}
+
+  /**
+   * The node stopped gracefully while attempt {@code attempt} still ran (longer than
+   * warden.ledger.shutdown.drain-timeout). Not an end and not a failure: the job stays running in
+   * the ledger and resumes as a new attempt at the next start. It marks the attempt as stopped by
+   * a deploy, not cut short by a crash, so it does not count toward warden.ledger.max-cut-attempts.
+   */
+  record Suspended(String jobId, long at, int attempt) implements JobEvent {}
 }

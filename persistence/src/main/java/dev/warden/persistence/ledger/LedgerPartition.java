@@ -311,17 +311,29 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     }
   }
 
+  /**
+   * Answers the drain. Attempts still running (the drain timed out) get a Suspended mark first,
+   * in one row: they resume as new attempts at the next start, and the mark tells that start they
+   * were stopped by a deploy, not cut short by a crash (warden.ledger.max-cut-attempts).
+   */
   private Effect<LedgerBatch, PartitionState> finishDrain() {
-    if (drainReply != null) {
-      timers.cancel(DrainTimeout.INSTANCE);
-      if (!executions.isEmpty()) {
-        ctx.getLog().info("ledger partition [{}] stops with [{}] attempts still running; they resume at the next start",
-            wiring.partition(), executions.size());
-      }
-      drainReply.tell(Done.getInstance());
-      drainReply = null;
+    if (drainReply == null) {
+      return Effect().none();
     }
-    return Effect().none();
+    timers.cancel(DrainTimeout.INSTANCE);
+    ActorRef<Done> reply = drainReply;
+    drainReply = null;
+    if (executions.isEmpty()) {
+      reply.tell(Done.getInstance());
+      return Effect().none();
+    }
+    ctx.getLog().info(
+        "ledger partition [{}] stops with [{}] attempts still running; marked suspended, they resume at the next start",
+        wiring.partition(), executions.size());
+    long now = System.currentTimeMillis();
+    List<JobEvent> marks = new ArrayList<>(executions.size());
+    executions.values().forEach(x -> marks.add(new JobEvent.Suspended(x.jobId(), now, x.attempt())));
+    return Effect().persist(new LedgerBatch(List.copyOf(marks))).thenRun(st -> reply.tell(Done.getInstance()));
   }
 
   EffectFactories<LedgerBatch, PartitionState> effects() {

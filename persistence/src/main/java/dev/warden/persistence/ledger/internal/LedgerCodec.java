@@ -46,6 +46,7 @@ public final class LedgerCodec {
   private static final int BLOCKED_BY_PARENT = 11;
   private static final int RELEASED = 12;
   private static final int OPERATOR_RETRIED = 13;
+  private static final int SUSPENDED = 14;
 
   /** Status codes in snapshots, fixed independently of the enum's order. */
   private static final JobStatus[] STATUS = {
@@ -268,6 +269,9 @@ public final class LedgerCodec {
     } else if (e instanceof JobEvent.OperatorRetried) {
       head(out, OPERATOR_RETRIED, e);
       out.sint(((JobEvent.OperatorRetried) e).attempt());
+    } else if (e instanceof JobEvent.Suspended) {
+      head(out, SUSPENDED, e);
+      out.sint(((JobEvent.Suspended) e).attempt());
     } else {
       throw new IllegalStateException("no tag for " + e.getClass().getName()); // JobEvent is sealed: a new type needs a tag
     }
@@ -310,6 +314,8 @@ public final class LedgerCodec {
         return new JobEvent.Released(id, at, in.str());
       case OPERATOR_RETRIED:
         return new JobEvent.OperatorRetried(id, at, in.sint());
+      case SUSPENDED:
+        return new JobEvent.Suspended(id, at, in.sint());
       default:
         throw new NotSerializableException("unknown ledger event tag " + tag + " for job [" + id + "]");
     }

@@ -47,11 +47,12 @@ class LedgerCodecTest {
           new JobEvent.Cancelled("job-3", AT + 13, 0, "cancelled by request"),
           new JobEvent.BlockedByParent("job-6", AT + 14, "job-2", "GAVE_UP"),
           new JobEvent.Released("job-6", -1, "job-2"),
-          new JobEvent.OperatorRetried("job-2", AT + 15, 3));
+          new JobEvent.OperatorRetried("job-2", AT + 15, 3),
+          new JobEvent.Suspended("job-1", AT + 16, 2));
 
   @Test
   void everyEventTypeRoundTripsAloneAndInABatch() throws Exception {
-    assertEquals(13, EVERY_EVENT.stream().map(Object::getClass).distinct().count(), "one of each of the 13 event types");
+    assertEquals(14, EVERY_EVENT.stream().map(Object::getClass).distinct().count(), "one of each of the 14 event types");
     for (JobEvent e : EVERY_EVENT) {
       assertEquals(LedgerCodec.EVENT, LedgerCodec.manifest(e));
       assertEquals(e, LedgerCodec.decode(LedgerCodec.encode(e), LedgerCodec.EVENT));
