@@ -46,7 +46,7 @@ final class CheckpointerKind implements WorkerKind<Checkpointer.Command> {
           settings.finalTimeout(),
           warden.kindStopTimeout());
     }
-    SchemaBootstrap.ensure(settings);
+    SchemaBootstrap.ensure(system); // also validates warden.journal.*: a host's own persistent actors use it
   }
 
   @Override

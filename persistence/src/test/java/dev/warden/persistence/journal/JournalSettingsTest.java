@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.core.WardenConfigException;
+import dev.warden.persistence.Checkpointer;
 import dev.warden.persistence.ledger.Ledger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,16 @@ class JournalSettingsTest {
         assertThrows(WardenConfigException.class, () -> Warden.start(ConfigFactory.parseString(conf), Ledger.kind()));
     assertEquals("warden.journal.queue-size", e.path());
     assertTrue(e.getMessage().contains("0"), e.getMessage());
+    assertTrue(!Files.exists(dir.resolve("warden.mv.db")), "nothing was created before the rejection");
+  }
+
+  /** A host whose own persistent actors use Warden's journal may run the checkpointer alone. */
+  @Test
+  void aBadValueFailsACheckpointerOnlyStartToo(@TempDir Path dir) {
+    String conf = "warden.data-dir = \"" + dir.toAbsolutePath() + "\"\nwarden.journal.read-threads = 0\n";
+    WardenConfigException e =
+        assertThrows(WardenConfigException.class, () -> Warden.start(ConfigFactory.parseString(conf), Checkpointer.kind()));
+    assertEquals("warden.journal.read-threads", e.path());
     assertTrue(!Files.exists(dir.resolve("warden.mv.db")), "nothing was created before the rejection");
   }
 }
