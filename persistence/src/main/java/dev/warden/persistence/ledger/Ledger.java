@@ -2,6 +2,7 @@ package dev.warden.persistence.ledger;
 
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
+import dev.warden.persistence.PersistenceSettings;
 import dev.warden.persistence.SchemaBootstrap;
 import java.util.Map;
 import java.util.Optional;
@@ -33,8 +34,9 @@ public final class Ledger implements WorkerKind<LedgerRoot.Command> {
 
   @Override
   public void prepare(ActorSystem<?> system) {
-    LedgerSettings.create(system.settings().config());
+    LedgerSettings settings = LedgerSettings.create(system.settings().config());
     SchemaBootstrap.ensure(system);
+    PartitionCount.check(PersistenceSettings.create(system), settings.partitions());
   }
 
   @Override

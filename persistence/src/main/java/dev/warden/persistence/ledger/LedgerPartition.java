@@ -136,7 +136,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   private boolean stopping;
 
   private LedgerPartition(ActorContext<Command> ctx, TimerScheduler<Command> timers, Wiring wiring) {
-    super(PersistenceId.ofUniqueId("ledger-" + wiring.partition()));
+    super(PersistenceId.ofUniqueId(persistenceId(wiring.partition())));
     this.ctx = ctx;
     this.timers = timers;
     this.wiring = wiring;
@@ -209,6 +209,11 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   }
 
   private static final Object REAP_LOOKAHEAD = "reap-lookahead";
+
+  /** The journal's persistence id of partition {@code partition}. */
+  static String persistenceId(int partition) {
+    return "ledger-" + partition;
+  }
 
   void requestFlush() {
     if (!flushScheduled) {

@@ -33,6 +33,9 @@ public record LedgerSettings(
     Duration dispatchTimeout,
     int maxCutAttempts,
     Map<String, TypeOverride> types) {
+  /** Most partitions a ledger may have ({@code warden.ledger.partitions}). */
+  static final int MAX_PARTITIONS = 1024;
+
 
   /** Per-type values from {@code warden.ledger.types.<name>}; empty where not configured. */
   public record TypeOverride(
@@ -44,8 +47,8 @@ public record LedgerSettings(
   public static LedgerSettings create(Config root) {
     ConfigReader r = ConfigReader.at(root, "warden.ledger");
     int partitions = r.intAtLeast("partitions", 1);
-    if (partitions > 1024) {
-      throw r.bad("partitions", "must be <= 1024", null);
+    if (partitions > MAX_PARTITIONS) {
+      throw r.bad("partitions", "must be <= " + MAX_PARTITIONS, null);
     }
     ConfigReader t = r.child("default-timeout");
     Duration min = t.positiveDuration("min");
