@@ -99,7 +99,8 @@ public sealed interface JobEvent extends WardenSerializable
    * The node stopped gracefully while attempt {@code attempt} still ran (longer than
    * warden.ledger.shutdown.drain-timeout). Not an end and not a failure: the job stays running in
    * the ledger and resumes as a new attempt at the next start. It marks the attempt as stopped by
-   * a deploy, not cut short by a crash, so it does not count toward warden.ledger.max-cut-attempts.
+   * a deploy, not cut short by a crash, so it does not count toward warden.ledger.max-cut-attempts
+   * nor use up one of the job's retries.
    */
   record Suspended(String jobId, long at, int attempt) implements JobEvent {}
 }

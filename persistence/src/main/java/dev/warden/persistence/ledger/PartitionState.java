@@ -119,6 +119,10 @@ final class PartitionState {
       r.budgetBase = r.attempt;
       r.cause = null;
       move(r, JobStatus.PENDING);
+    } else if (e instanceof JobEvent.Suspended) {
+      if (r.status == JobStatus.RUNNING && r.attempt == ((JobEvent.Suspended) e).attempt()) {
+        r.budgetBase++; // stopped by a deploy: the attempt it resumes as does not use up a retry
+      }
     }
   }
 

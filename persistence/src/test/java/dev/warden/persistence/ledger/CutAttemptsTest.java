@@ -128,4 +128,20 @@ class CutAttemptsTest {
       assertEquals(JobStatus.SUCCEEDED, status(ledger, "poison").status());
     }
   }
+
+  @Test
+  void aSuspendedAttemptDoesNotUseUpARetry() throws Exception {
+    stopGracefullyDuringAttempt(true); // attempt 1 suspended by a deploy
+    try (Warden node = LedgerNode.start(dir, CONF)) {
+      JobLedger ledger = JobLedger.of(node);
+      ledger.register(new JobType("hang", (p, ctx) -> CompletableFuture.failedFuture(new IllegalStateException("boom " + ctx.attempt())),
+          JobPolicy.defaults().withRetry(RetryPolicy.defaults().withMaxAttempts(2).withBackoff(Duration.ofMillis(10), Duration.ofMillis(10), 0.0))));
+      await().atMost(Duration.ofSeconds(20)).until(() -> status(ledger, "poison").status() == JobStatus.GAVE_UP);
+      assertEquals(List.of("Submitted", "Started#1", "Suspended#1", "Started#2", "Failed#2", "RetryScheduled", "Started#3", "Failed#3",
+          "GaveUp"), plainNames(ledger, "poison"), "two failures with maxAttempts 2, the suspended attempt not counted");
+      assertTrue(status(ledger, "poison").cause().orElse("").contains("boom 3"), status(ledger, "poison").toString());
+      List<JobEvent> h = await(ledger.history("poison"));
+      assertTrue(((JobEvent.GaveUp) h.get(h.size() - 1)).reason().contains("attempts exhausted (2 of 2)"), h.toString());
+    }
+  }
 }
