@@ -67,6 +67,12 @@ final class PartitionCount {
 
   /** The highest partition number from {@code from} up to the limit (1024) with a journal row, or -1. */
   private static int highestPartitionWithRows(Connection c, int from) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet any = st.executeQuery("SELECT 1 FROM \"event_journal\" WHERE \"persistence_id\" LIKE 'ledger-%' LIMIT 1")) {
+      if (!any.next()) {
+        return -1; // no ledger rows at all (a new database): nothing to probe partition by partition
+      }
+    }
     int highest = -1;
     String sql = "SELECT 1 FROM \"event_journal\" WHERE \"persistence_id\" = ? LIMIT 1";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
