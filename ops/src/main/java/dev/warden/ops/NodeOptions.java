@@ -45,7 +45,7 @@ public final class NodeOptions {
           ConfigFactory.parseMap(Map.of("warden.data-dir", data.toAbsolutePath().toString()), "--data"));
     }
     cfg = cfg.withFallback(commandDefaults);
-    Path file = config != null ? config : defaultConfig();
+    Path file = configFile();
     if (config != null && !Files.isRegularFile(config)) {
       throw new UsageError("config file not found: " + config);
     }
@@ -54,6 +54,16 @@ public final class NodeOptions {
           ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)));
     }
     return cfg;
+  }
+
+  /** The config file the overrides read: {@code --config}, else {@code conf/application.conf} if present, else null. */
+  public Path configFile() {
+    return config != null ? config : defaultConfig();
+  }
+
+  /** {@code --data} as given, or null. */
+  public Path explicitDataDir() {
+    return data;
   }
 
   /** The node's data directory as the overrides set it, for messages. */

@@ -3,12 +3,16 @@ package dev.warden.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ledger bench scenarios end to end at toy size: real child JVMs on real H2 files, a real
@@ -49,6 +53,25 @@ class BenchScenariosTest {
     assertThat(figure(r.out(), "ledger.floor")).isPositive();
     assertThat(figure(r.out(), "ledger.ratio")).isPositive();
     assertThat(figure(r.out(), "ledger.peak_rss")).isBetween(20.0, 4096.0);
+  }
+
+  @Test
+  @Timeout(90)
+  void childrenRunOnTheConfigFileAndMakeTheirFilesUnderTheDataDirectory(@TempDir Path tmp) throws IOException {
+    // another durability mode than the default WRITE_DELAY=0, and a ledger setting the children must apply too
+    Path conf = tmp.resolve("bench.conf");
+    Files.writeString(conf, "warden.persistence.h2.options = \";WRITE_DELAY=100;DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE\"\n"
+        + "warden.data-dir = \"" + tmp.resolve("not-used").toString().replace("\\", "/") + "\"\n");
+    Path work = tmp.resolve("work");
+    Run r = bench("ledger", "--jobs", "200", "--runs", "1", "--config", conf.toString(), "--data", work.toString());
+    assertThat(r.code()).as(r.out()).isZero();
+    for (String name : new String[] {"ledger.throughput", "ledger.floor", "ledger.ratio"}) {
+      assertThat(r.out()).as(r.out()).containsPattern("(?m)^" + Pattern.quote(name) + ": [0-9.]+ \\S+ \\[WRITE_DELAY=100\\]$");
+    }
+    assertThat(r.out()).contains("config " + conf.toAbsolutePath()).contains("files under " + work.toAbsolutePath());
+    // each run's fresh directory was made under --data (and removed after it); the file's data-dir is not used
+    assertThat(work).isEmptyDirectory();
+    assertThat(tmp.resolve("not-used")).doesNotExist();
   }
 
   @Test

@@ -61,6 +61,12 @@ class CliErrorsTest {
   }
 
   @Test
+  void benchChecksItsConfigFileBeforeStartingChildren() {
+    assertOneLineUsageError(
+        new String[] {"bench", "ledger", "--runs", "1", "--config", work.resolve("nope.conf").toString()}, "config file not found");
+  }
+
+  @Test
   void malformedJmxAddressExitsTwo() {
     assertOneLineUsageError(new String[] {"tree", "--jmx", "localhost"}, "--jmx must be HOST:PORT");
   }

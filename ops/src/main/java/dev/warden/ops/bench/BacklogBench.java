@@ -28,7 +28,7 @@ final class BacklogBench {
   }
 
   void run(PrintStream out) throws Exception {
-    Path dir = Files.createTempDirectory("warden-bench-backlog");
+    Path dir = children.freshDir("warden-bench-backlog");
     try {
       Path filled = dir.resolve("filled");
       Map<String, String> fill;

@@ -42,7 +42,10 @@ public final class BenchCommand implements Callable<Integer> {
     if (n < 1 || iterations < 1 || (jobs != null && jobs < 1)) {
       throw new NodeOptions.UsageError("--runs, --iterations and --jobs must be >= 1");
     }
-    ChildJvm.Options children = ChildJvm.Options.parse(childJvmOpts, node.defines());
+    // The children layer the config file (--config, else conf/application.conf) under the bench's own
+    // settings (a fresh data directory per run, no JMX); parse it here so a bad file fails once, up front.
+    node.overrides();
+    ChildJvm.Options children = ChildJvm.Options.parse(childJvmOpts, node.defines(), node.configFile(), node.explicitDataDir());
     switch (scenario) {
       case "restart":
         new RestartBench(node, n, iterations).run(System.out);
@@ -60,7 +63,7 @@ public final class BenchCommand implements Callable<Integer> {
         new ReaperBench(children, n, jobs).run(System.out);
         return 0;
       case "graveyard":
-        new GraveyardBench(n).run(System.out);
+        new GraveyardBench(n, node.explicitDataDir()).run(System.out);
         return 0;
       case "trial":
         new TrialBench(node, n, iterations).run(System.out);

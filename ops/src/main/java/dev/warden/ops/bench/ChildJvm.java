@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -37,24 +38,46 @@ final class ChildJvm implements AutoCloseable {
   private final ArrayDeque<String> tail = new ArrayDeque<>();
   private final List<Thread> readers = new ArrayList<>();
 
-  /** How bench children are started: JVM options ({@code --child-jvm-opts}) and {@code -D} overrides. */
-  record Options(List<String> jvmOpts, Map<String, String> defines) {
-    static Options parse(String jvmOpts, Map<String, String> defines) {
+  /**
+   * How bench children are started: JVM options ({@code --child-jvm-opts}), {@code -D} overrides,
+   * the config file ({@code --config}, or {@code conf/application.conf}; null for none) the children
+   * layer under the bench's own settings, and the directory their fresh per-run directories are made
+   * in ({@code --data}; null for the system's temporary directory).
+   */
+  record Options(List<String> jvmOpts, Map<String, String> defines, Path configFile, Path workDir) {
+    /** The environment variable that hands the config file to a child ({@link LedgerBenchChild}). */
+    static final String CONFIG_ENV = "WARDEN_BENCH_CONFIG";
+
+    static Options parse(String jvmOpts, Map<String, String> defines, Path configFile, Path workDir) {
       List<String> opts = new ArrayList<>();
       for (String o : jvmOpts.trim().split("\\s+")) {
         if (!o.isEmpty()) {
           opts.add(o);
         }
       }
-      return new Options(List.copyOf(opts), Map.copyOf(defines));
+      return new Options(List.copyOf(opts), Map.copyOf(defines),
+          configFile == null ? null : configFile.toAbsolutePath(), workDir == null ? null : workDir.toAbsolutePath());
     }
 
     ChildJvm start(String name, Class<?> main, String... args) throws IOException {
-      return ChildJvm.start(name, main, jvmOpts, defines, args);
+      return ChildJvm.start(name, main, jvmOpts, defines, configFile, args);
+    }
+
+    /** A new, empty directory for one run's files: under {@link #workDir}, else in the system's temporary directory. */
+    Path freshDir(String prefix) throws IOException {
+      return freshDir(workDir, prefix);
+    }
+
+    static Path freshDir(Path workDir, String prefix) throws IOException {
+      if (workDir == null) {
+        return Files.createTempDirectory(prefix);
+      }
+      return Files.createTempDirectory(Files.createDirectories(workDir), prefix);
     }
 
     String describe() {
-      return String.join(" ", jvmOpts);
+      return String.join(" ", jvmOpts) + (configFile == null ? "" : ", config " + configFile)
+          + (workDir == null ? "" : ", files under " + workDir);
     }
   }
 
@@ -68,7 +91,8 @@ final class ChildJvm implements AutoCloseable {
    * Starts {@code main} with {@code args}; {@code args} may contain {@code {launch}}, replaced by
    * the launch time in epoch ms.
    */
-  static ChildJvm start(String name, Class<?> main, List<String> jvmOpts, Map<String, String> defines, String... args)
+  private static ChildJvm start(
+      String name, Class<?> main, List<String> jvmOpts, Map<String, String> defines, Path configFile, String... args)
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -86,7 +110,13 @@ final class ChildJvm implements AutoCloseable {
     for (String a : args) {
       cmd.add(a.replace("{launch}", Long.toString(launch)));
     }
-    Process p = new ProcessBuilder(cmd).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    if (configFile != null) {
+      pb.environment().put(Options.CONFIG_ENV, configFile.toString());
+    } else {
+      pb.environment().remove(Options.CONFIG_ENV);
+    }
+    Process p = pb.start();
     ChildJvm child = new ChildJvm(name, p, launch);
     child.read(p.getInputStream(), true);
     child.read(p.getErrorStream(), false);

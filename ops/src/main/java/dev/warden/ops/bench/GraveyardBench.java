@@ -25,13 +25,16 @@ final class GraveyardBench {
   private static final String HEAP = "-Xmx256m";
 
   private final int runs;
+  private final Path workDir;
 
-  GraveyardBench(int runs) {
+  /** {@code workDir}: where the generated file and databases go ({@code --data}); null for the system's temporary directory. */
+  GraveyardBench(int runs, Path workDir) {
     this.runs = runs;
+    this.workDir = workDir;
   }
 
   void run(PrintStream out) throws Exception {
-    Path dir = Files.createTempDirectory("warden-bench-graveyard");
+    Path dir = ChildJvm.Options.freshDir(workDir, "warden-bench-graveyard");
     try {
       Path file = dir.resolve("graveyard.sexp");
       long t0 = System.nanoTime();

@@ -68,7 +68,7 @@ final class LedgerBench {
   }
 
   private Map<String, String> child(String phase, int n) throws Exception {
-    Path dir = Files.createTempDirectory("warden-bench-" + phase);
+    Path dir = children.freshDir("warden-bench-" + phase);
     try (ChildJvm c = children.start(phase, LedgerBenchChild.class, phase, dir.resolve("data").toString(), Integer.toString(n))) {
       return c.finish(Duration.ofMinutes(15));
     } finally {

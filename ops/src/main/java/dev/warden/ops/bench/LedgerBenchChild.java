@@ -105,7 +105,19 @@ public final class LedgerBenchChild {
   private static Warden startNode(Path data, String extra) {
     String conf = "warden.node-name = bench-ledger\nwarden.jmx.enabled = off\nwarden.jmx.connector.enabled = off\n"
         + "warden.data-dir = \"" + data.toAbsolutePath() + "\"\n" + extra;
-    return Warden.start(ConfigFactory.parseString(conf), Ledger.kind(), Checkpointer.kind());
+    return Warden.start(ConfigFactory.parseString(conf).withFallback(userConfig()), Ledger.kind(), Checkpointer.kind());
+  }
+
+  /**
+   * The config file the parent names ({@code bench --config}, else {@code conf/application.conf}),
+   * under the bench's own settings: its durability mode and ledger settings apply, its data
+   * directory and JMX port do not (every run is on a fresh file, with no JMX).
+   */
+  static Config userConfig() {
+    String file = System.getenv(ChildJvm.Options.CONFIG_ENV);
+    return file == null
+        ? ConfigFactory.empty()
+        : ConfigFactory.parseFile(new java.io.File(file), com.typesafe.config.ConfigParseOptions.defaults().setAllowMissing(false));
   }
 
   /** The durability part of the node's H2 options, e.g. {@code WRITE_DELAY=0}. */
@@ -213,7 +225,7 @@ public final class LedgerBenchChild {
   }
 
   private static void floor(Path data, int rows) throws Exception {
-    Config cfg = Warden.loadConfig(ConfigFactory.parseString("warden.data-dir = \"" + data.toAbsolutePath() + "\""));
+    Config cfg = Warden.loadConfig(ConfigFactory.parseString("warden.data-dir = \"" + data.toAbsolutePath() + "\"").withFallback(userConfig()));
     put("durability", durability(cfg));
     Files.createDirectories(data);
     String url = cfg.getString("warden.persistence.h2.url");

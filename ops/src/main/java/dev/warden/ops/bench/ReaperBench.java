@@ -34,7 +34,7 @@ final class ReaperBench {
     String mode = null;
     double tick = 0;
     for (int r = 0; r < runs; r++) {
-      Path dir = Files.createTempDirectory("warden-bench-reaper");
+      Path dir = children.freshDir("warden-bench-reaper");
       try (ChildJvm c = children.start("reaper", LedgerBenchChild.class, "reaper", dir.resolve("data").toString(), Integer.toString(jobs),
           Long.toString(TIMEOUT_MS), Long.toString(SPACING_MS))) {
         Map<String, String> res = c.finish(Duration.ofMinutes(10));

@@ -82,7 +82,7 @@ final class RecoveryBench {
   }
 
   private Run once() throws Exception {
-    Path dir = Files.createTempDirectory("warden-bench-recovery");
+    Path dir = children.freshDir("warden-bench-recovery");
     try {
       Path data = dir.resolve("data");
       Path side = dir.resolve("executions.txt");
