@@ -155,8 +155,7 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
     this.mbean = new CheckpointerMBean(ctx.getSelf(), ctx.getSystem().scheduler(), settings.finalTimeout());
     this.mbeanName = kind.jmx().name("Checkpointer", null);
     kind.jmx().register(mbeanName, mbean);
-    this.journalName = kind.jmx().name("Journal", null);
-    kind.jmx().register(journalName, JournalDb.mxBean(ctx.getSystem()));
+    this.journalName = JournalDb.registerMBean(kind.jmx(), ctx.getSystem());
     kind.metrics().gauge("checkpoint-last-ms", () -> mbean.figures().lastElapsedMillis());
     if (settings.periodicCheckpoints()) {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.checkpointInterval());
@@ -324,6 +323,8 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
       runner.close();
     }
     kind.jmx().unregister(mbeanName);
-    kind.jmx().unregister(journalName);
+    if (journalName != null) {
+      kind.jmx().unregister(journalName);
+    }
   }
 }

@@ -63,6 +63,18 @@ public final class JmxRegistry {
     }
   }
 
+  /**
+   * Registers {@code mbean} unless {@code name} is registered already (a node-wide bean that several
+   * kinds may offer, such as the journal's); true when this call registered it.
+   */
+  public synchronized boolean registerIfAbsent(ObjectName name, Object mbean) {
+    if (!enabled || server.isRegistered(name)) {
+      return false;
+    }
+    register(name, mbean);
+    return registered.contains(name);
+  }
+
   public synchronized void unregister(ObjectName name) {
     if (registered.remove(name)) {
       try {

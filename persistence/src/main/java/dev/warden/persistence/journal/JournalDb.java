@@ -1,5 +1,6 @@
 package dev.warden.persistence.journal;
 
+import dev.warden.core.jmx.JmxRegistry;
 import dev.warden.persistence.PersistenceSettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,6 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.management.ObjectName;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Extension;
@@ -238,6 +240,16 @@ public final class JournalDb implements Extension {
         p.done.completeExceptionally(e);
       }
     }
+  }
+
+  /**
+   * Puts the journal's figures on JMX as {@code type=Journal} of the node, unless a kind did already
+   * (the checkpointer and the ledger both offer it, so a node with either has it). Returns the name
+   * when this call registered it (the caller unregisters it when it stops), else null.
+   */
+  public static ObjectName registerMBean(JmxRegistry jmx, ActorSystem<?> system) {
+    ObjectName name = jmx.name("Journal", null);
+    return jmx.registerIfAbsent(name, mxBean(system)) ? name : null;
   }
 
   /**

@@ -1,11 +1,14 @@
 package dev.warden.persistence.ledger;
 
 import dev.warden.core.KindContext;
+import dev.warden.persistence.journal.JournalDb;
 import java.util.ArrayList;
 import java.util.List;
+import javax.management.ObjectName;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -41,6 +44,9 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
     return Behaviors.setup(ctx -> new LedgerRoot(ctx, kctx));
   }
 
+  private final KindContext kctx;
+  /** The journal's MBean when this ledger registered it (a node without a checkpointer), else null. */
+  private final ObjectName journalMBean;
   private final Handle handle;
   private final ActorRef<Reaper.Command> reaper;
   private final long started = System.nanoTime();
@@ -53,6 +59,7 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
 
   private LedgerRoot(ActorContext<Command> ctx, KindContext kctx) {
     super(ctx);
+    this.kctx = kctx;
     LedgerSettings settings = LedgerSettings.create(kctx.config());
     LedgerStats stats = new LedgerStats(settings.partitions());
     ActorRef<LedgerPartition.Recovered> onRecovered = ctx.messageAdapter(LedgerPartition.Recovered.class, WrappedRecovered::new);
@@ -71,6 +78,7 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
     for (String bucket : List.of("pending", "running", "succeeded", "failed", "blocked", "cancelled")) {
       kctx.metrics().gauge("jobs." + bucket, () -> stats.total(bucket));
     }
+    this.journalMBean = JournalDb.registerMBean(kctx.jmx(), ctx.getSystem());
   }
 
   @Override
@@ -88,6 +96,12 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
         })
         .onMessage(Stop.class, this::onStop)
         .onMessage(Drained.class, this::onDrained)
+        .onSignal(PostStop.class, s -> {
+          if (journalMBean != null) {
+            kctx.jmx().unregister(journalMBean);
+          }
+          return this;
+        })
         .build();
   }
 

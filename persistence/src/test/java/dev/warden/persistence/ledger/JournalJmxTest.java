@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.core.jmx.JmxRegistry;
 import dev.warden.persistence.journal.JournalMXBean;
@@ -55,6 +56,23 @@ class JournalJmxTest {
       assertEquals(0, bean.getFailedReads());
       assertEquals("", bean.getLastFailure());
     }
+  }
+
+  @Test
+  void aLedgerWithoutACheckpointerStillPutsTheJournalOnJmx() {
+    String conf = "warden.data-dir = \"" + dir.toAbsolutePath().toString().replace("\\", "/") + "\"\n" + LedgerNode.FAST;
+    ObjectName name;
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    try (Warden warden = Warden.start(ConfigFactory.parseString(conf), Ledger.kind())) {
+      JobLedger ledger = JobLedger.of(warden);
+      ledger.register(JobType.of("echo", (p, ctx) -> CompletableFuture.completedFuture(p)));
+      assertEquals("p", await(ledger.submit("echo", "job", "p").thenCompose(v -> ledger.result("job"))));
+      JournalMXBean bean = journal(warden);
+      assertEquals("warden-journal", bean.getPlugin());
+      assertTrue(bean.getWrites() >= 3, "a submit, a start and a completion row: " + bean.getWrites());
+      name = new JmxRegistry(warden.jmxNode(), true).name("Journal", null);
+    }
+    assertTrue(!server.isRegistered(name), "the ledger unregisters the journal's MBean when it stops");
   }
 
   @Test
