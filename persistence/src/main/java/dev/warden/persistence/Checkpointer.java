@@ -130,7 +130,7 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
   private final LatencyWindow window;
   private final CheckpointerMBean mbean;
   private final ObjectName mbeanName;
-  /** Warden's journal plugin over JMX; the checkpointer keeps the database tidy, so it shows the journal too. */
+  /** The journal's MBean when this checkpointer registered it (it or the ledger, whichever starts first), else null. */
   private final ObjectName journalName;
   private final List<ActorRef<Result>> waiters = new ArrayList<>();
   private Mode running;

@@ -45,7 +45,7 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
   }
 
   private final KindContext kctx;
-  /** The journal's MBean when this ledger registered it (a node without a checkpointer), else null. */
+  /** The journal's MBean when this ledger registered it (the first kind to offer it, e.g. on a node without a checkpointer), else null. */
   private final ObjectName journalMBean;
   private final Handle handle;
   private final ActorRef<Reaper.Command> reaper;

@@ -36,7 +36,6 @@ public record LedgerSettings(
   /** Most partitions a ledger may have ({@code warden.ledger.partitions}). */
   static final int MAX_PARTITIONS = 1024;
 
-
   /** Per-type values from {@code warden.ledger.types.<name>}; empty where not configured. */
   public record TypeOverride(
       Optional<Duration> startToClose,
