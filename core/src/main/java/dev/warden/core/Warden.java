@@ -8,9 +8,11 @@ import dev.warden.core.internal.Guardian;
 import dev.warden.core.internal.KindMBean;
 import dev.warden.core.internal.TreeMBean;
 import dev.warden.core.jmx.JmxConnector;
+import dev.warden.core.jmx.JmxConnectorSettings;
 import dev.warden.core.jmx.JmxRegistry;
 import dev.warden.core.tree.SupervisorTree;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -184,14 +186,18 @@ public final class Warden implements AutoCloseable {
               k.operations(), pausable));
     }
     Optional<JmxConnector> connector = Optional.empty();
-    if (settings.jmxConnectorEnabled()) {
+    JmxConnectorSettings cs = settings.jmxConnector();
+    if (cs.enabled()) {
       try {
-        connector = Optional.of(JmxConnector.start(settings.jmxHost(), settings.jmxPort(), settings.jmxRmiPort()));
+        connector = Optional.of(JmxConnector.start(cs, settings.dataDir()));
+      } catch (WardenConfigException e) {
+        jmx.unregisterAll();
+        throw e;
       } catch (IOException e) {
         jmx.unregisterAll();
         throw new WardenConfigException(
             "warden.jmx.connector.port",
-            "cannot start the JMX connector on " + settings.jmxHost() + ":" + settings.jmxPort() + ": " + e.getMessage(),
+            "cannot start the JMX connector on " + cs.host() + ":" + cs.port() + ": " + e.getMessage(),
             e);
       }
     }
@@ -283,6 +289,11 @@ public final class Warden implements AutoCloseable {
   /** The JMX service URL when the connector server runs. */
   public Optional<String> jmxServiceUrl() {
     return connector.map(JmxConnector::url);
+  }
+
+  /** The JMX connector's password file when it runs (a path to show; never its content). */
+  public Optional<Path> jmxPasswordFile() {
+    return connector.map(JmxConnector::passwordFile);
   }
 
   /** Stable ref to a kind's supervisor: messages reach the kind's current root. */

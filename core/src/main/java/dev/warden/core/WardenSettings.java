@@ -1,6 +1,7 @@
 package dev.warden.core;
 
 import com.typesafe.config.Config;
+import dev.warden.core.jmx.JmxConnectorSettings;
 import dev.warden.core.supervision.SupervisionSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,10 +17,7 @@ public record WardenSettings(
     Config supervisionOverrides,
     Duration kindStopTimeout,
     boolean jmxEnabled,
-    boolean jmxConnectorEnabled,
-    String jmxHost,
-    int jmxPort,
-    int jmxRmiPort) {
+    JmxConnectorSettings jmxConnector) {
 
   public static WardenSettings create(Config root) {
     ConfigReader w = ConfigReader.at(root, "warden");
@@ -36,8 +34,6 @@ public record WardenSettings(
     }
     Duration stop = w.positiveDuration("shutdown.kind-timeout");
     ConfigReader jmx = w.child("jmx");
-    boolean conn = jmx.bool("connector.enabled");
-    String host = jmx.nonEmptyString("connector.host");
     return new WardenSettings(
         nodeName,
         dataDir,
@@ -45,10 +41,7 @@ public record WardenSettings(
         overrides,
         stop,
         jmx.bool("enabled"),
-        conn,
-        host,
-        jmx.port("connector.port"),
-        jmx.port("connector.rmi-port"));
+        JmxConnectorSettings.create(jmx));
   }
 
   /** Supervision of {@code kind}: {@code warden.supervision.kinds.<kind>} over the default. */

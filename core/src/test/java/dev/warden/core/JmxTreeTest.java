@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.jmx.JmxConnector;
+import dev.warden.core.jmx.JmxCredentials;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import javax.management.MBeanServerConnection;
@@ -14,17 +16,18 @@ import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
 import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Reads the supervisor tree the way an operator's tool does: a real RMI connector on 127.0.0.1. */
 class JmxTreeTest {
   private Warden warden;
   private JMXConnector client;
   private MBeanServerConnection conn;
+
+  @TempDir Path data;
 
   @BeforeEach
   void start() throws Exception {
@@ -33,12 +36,15 @@ class JmxTreeTest {
         Warden.start(
             ConfigFactory.parseString(
                 "warden.node-name = jmx-test\n"
+                    + "warden.data-dir = \"" + data.toString().replace("\\", "/") + "\"\n"
                     + "warden.supervision.default { max-restarts = 5, backoff.min = 0ms, backoff.max = 0ms }\n"
                     + "warden.jmx.connector { enabled = on, port = " + port + " }\n"),
             Counter.kind("faulty"),
             Counter.kind("steady"));
     assertThat(warden.jmxServiceUrl()).contains(JmxConnector.serviceUrl("127.0.0.1", port, port));
-    client = JMXConnectorFactory.connect(new JMXServiceURL(warden.jmxServiceUrl().orElseThrow()));
+    String user = JmxCredentials.CONTROL_USER; // restarts a kind below
+    client = JmxConnector.connect(
+        "127.0.0.1", port, user, JmxCredentials.passwordOf(warden.jmxPasswordFile().orElseThrow(), user), false);
     conn = client.getMBeanServerConnection();
   }
 

@@ -5,6 +5,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.core.WorkerKind;
+import dev.warden.core.jmx.JmxCredentials;
 import dev.warden.core.tree.NodeState;
 import dev.warden.core.tree.SupervisorTree;
 import dev.warden.core.tree.TreeNode;
@@ -91,6 +92,7 @@ final class DemoCommand implements Callable<Integer> {
         Tally.kind(Duration.ofMillis(50)), TrialKind.create(), LlmKind.create(), graveyard);
     out.println("Warden demo: node [demo], data dir " + data + " (H2 file), JMX on 127.0.0.1:" + port);
     Warden warden = Warden.start(node.overridesOver(demo), kinds);
+    out.println("JMX credentials (users monitor and control): " + warden.jmxPasswordFile().map(Path::toString).orElse("-"));
     try {
       step("started kinds " + kindsOf(warden));
       crashLoop(warden);
@@ -144,7 +146,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void checkpoint(Warden warden) throws Exception {
-    try (JmxTreeReader jmx = JmxTreeReader.connect("127.0.0.1:" + warden.settings().jmxPort())) {
+    try (JmxTreeReader jmx = login(warden, JmxCredentials.CONTROL_USER)) {
       ObjectName name = new ObjectName("dev.warden:node=\"" + warden.jmxNode() + "\",type=Checkpointer");
       Object result = jmx.connection().invoke(name, "checkpointNow", new Object[0], new String[0]);
       step("checkpoint over JMX (checkpointNow): " + result);
@@ -152,11 +154,18 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void printTree(Warden warden) throws Exception {
-    try (JmxTreeReader jmx = JmxTreeReader.connect("127.0.0.1:" + warden.settings().jmxPort())) {
+    try (JmxTreeReader jmx = login(warden, JmxCredentials.MONITOR_USER)) {
       Map<String, List<TreeNode>> trees = jmx.trees();
       step("supervisor tree, read over JMX:");
       trees.forEach((name, nodes) -> out.print(SupervisorTree.render(nodes).indent(6)));
     }
+  }
+
+  /** Logs in to the demo node's connector with the credentials the node generated in its data dir. */
+  private static JmxTreeReader login(Warden warden, String user) throws IOException {
+    String password = JmxCredentials.passwordOf(warden.jmxPasswordFile().orElseThrow(), user);
+    return JmxTreeReader.connect(
+        new JmxTreeReader.Address("127.0.0.1", warden.settings().jmxConnector().port()), user, password, false);
   }
 
   private static String kindsOf(Warden warden) {

@@ -14,8 +14,6 @@ import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 
 /** Reads every Warden node's supervisor tree over a real JMX connection, with plain JMX types only. */
 final class JmxTreeReader implements AutoCloseable {
@@ -27,21 +25,24 @@ final class JmxTreeReader implements AutoCloseable {
     this.conn = connector.getMBeanServerConnection();
   }
 
-  /** Connects to {@code host:port} (the node's {@code warden.jmx.connector.port}). */
-  static JmxTreeReader connect(String hostPort) throws IOException {
-    int colon = hostPort.lastIndexOf(':');
-    if (colon <= 0 || colon == hostPort.length() - 1) {
-      throw new NodeOptions.UsageError("--jmx must be HOST:PORT, but was " + hostPort);
+  /** A connector's {@code HOST:PORT} (the node's {@code warden.jmx.connector.port}). */
+  record Address(String host, int port) {
+    static Address parse(String hostPort) {
+      int colon = hostPort.lastIndexOf(':');
+      if (colon <= 0 || colon == hostPort.length() - 1) {
+        throw new NodeOptions.UsageError("--jmx must be HOST:PORT, but was " + hostPort);
+      }
+      try {
+        return new Address(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+      } catch (NumberFormatException e) {
+        throw new NodeOptions.UsageError("--jmx port must be a number, but was " + hostPort.substring(colon + 1));
+      }
     }
-    String host = hostPort.substring(0, colon);
-    int port;
-    try {
-      port = Integer.parseInt(hostPort.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new NodeOptions.UsageError("--jmx port must be a number, but was " + hostPort.substring(colon + 1));
-    }
-    String url = JmxConnector.serviceUrl(host, port, port);
-    return new JmxTreeReader(JMXConnectorFactory.connect(new JMXServiceURL(url)));
+  }
+
+  /** Connects to {@code address} as {@code user}, over TLS when {@code tls}. */
+  static JmxTreeReader connect(Address address, String user, String password, boolean tls) throws IOException {
+    return new JmxTreeReader(JmxConnector.connect(address.host(), address.port(), user, password, tls));
   }
 
   /** Node name → its tree, for every Warden node in the remote JVM. */

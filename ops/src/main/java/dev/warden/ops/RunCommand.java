@@ -16,7 +16,9 @@ final class RunCommand implements Callable<Integer> {
     NodeKinds.registerJobTypes(warden);
     System.out.println(
         "warden node [" + warden.jmxNode() + "] running, data-dir " + warden.settings().dataDir().toAbsolutePath().normalize()
-            + warden.jmxServiceUrl().map(u -> ", JMX " + u).orElse("") + " (stop with Ctrl-C or SIGTERM)");
+            + warden.jmxServiceUrl().map(u -> ", JMX " + u).orElse("")
+            + warden.jmxPasswordFile().map(f -> " (credentials in " + f + ")").orElse("")
+            + " (stop with Ctrl-C or SIGTERM)");
     System.out.flush();
     warden.system().getWhenTerminated().toCompletableFuture().join();
     return 0;

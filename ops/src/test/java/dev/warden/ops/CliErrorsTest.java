@@ -72,6 +72,19 @@ class CliErrorsTest {
   }
 
   @Test
+  void treeWithoutCredentialsExitsTwoAndSaysWhereItLooked() {
+    assertOneLineUsageError(new String[] {"tree", "--jmx", "127.0.0.1:1", "--data", work.toString()},
+        "no JMX password for monitor: give --password-file FILE");
+  }
+
+  @Test
+  void aNodeBoundBeyondLoopbackWithoutTlsIsRefused() {
+    assertOneLineUsageError(
+        new String[] {"run", "--data", work.toString(), "-Dwarden.jmx.connector.host=0.0.0.0"},
+        "warden.jmx.connector.host = 0.0.0.0 is not a loopback address");
+  }
+
+  @Test
   void unknownBenchScenarioExitsTwo() {
     assertOneLineUsageError(new String[] {"bench", "warp-speed"}, "unknown bench scenario [warp-speed]");
   }

@@ -1,6 +1,7 @@
 package dev.warden.ops;
 
 import dev.warden.core.internal.Ports;
+import dev.warden.core.jmx.JmxCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -26,19 +28,37 @@ class RunNodeTest {
       await().atMost(Duration.ofSeconds(60)).until(() -> node.output().contains("running, data-dir"));
       // the default data directory is ./data under the working directory
       assertThat(node.output()).contains(work.resolve("data").toString());
+      // where the JMX credentials are, never what they are
+      Path credentials = work.resolve("data").resolve("jmx").resolve("jmxremote.password");
+      assertThat(node.output()).contains("credentials in " + credentials);
+      String monitorPassword = JmxCredentials.passwordOf(credentials, JmxCredentials.MONITOR_USER);
+      assertThat(node.output()).doesNotContain(monitorPassword);
 
       ByteArrayOutputStream captured = new ByteArrayOutputStream();
       PrintStream old = System.out;
       int code;
       System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
       try {
-        code = WardenCli.execute("tree", "--jmx", "127.0.0.1:" + port);
+        code = WardenCli.execute("tree", "--jmx", "127.0.0.1:" + port, "--data", work.resolve("data").toString());
       } finally {
         System.setOut(old);
       }
       String tree = captured.toString(StandardCharsets.UTF_8);
       assertThat(code).as(tree).isZero();
       assertThat(tree).contains("node it-node").contains("/warden  [runtime] RUNNING").contains("checkpointer").contains("ledger").contains("graveyard").contains("worker-1").contains("llm");
+
+      // without the right password the CLI is refused
+      Path wrong = Files.writeString(work.resolve("wrong.password"), "monitor not-the-password\n");
+      ByteArrayOutputStream refused = new ByteArrayOutputStream();
+      PrintStream oldErr0 = System.err;
+      System.setErr(new PrintStream(refused, true, StandardCharsets.UTF_8));
+      try {
+        code = WardenCli.execute("tree", "--jmx", "127.0.0.1:" + port, "--password-file", wrong.toString());
+      } finally {
+        System.setErr(oldErr0);
+      }
+      assertThat(code).isEqualTo(1);
+      assertThat(refused.toString(StandardCharsets.UTF_8)).contains("cannot read JMX").contains("Authentication failed");
 
       // a second node on the same data directory refuses to start instead of sharing the database
       ByteArrayOutputStream err = new ByteArrayOutputStream();
