@@ -7,6 +7,7 @@ import dev.warden.core.internal.Asks;
 import dev.warden.core.internal.Guardian;
 import dev.warden.core.internal.KindMBean;
 import dev.warden.core.internal.TreeMBean;
+import dev.warden.core.internal.UnknownKeys;
 import dev.warden.core.jmx.JmxConnector;
 import dev.warden.core.jmx.JmxRegistry;
 import dev.warden.core.tree.SupervisorTree;
@@ -113,6 +114,7 @@ public final class Warden implements AutoCloseable {
     Config config = loadConfig(overrides);
     WardenSettings settings = WardenSettings.create(config);
     checkKinds(kinds);
+    validate(config, settings, kinds);
     SupervisorTree tree = new SupervisorTree();
     ActorSystem<Guardian.Command> system =
         ActorSystem.create(Guardian.create(settings, tree), settings.nodeName(), config);
@@ -132,6 +134,7 @@ public final class Warden implements AutoCloseable {
   public static Warden attach(ActorSystem<?> system, List<WorkerKind<?>> kinds) {
     WardenSettings settings = WardenSettings.create(system.settings().config());
     checkKinds(kinds);
+    validate(system.settings().config(), settings, kinds);
     SupervisorTree tree = new SupervisorTree();
     ActorRef<Guardian.Command> guardian =
         system.systemActorOf(
@@ -206,6 +209,18 @@ public final class Warden implements AutoCloseable {
         settings.dataDir(),
         connector.map(c -> ", JMX at " + c.url()).orElse(""));
     return warden;
+  }
+
+  /**
+   * Everything that can be checked before a file is written: every kind's settings, unknown keys
+   * ({@code warden.config.strict}); then the data directory is created (owner-only) or checked.
+   */
+  private static void validate(Config config, WardenSettings settings, List<WorkerKind<?>> kinds) {
+    for (WorkerKind<?> kind : kinds) {
+      kind.validate(config);
+    }
+    UnknownKeys.check(config);
+    DataFiles.create(config).directory(settings.dataDir(), "warden.data-dir");
   }
 
   private static void checkKinds(List<WorkerKind<?>> kinds) {
