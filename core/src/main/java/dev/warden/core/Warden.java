@@ -7,7 +7,6 @@ import dev.warden.core.internal.Asks;
 import dev.warden.core.internal.Guardian;
 import dev.warden.core.internal.KindMBean;
 import dev.warden.core.internal.TreeMBean;
-import dev.warden.core.internal.UnknownKeys;
 import dev.warden.core.jmx.JmxConnector;
 import dev.warden.core.jmx.JmxRegistry;
 import dev.warden.core.tree.SupervisorTree;

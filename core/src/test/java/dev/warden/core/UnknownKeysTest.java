@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.warden.core.internal.UnknownKeys;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,13 +17,9 @@ class UnknownKeysTest {
     return Warden.loadConfig(ConfigFactory.parseString(conf));
   }
 
-  private static Config reference() {
-    return ConfigFactory.parseResourcesAnySyntax("warden-defaults").withFallback(ConfigFactory.defaultReferenceUnresolved());
-  }
-
   @Test
   void aMisspelledKeyIsFoundWithTheNearestKnownOne() {
-    assertThat(UnknownKeys.find(load("warden.shutdown.kind-timout = 5s\nwarden.jmx.conector { port = 1 }"), reference()))
+    assertThat(UnknownKeys.find(load("warden.shutdown.kind-timout = 5s\nwarden.jmx.conector { port = 1 }")))
         .containsExactly(
             new UnknownKeys.Unknown("warden.jmx.conector", "warden.jmx.connector"),
             new UnknownKeys.Unknown("warden.shutdown.kind-timout", "warden.shutdown.kind-timeout"));
@@ -37,7 +32,7 @@ class UnknownKeysTest {
     try {
       Config c = load("warden.supervision.kinds.my-kind.max-restarts = 9\n"
           + "warden.config.user-named { \"warden.billing\" = on }\nwarden.billing.rate = 3");
-      assertThat(UnknownKeys.find(c, reference())).isEmpty();
+      assertThat(UnknownKeys.find(c)).isEmpty();
     } finally {
       System.clearProperty("warden.home");
       ConfigFactory.invalidateCaches();

@@ -1,12 +1,10 @@
-package dev.warden.core.internal;
+package dev.warden.core;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
-import dev.warden.core.ConfigReader;
-import dev.warden.core.WardenConfigException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -40,7 +38,7 @@ public final class UnknownKeys {
   public static void check(Config config) {
     ConfigReader c = ConfigReader.at(config, "warden.config");
     boolean strict = c.bool("strict");
-    List<Unknown> unknown = find(config, reference());
+    List<Unknown> unknown = find(config);
     if (strict && !unknown.isEmpty()) {
       Unknown u = unknown.get(0);
       throw new WardenConfigException(u.key(), u.message() + "; warden.config.strict = on refuses unknown keys");
@@ -50,8 +48,13 @@ public final class UnknownKeys {
     }
   }
 
+  /** Every unknown key of {@code config} (resolved) against the reference of every module on the classpath. */
+  public static List<Unknown> find(Config config) {
+    return find(config, reference());
+  }
+
   /** Every unknown key of {@code config} under {@code warden}, topmost only, in path order. */
-  public static List<Unknown> find(Config config, Config reference) {
+  static List<Unknown> find(Config config, Config reference) {
     Set<List<String>> known = new HashSet<>();
     ConfigValue refRoot = reference.root().get("warden");
     if (refRoot != null) {
