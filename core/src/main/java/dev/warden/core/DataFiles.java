@@ -77,13 +77,15 @@ public final class DataFiles {
    */
   public Path directory(Path dir, String key) {
     Path abs = dir.toAbsolutePath().normalize();
-    if (Files.isDirectory(abs)) {
-      warnIfOpen(abs, key);
-    } else {
+    boolean existed = Files.isDirectory(abs);
+    if (!existed) {
       create(abs, key);
     }
-    if (!Files.isWritable(abs)) {
+    if (!Files.isWritable(abs) || !Files.isExecutable(abs)) {
       throw new WardenConfigException(key, key + " " + abs + " is not writable by this user");
+    }
+    if (existed) {
+      warnIfOpen(abs, key);
     }
     return abs;
   }
@@ -163,6 +165,9 @@ public final class DataFiles {
   private static String reason(IOException e) {
     if (e instanceof NoSuchFileException) {
       return ((NoSuchFileException) e).getFile() + " does not exist";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied on " + ((FileSystemException) e).getFile();
     }
     if (e instanceof FileSystemException) {
       FileSystemException f = (FileSystemException) e;
