@@ -115,6 +115,7 @@ public final class Warden implements AutoCloseable {
     Config config = loadConfig(overrides);
     WardenSettings settings = WardenSettings.create(config);
     checkKinds(kinds);
+    validate(config, settings, kinds);
     SupervisorTree tree = new SupervisorTree();
     ActorSystem<Guardian.Command> system =
         ActorSystem.create(Guardian.create(settings, tree), settings.nodeName(), config);
@@ -134,6 +135,7 @@ public final class Warden implements AutoCloseable {
   public static Warden attach(ActorSystem<?> system, List<WorkerKind<?>> kinds) {
     WardenSettings settings = WardenSettings.create(system.settings().config());
     checkKinds(kinds);
+    validate(system.settings().config(), settings, kinds);
     SupervisorTree tree = new SupervisorTree();
     ActorRef<Guardian.Command> guardian =
         system.systemActorOf(
@@ -212,6 +214,18 @@ public final class Warden implements AutoCloseable {
         settings.dataDir(),
         connector.map(c -> ", JMX at " + c.url()).orElse(""));
     return warden;
+  }
+
+  /**
+   * Everything that can be checked before a file is written: every kind's settings, unknown keys
+   * ({@code warden.config.strict}); then the data directory is created (owner-only) or checked.
+   */
+  private static void validate(Config config, WardenSettings settings, List<WorkerKind<?>> kinds) {
+    for (WorkerKind<?> kind : kinds) {
+      kind.validate(config);
+    }
+    UnknownKeys.check(config);
+    DataFiles.create(config).directory(settings.dataDir(), "warden.data-dir");
   }
 
   private static void checkKinds(List<WorkerKind<?>> kinds) {

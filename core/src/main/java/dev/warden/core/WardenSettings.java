@@ -25,7 +25,8 @@ public record WardenSettings(
     if (!nodeName.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
       throw w.bad("node-name", "must contain only letters, digits, '-' and '_'", null);
     }
-    Path dataDir = Path.of(w.nonEmptyString("data-dir"));
+    Path dataDir = path(w, "data-dir");
+    DataFiles.create(root); // validates warden.data-dir-mode and warden.data-file-mode
     ConfigReader sup = w.child("supervision");
     SupervisionSettings def = SupervisionSettings.read(sup.child("default"));
     Config overrides = sup.child("kinds").config();
@@ -63,6 +64,14 @@ public record WardenSettings(
     }
     double rf = k.has("backoff.random-factor") ? k.doubleBetween("backoff.random-factor", 0, 1) : def.randomFactor();
     return new SupervisionSettings(max, within, min, maxB, rf);
+  }
+
+  private static Path path(ConfigReader w, String key) {
+    try {
+      return Path.of(w.nonEmptyString(key));
+    } catch (java.nio.file.InvalidPathException e) {
+      throw w.bad(key, "must be a valid path (" + e.getReason() + ")", e);
+    }
   }
 
   private static String quoted(String key) {

@@ -40,6 +40,14 @@ public interface WorkerKind<T> {
   Behavior<T> rootBehavior(KindContext context);
 
   /**
+   * Reads and checks the kind's settings in {@code config} (the node's resolved config), throwing a
+   * {@link WardenConfigException} for a bad value. Called for every kind before any kind's
+   * {@link #prepare} and before the data directory or database is created, so a bad value of any
+   * kind fails the start with nothing written.
+   */
+  default void validate(com.typesafe.config.Config config) {}
+
+  /**
    * One-time blocking setup, run on the thread that calls {@link Warden#start} before the root
    * is spawned (e.g. creating a database schema). Throwing here fails the start.
    */

@@ -14,6 +14,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     Warden warden = Warden.start(node.overrides(), NodeKinds.standard());
     NodeKinds.registerJobTypes(warden);
+    StopSignals.install(warden); // a clean stop on SIGTERM exits 0, not 143
     System.out.println(
         "warden node [" + warden.jmxNode() + "] running, data-dir " + warden.settings().dataDir().toAbsolutePath().normalize()
             + warden.jmxServiceUrl().map(u -> ", JMX " + u).orElse("")

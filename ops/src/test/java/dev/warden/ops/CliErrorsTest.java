@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,43 @@ class CliErrorsTest {
         new String[] {"run", "--data", work.toString(), "-Dwarden.persistence.checkpoint.interval=-1s",
           "-Dwarden.jmx.connector.enabled=off"},
         "warden.persistence.checkpoint.interval");
+  }
+
+  /** A child `warden run` on a bad data directory: one line on stderr, exit 2, nothing else. */
+  private void assertChildRunRefusesDataDir(Path dataDir, Path inTheWay) throws Exception {
+    WardenProcess.Ended run = WardenProcess.runToEnd(work, 60, "run", "--data", dataDir.toString(),
+        "-Dwarden.jmx.connector.enabled=off");
+    assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+    assertThat(run.stderr().lines().toList())
+        .containsExactly("warden: warden.data-dir " + dataDir + " cannot be created: " + inTheWay + " exists and is not a directory");
+    assertThat(run.stdout()).isEmpty();
+  }
+
+  @Test
+  void aFileInTheWayOfTheDataDirectoryIsOneLineAndExitTwo() throws Exception {
+    Path file = Files.createFile(work.resolve("afile"));
+    assertChildRunRefusesDataDir(file, file);
+  }
+
+  @Test
+  void aDataDirectoryUnderAFileIsOneLineAndExitTwo() throws Exception {
+    Path file = Files.createFile(work.resolve("afile"));
+    assertChildRunRefusesDataDir(file.resolve("sub"), file); // fails for root too, unlike a chmod 000 directory
+  }
+
+  @Test
+  void aSemicolonInTheDataDirectoryIsRefused() {
+    assertOneLineUsageError(
+        new String[] {"run", "--data", work.resolve("d;TRACE_LEVEL_FILE=3").toString(), "-Dwarden.jmx.connector.enabled=off"},
+        "warden.data-dir must not contain ';'");
+    assertThat(work.resolve("d")).doesNotExist();
+  }
+
+  @Test
+  void aMisspelledKeyUnderStrictIsOneLineNamingTheNearestKey() {
+    assertOneLineUsageError(
+        new String[] {"run", "--data", work.toString(), "-Dwarden.config.strict=on", "-Dwarden.ledger.partitonz=3"},
+        "warden.ledger.partitonz is not a known setting (did you mean warden.ledger.partitions?)");
   }
 
   @Test

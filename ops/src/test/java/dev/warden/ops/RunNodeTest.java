@@ -75,6 +75,7 @@ class RunNodeTest {
 
       node.process.destroy(); // SIGTERM
       assertThat(node.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(node.process.exitValue()).as("a clean stop on SIGTERM exits 0, not 143").isZero();
       assertThat(node.output())
           .containsPattern("checkpoint mode=\"CHECKPOINT SYNC\" elapsed_ms=\\d+ outcome=ok")
           .contains("warden node [it-node] stopped")

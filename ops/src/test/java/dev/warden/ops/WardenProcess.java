@@ -23,6 +23,41 @@ final class WardenProcess implements AutoCloseable {
 
   /** The CLI in a child JVM with {@code -Xmx<heap>}. */
   static WardenProcess startWithHeap(Path workDir, String heap, String... args) throws IOException {
+    Path out = workDir.resolve("warden-" + System.nanoTime() + ".out");
+    Process p =
+        new ProcessBuilder(command(heap, args))
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    return new WardenProcess(p, out);
+  }
+
+  /** What a CLI run that ends by itself printed, each stream apart. */
+  record Ended(int exitCode, String stdout, String stderr) {}
+
+  /** Runs the CLI in a child JVM to its end (at most {@code timeoutSeconds}), stdout and stderr apart. */
+  static Ended runToEnd(Path workDir, int timeoutSeconds, String... args) throws Exception {
+    Path out = Files.createTempFile("warden-cli", ".out");
+    Path err = Files.createTempFile("warden-cli", ".err");
+    Process p = new ProcessBuilder(command("256m", args))
+        .directory(workDir.toFile())
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile())
+        .start();
+    try {
+      if (!p.waitFor(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new AssertionError("warden " + String.join(" ", args) + " did not end in " + timeoutSeconds + " s");
+      }
+      return new Ended(p.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      p.destroyForcibly();
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  private static List<String> command(String heap, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx" + heap);
@@ -32,14 +67,7 @@ final class WardenProcess implements AutoCloseable {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(WardenCli.class.getName());
     cmd.addAll(List.of(args));
-    Path out = workDir.resolve("warden-" + System.nanoTime() + ".out");
-    Process p =
-        new ProcessBuilder(cmd)
-            .directory(workDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .start();
-    return new WardenProcess(p, out);
+    return cmd;
   }
 
   String output() {

@@ -1,5 +1,7 @@
 package dev.warden.persistence;
 
+import dev.warden.persistence.journal.JournalSettings;
+import com.typesafe.config.Config;
 import dev.warden.core.KindContext;
 import dev.warden.core.WardenSettings;
 import dev.warden.core.WorkerKind;
@@ -33,6 +35,12 @@ final class CheckpointerKind implements WorkerKind<Checkpointer.Command> {
   @Override
   public String name() {
     return "checkpointer";
+  }
+
+  @Override
+  public void validate(Config config) {
+    PersistenceSettings.create(config);
+    JournalSettings.create(config);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.warden.persistence;
 
+import dev.warden.core.DataFiles;
 import dev.warden.persistence.journal.JournalSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,11 +61,20 @@ public final class SchemaBootstrap {
    */
   public static Outcome ensure(ActorSystem<?> system) {
     JournalSettings.create(system.settings().config());
-    return ensure(PersistenceSettings.create(system));
+    return ensure(PersistenceSettings.create(system), DataFiles.create(system.settings().config()));
   }
 
-  /** Makes sure the schema exists at {@code settings.url()}; checks the database once per process. */
+  /** Like {@link #ensure(PersistenceSettings, DataFiles)} with the reference file modes. */
   public static Outcome ensure(PersistenceSettings settings) {
+    return ensure(settings, DataFiles.reference());
+  }
+
+  /**
+   * Makes sure the schema exists at {@code settings.url()}; checks the database once per process.
+   * For an H2 file, its directory and files are created (or tightened) with {@code files}' modes
+   * first, so H2 never creates them world-readable.
+   */
+  public static Outcome ensure(PersistenceSettings settings, DataFiles files) {
     if (READY.contains(settings.url())) {
       return Outcome.CHECKED_BEFORE;
     }
@@ -72,7 +82,7 @@ public final class SchemaBootstrap {
       if (READY.contains(settings.url())) {
         return Outcome.CHECKED_BEFORE;
       }
-      Outcome outcome = bootstrap(settings);
+      Outcome outcome = bootstrap(settings, files);
       READY.add(settings.url());
       return outcome;
     }
@@ -83,9 +93,9 @@ public final class SchemaBootstrap {
     READY.clear();
   }
 
-  private static Outcome bootstrap(PersistenceSettings settings) {
+  private static Outcome bootstrap(PersistenceSettings settings, DataFiles files) {
     long start = System.nanoTime();
-    createDataDir(settings.url());
+    prepareFiles(settings.url(), files);
     try (Connection c = DriverManager.getConnection(settings.url(), settings.user(), settings.password())) {
       Outcome outcome;
       if (missingTables(c) == 0) {
@@ -161,8 +171,12 @@ public final class SchemaBootstrap {
     }
   }
 
-  /** For {@code jdbc:h2:file:<path>[;options]}, creates the directory the file lives in. */
-  private static void createDataDir(String url) {
+  /**
+   * For {@code jdbc:h2:file:<path>[;options]}: creates the directory the file lives in, and the
+   * database and trace files (empty, which H2 takes as a new database) with the file mode, or sets
+   * that mode on them if they exist. H2 creates files with the process umask (often 644).
+   */
+  private static void prepareFiles(String url, DataFiles files) {
     String prefix = "jdbc:h2:file:";
     if (!url.startsWith(prefix)) {
       return;
@@ -173,13 +187,21 @@ public final class SchemaBootstrap {
     if (file.startsWith("~")) {
       return;
     }
-    Path parent = Path.of(file).toAbsolutePath().getParent();
-    try {
-      if (parent != null) {
-        Files.createDirectories(parent);
+    Path base = Path.of(file).toAbsolutePath().normalize();
+    if (base.getParent() == null) {
+      return;
+    }
+    files.directory(base.getParent(), "warden.persistence.h2.file");
+    for (String suffix : H2_FILES) {
+      Path f = base.resolveSibling(base.getFileName() + suffix);
+      try {
+        files.file(f);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot create " + f + " owner-only: " + e.getMessage(), e);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data directory " + parent + " for " + url, e);
     }
   }
+
+  /** The files H2 keeps beside a database: the store and the trace (error) log. */
+  private static final List<String> H2_FILES = List.of(".mv.db", ".trace.db");
 }

@@ -1,5 +1,6 @@
 package dev.warden.core.process;
 
+import dev.warden.core.DataFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -198,11 +199,13 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
     }
     Path file = spec.logFile().get();
     try {
+      // owner-only (warden.data-dir-mode / data-file-mode): a job's output may carry its data
+      DataFiles files = DataFiles.create(getContext().getSystem().settings().config());
       if (file.getParent() != null) {
-        Files.createDirectories(file.getParent());
+        files.directory(file.getParent(), "job log directory");
       }
-      return Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    } catch (IOException e) {
+      return Files.newOutputStream(files.file(file), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException | IllegalArgumentException e) {
       getContext().getLog().warn("process [{}]: cannot open job log [{}]: {}", name, file, e.toString());
       return null;
     }

@@ -56,6 +56,18 @@ class ExternalProcessTest {
   }
 
   @Test
+  void theJobLogAndItsDirectoryAreOwnerOnly() throws Exception {
+    TestProbe<ExternalProcess.Event> owner = kit.createTestProbe();
+    Path log = dir.resolve("trials/job.log");
+    kit.spawn(ExternalProcess.create("logged", sh("echo secret-payload").withLogFile(log), owner.getRef()));
+    fish(owner, ExternalProcess.Finished.class);
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(log.getParent())))
+        .isEqualTo("rwx------");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(log)))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
   void exitCodesFollowThePolicy() {
     TestProbe<ExternalProcess.Event> owner = kit.createTestProbe();
     kit.spawn(ExternalProcess.create("restart-me", sh("exit 42"), owner.getRef()));

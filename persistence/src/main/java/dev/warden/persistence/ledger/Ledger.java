@@ -1,5 +1,6 @@
 package dev.warden.persistence.ledger;
 
+import com.typesafe.config.Config;
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
 import dev.warden.persistence.PersistenceSettings;
@@ -30,6 +31,12 @@ public final class Ledger implements WorkerKind<LedgerRoot.Command> {
   @Override
   public String name() {
     return NAME;
+  }
+
+  @Override
+  public void validate(Config config) {
+    LedgerSettings.create(config);
+    PersistenceSettings.create(config);
   }
 
   @Override

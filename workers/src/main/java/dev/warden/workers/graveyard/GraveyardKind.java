@@ -1,5 +1,7 @@
 package dev.warden.workers.graveyard;
 
+import dev.warden.persistence.PersistenceSettings;
+import com.typesafe.config.Config;
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
 import dev.warden.persistence.SchemaBootstrap;
@@ -50,6 +52,12 @@ public final class GraveyardKind implements WorkerKind<Void> {
   @Override
   public String name() {
     return NAME;
+  }
+
+  @Override
+  public void validate(Config config) {
+    GraveyardSettings.create(config);
+    PersistenceSettings.create(config);
   }
 
   /** Creates the journal schema once per process, before the journal starts. */

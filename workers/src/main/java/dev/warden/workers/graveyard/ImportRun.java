@@ -1,5 +1,6 @@
 package dev.warden.workers.graveyard;
 
+import dev.warden.core.DataFiles;
 import dev.warden.persistence.sexp.DamageReason;
 import dev.warden.persistence.sexp.FileQuarantineSink;
 import dev.warden.persistence.sexp.LegacyRecord;
@@ -51,9 +52,11 @@ final class ImportRun {
   private final ActorRef<PatternJournal.Command> journal;
   private final Scheduler scheduler;
   private final Supplier<Long> storedPatterns;
+  private final DataFiles files;
 
   ImportRun(ImportRequest request, GraveyardSettings settings, ActorRef<PatternJournal.Command> journal,
-      Scheduler scheduler, Supplier<Long> storedPatterns) {
+      Scheduler scheduler, Supplier<Long> storedPatterns, DataFiles files) {
+    this.files = files;
     this.request = request;
     this.settings = settings;
     this.journal = journal;
@@ -177,9 +180,11 @@ final class ImportRun {
   }
 
   private Path quarantineFile(Source source, Path path) throws IOException {
-    Files.createDirectories(settings.quarantineDir());
+    files.directory(settings.quarantineDir(), "warden.graveyard.import.quarantine-dir");
     String hash = Integer.toHexString(path.toString().hashCode());
-    return settings.quarantineDir().resolve(path.getFileName() + "." + source.name().toLowerCase() + "." + hash + ".quarantine.tsv");
+    // owner-only (warden.data-file-mode): damaged records are copied into it as samples
+    return files.file(settings.quarantineDir().resolve(
+        path.getFileName() + "." + source.name().toLowerCase() + "." + hash + ".quarantine.tsv"));
   }
 
   private <T> T await(java.util.concurrent.CompletionStage<T> stage) {

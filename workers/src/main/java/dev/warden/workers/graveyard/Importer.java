@@ -1,5 +1,6 @@
 package dev.warden.workers.graveyard;
 
+import dev.warden.core.DataFiles;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -74,7 +75,7 @@ final class Importer extends AbstractBehavior<Importer.Command> {
     }
     busy = true;
     ImportRun job = new ImportRun(run.request(), settings, journal, getContext().getSystem().scheduler(),
-        graveyard::storedPatterns);
+        graveyard::storedPatterns, DataFiles.create(getContext().getSystem().settings().config()));
     CompletableFuture<ImportReport> f =
         CompletableFuture.supplyAsync(
             () -> {

@@ -1,5 +1,6 @@
 package dev.warden.workers.llm;
 
+import com.typesafe.config.Config;
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -40,6 +41,11 @@ public final class LlmKind implements WorkerKind<LlmCoordinator.Command> {
   @Override
   public int shutdownOrder() {
     return 50;
+  }
+
+  @Override
+  public void validate(Config config) {
+    LlmSettings.create(config);
   }
 
   /** Validates {@code warden.llm}: a bad value fails the start, naming the key. */

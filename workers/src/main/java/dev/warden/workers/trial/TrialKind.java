@@ -1,5 +1,6 @@
 package dev.warden.workers.trial;
 
+import com.typesafe.config.Config;
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
 import dev.warden.core.WardenSettings;
@@ -50,6 +51,11 @@ public final class TrialKind implements WorkerKind<TrialPool.Command> {
   @Override
   public int shutdownOrder() {
     return 50;
+  }
+
+  @Override
+  public void validate(Config config) {
+    TrialSettings.create(config);
   }
 
   /**

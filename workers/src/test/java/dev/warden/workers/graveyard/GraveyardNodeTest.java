@@ -84,6 +84,8 @@ class GraveyardNodeTest {
       assertThat(first.imported()).isEqualTo(3);
       assertThat(first.quarantined()).containsEntry(DamageReason.STRAY_CLOSE_PAREN, 1L);
       assertThat(Files.readString(first.quarantineFile())).contains("STRAY_CLOSE_PAREN");
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(first.quarantineFile())))
+          .as("damaged records are sampled into it: owner-only").isEqualTo("rw-------");
       FileReport again = get(n.graveyard().importFiles(ImportRequest.of(file))).files().get(0);
       assertThat(again.status()).isEqualTo(FileReport.Status.UP_TO_DATE);
       assertThat(again.imported()).isZero();
