@@ -189,7 +189,8 @@ final class ImportRun {
   }
 
   private static String nothingReadable(long ranges) {
-    return "not one intact record, only " + ranges + " damaged ranges: is this a legacy graveyard file?";
+    return "not one intact record, only " + ranges + " damaged range" + (ranges == 1 ? "" : "s")
+        + ": is this a legacy graveyard file?";
   }
 
   private static FileReport report(Source source, Path path, FileReport.Status status, long already, long t0,
