@@ -365,7 +365,7 @@ final class RecordScanner {
    * {@code (:}: a writer appended a record straight after garbage (a NUL or 0xFF run from a
    * crash) without a line break.
    */
-  boolean gluedRecordAt(int i) {
+  private boolean gluedRecordAt(int i) {
     return i + 1 < limit && buf[i] == '(' && buf[i + 1] == ':' && plausibleRecordAt(i);
   }
 
@@ -433,14 +433,11 @@ final class RecordScanner {
    * to resynchronise inside garbage between records.
    */
   boolean intactRecordAt(byte[] buf, int start, int limit, boolean eof, boolean singleList) {
-    if (start + 1 >= limit || buf[start] != '(' || buf[start + 1] != ':') {
-      return false;
-    }
     this.buf = buf;
     this.limit = limit;
     this.eof = eof;
     this.singleList = singleList;
-    return plausibleRecordAt(start);
+    return gluedRecordAt(start);
   }
 
   private int skipSpace(int i) throws ScanDamage {

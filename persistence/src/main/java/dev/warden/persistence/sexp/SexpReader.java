@@ -22,7 +22,11 @@ import java.util.function.Consumer;
  *   <li>A record start met inside a string cuts the record only if the text from there is an
  *       intact record ending at a line end; otherwise it is part of the string.
  *   <li>Anything else between records (atoms, stray parentheses, binary) is quarantined up
- *       to the next record start. Oversized and too-deep records likewise.
+ *       to the next record start, or up to an intact record glued to it without a line break
+ *       ({@code (:} where a record that ends at a line end starts). Oversized and too-deep
+ *       records are quarantined up to the next record start.
+ *   <li>A damaged token inside a record directly followed by such a glued record cuts the
+ *       record short there.
  * </ul>
  *
  * <p>Not thread-safe: one reader per thread. Memory is about {@code 3 × maxRecordBytes} plus
