@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.core.WorkerKind;
 import dev.warden.persistence.Persistence;
+import dev.warden.workers.graveyard.FileReport;
 import dev.warden.workers.graveyard.Graveyard;
 import dev.warden.workers.graveyard.GraveyardKind;
 import dev.warden.workers.graveyard.ImportReport;
@@ -74,8 +75,14 @@ final class GraveyardCommand implements Runnable {
   }
 
   @Command(name = "import", mixinStandardHelpOptions = true,
-      description = "Import legacy files (idempotent and incremental); prints a summary. Exit 1 if a file was refused as replaced or truncated.")
+      description = {"Import legacy files (idempotent and incremental); prints a summary.",
+          "Exit codes: 0 imported or up to date (damage quarantined); 1 a file was refused as replaced or truncated,"
+              + " or the import failed; 2 bad arguments or config; " + Import.NOTHING_READABLE
+              + " a file held nothing readable (not one intact record)."})
   static final class Import implements Callable<Integer> {
+    /** Exit code when a file held not one intact record. */
+    static final int NOTHING_READABLE = 3;
+
     @Parameters(index = "0", paramLabel = "FILE", description = "graveyard.sexp")
     Path graveyard;
 
@@ -94,7 +101,9 @@ final class GraveyardCommand implements Runnable {
       return withGraveyard(node, g -> {
         ImportReport report = await(g.importFiles(request), 24 * 3600);
         System.out.println(report.render());
-        return report.ok() ? 0 : 1;
+        report.files().stream().filter(f -> f.status() == FileReport.Status.NOTHING_READABLE).forEach(f ->
+            System.err.println("warden: nothing could be read from " + f.path() + ": " + f.note()));
+        return report.refused() ? 1 : report.nothingReadable() ? NOTHING_READABLE : 0;
       });
     }
   }

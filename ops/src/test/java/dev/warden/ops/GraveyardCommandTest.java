@@ -46,6 +46,22 @@ class GraveyardCommandTest {
   }
 
   @Test
+  void importingAFileOfNothingButGarbageExitsThreeAndSaysSoWhileSomeIntactRecordsExitZero() throws Exception {
+    Path garbage = work.resolve("garbage.sexp");
+    Files.write(garbage, "\u0000\u0000 WRITE-FAILED )) 42\n\u00ff\u00fe disk full\n".getBytes(StandardCharsets.ISO_8859_1));
+    String data = work.resolve("data").toString();
+    Run none = cli("graveyard", "import", garbage.toString(), "--data", data);
+    assertThat(none.code()).as(none.out()).isEqualTo(3);
+    assertThat(none.out()).contains("NOTHING_READABLE (not one intact record, only 1 damaged range:");
+    Run again = cli("graveyard", "import", garbage.toString(), "--data", data);
+    assertThat(again.code()).as(again.out()).isEqualTo(3);
+    Files.writeString(garbage, "(:NAME \"X\" :SL 0.3 :TP 1.2)\n", java.nio.file.StandardOpenOption.APPEND);
+    Run some = cli("graveyard", "import", garbage.toString(), "--data", data);
+    assertThat(some.code()).as(some.out()).isZero();
+    assertThat(some.out()).contains("IMPORTED").contains("records read 1, imported 1");
+  }
+
+  @Test
   void importRegionsAndCheckOnAGeneratedFile() throws Exception {
     Path file = generate();
     String data = work.resolve("data").toString();

@@ -21,5 +21,16 @@ public enum DamageReason {
   /** Lists nested deeper than the configured maximum depth. */
   TOO_DEEP,
   /** Bytes inside a record that are not valid UTF-8. */
-  INVALID_UTF8
+  INVALID_UTF8,
+  /**
+   * A number the legacy daemon could not have used: a float that overflows a double (the Lisp
+   * reader signals a floating-point overflow on it, wherever it stands), or an {@code :SL},
+   * {@code :TP} or {@code :TIMESTAMP} integer or ratio whose value overflows a double.
+   */
+  NON_FINITE,
+  /**
+   * A {@code :TIMESTAMP} further ahead of the importing clock than the configured clock skew:
+   * its weight would not decay for years (refused by the importer, not the reader).
+   */
+  FUTURE_TIMESTAMP
 }

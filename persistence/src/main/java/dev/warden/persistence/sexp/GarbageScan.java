@@ -9,17 +9,23 @@ import java.io.IOException;
 final class GarbageScan {
 
   private final InputWindow in;
+  private final RecordScanner scanner;
+  private final int recordWindow;
   private boolean control;
   private boolean closeParen;
   private boolean highBytes;
 
-  GarbageScan(InputWindow in) {
+  GarbageScan(InputWindow in, RecordScanner scanner, int recordWindow) {
     this.in = in;
+    this.scanner = scanner;
+    this.recordWindow = recordWindow;
   }
 
   /**
    * Index of the next record start at or after {@code from}'s following line, or -1 at end of
-   * file. May compact the window: indices held by the caller other than the result are stale.
+   * file. With {@code classify} (garbage between records) also an intact record glued to the
+   * garbage without a line break ({@code (:} ... ending at a line end). May compact the window:
+   * indices held by the caller other than the result are stale.
    */
   int skipToRecordStart(int from, boolean singleList, boolean classify) throws IOException {
     control = false;
@@ -40,6 +46,13 @@ final class GarbageScan {
           return start;
         }
       } else if (classify) {
+        if (b == '(' && i + 1 < in.limit && in.buf[i + 1] == ':') {
+          int shift = in.ensure(i, recordWindow);
+          i -= shift;
+          if (scanner.intactRecordAt(in.buf, i, in.limit, in.eof, singleList)) {
+            return i;
+          }
+        }
         control |= Bytes.isControl(b);
         closeParen |= b == ')';
         highBytes |= b < 0;

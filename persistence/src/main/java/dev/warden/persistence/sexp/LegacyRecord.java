@@ -191,6 +191,54 @@ public final class LegacyRecord {
     return v instanceof SexpString ? ((SexpString) v).value() : v.toSexp();
   }
 
+  /** The fields whose values the legacy daemon computes with as double-floats. */
+  private static final LegacyField[] NUMERIC = {LegacyField.SL, LegacyField.TP, LegacyField.TIMESTAMP};
+
+  /**
+   * Why the legacy daemon could not have used this record, or null: a float anywhere in it that
+   * overflows a double (its Lisp reader signals an error on it), or an {@code :SL}, {@code :TP}
+   * or {@code :TIMESTAMP} whose value is not a finite double (a bignum the daemon's float
+   * arithmetic overflows on). Such a record would stretch a region to infinity or keep it from
+   * ever decaying; the reader quarantines it as {@link DamageReason#NON_FINITE}.
+   */
+  public String nonFinite() {
+    for (LegacyField field : NUMERIC) {
+      SexpNumber n = number(field);
+      if (n != null && !Double.isFinite(n.value())) {
+        return field.keyword() + " " + abbreviated(n.text()) + " is not a finite double";
+      }
+    }
+    for (int i = 1; i < pairs.length; i += 2) {
+      String why = nonFiniteFloat(pairs[i]);
+      if (why != null) {
+        return why;
+      }
+    }
+    return null;
+  }
+
+  private static String nonFiniteFloat(SexpValue v) {
+    if (v instanceof SexpNumber) {
+      SexpNumber n = (SexpNumber) v;
+      return n.kind() == SexpNumber.Kind.DECIMAL && !Double.isFinite(n.value())
+          ? "float " + abbreviated(n.text()) + " overflows a double" : null;
+    }
+    if (v instanceof SexpList) {
+      for (SexpValue item : ((SexpList) v).items()) {
+        String why = nonFiniteFloat(item);
+        if (why != null) {
+          return why;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String abbreviated(String number) {
+    return number.length() <= 40 ? number
+        : number.substring(0, 20) + "...(" + number.length() + " characters)";
+  }
+
   /** All pairs in written order, first occurrence of a repeated key only. */
   public Map<String, SexpValue> asMap() {
     Map<String, SexpValue> map = new LinkedHashMap<>();

@@ -98,6 +98,7 @@ final class RecordScanner {
     this.stop = (int) Math.min(limit, (long) start + maxRecordBytes);
     tokenError = null;
     nestedRecordLike = false;
+    tokens.hugeExact = false;
     elements = new SexpValue[lastCount];
     count = 0;
     int i = skipSpace(start + 1);
@@ -118,7 +119,19 @@ final class RecordScanner {
     SexpValue[] pairs = count == elements.length ? elements : Arrays.copyOf(elements, count);
     elements = null;
     lastCount = Math.max(2, count);
-    return LegacyRecord.ofPairs(pairs, fields);
+    LegacyRecord record = LegacyRecord.ofPairs(pairs, fields);
+    if (tokens.hugeExact) {
+      refuseNonFinite(record);
+    }
+    return record;
+  }
+
+  /** Throws {@link DamageReason#NON_FINITE} if a field the daemon computes with overflows a double. */
+  private void refuseNonFinite(LegacyRecord record) throws ScanDamage {
+    String why = record.nonFinite();
+    if (why != null) {
+      throw new ScanDamage(DamageReason.NON_FINITE, why, ScanDamage.End.KNOWN, end);
+    }
   }
 
   /**
@@ -338,9 +351,22 @@ final class RecordScanner {
       lastField = tokens.field;
       return value;
     } catch (TokenError e) {
+      if (!trial && e.reason != DamageReason.NON_FINITE && gluedRecordAt(i)) {
+        throw new ScanDamage(DamageReason.CUT_SHORT, "record cut short by garbage ("
+            + Tokens.preview(buf, from, i) + ") glued to the next record", ScanDamage.End.KNOWN, i);
+      }
       noteError(e);
       return SexpSymbol.NIL;
     }
+  }
+
+  /**
+   * True if an intact record, ending at a line end, starts right at {@code buf[i]} with
+   * {@code (:}: a writer appended a record straight after garbage (a NUL or 0xFF run from a
+   * crash) without a line break.
+   */
+  private boolean gluedRecordAt(int i) {
+    return i + 1 < limit && buf[i] == '(' && buf[i + 1] == ':' && plausibleRecordAt(i);
   }
 
   private SexpValue string() throws ScanDamage {
@@ -390,12 +416,28 @@ final class RecordScanner {
       trialScanner = new RecordScanner(
           new ReaderSettings(maxRecordBytes, maxDepth, 0), true, tokens);
     }
+    boolean hugeExact = tokens.hugeExact; // shared with this scan, which may still need it
     try {
       trialScanner.scan(buf, start, limit, eof, singleList);
       return true;
     } catch (ScanDamage d) {
       return false;
+    } finally {
+      tokens.hugeExact = hugeExact;
     }
+  }
+
+  /**
+   * True if an intact record that ends at a line end starts at {@code buf[start]}, which begins
+   * with {@code (:}. Unless {@code eof}, {@code limit - start >= 2 * maxRecordBytes + 8}. Used
+   * to resynchronise inside garbage between records.
+   */
+  boolean intactRecordAt(byte[] buf, int start, int limit, boolean eof, boolean singleList) {
+    this.buf = buf;
+    this.limit = limit;
+    this.eof = eof;
+    this.singleList = singleList;
+    return gluedRecordAt(start);
   }
 
   private int skipSpace(int i) throws ScanDamage {

@@ -22,7 +22,11 @@ import java.util.function.Consumer;
  *   <li>A record start met inside a string cuts the record only if the text from there is an
  *       intact record ending at a line end; otherwise it is part of the string.
  *   <li>Anything else between records (atoms, stray parentheses, binary) is quarantined up
- *       to the next record start. Oversized and too-deep records likewise.
+ *       to the next record start, or up to an intact record glued to it without a line break
+ *       ({@code (:} where a record that ends at a line end starts). Oversized and too-deep
+ *       records are quarantined up to the next record start.
+ *   <li>A damaged token inside a record directly followed by such a glued record cuts the
+ *       record short there.
  * </ul>
  *
  * <p>Not thread-safe: one reader per thread. Memory is about {@code 3 × maxRecordBytes} plus
@@ -49,7 +53,7 @@ public final class SexpReader implements Closeable {
     this.scanner = new RecordScanner(settings);
     this.damage = new DamageReporter(sink, settings.sampleBytes());
     this.recordWindow = 2 * settings.maxRecordBytes() + 8;
-    this.garbage = new GarbageScan(in);
+    this.garbage = new GarbageScan(in, scanner, recordWindow);
     this.startOffset = from.offset();
     this.committed = from.offset();
     this.layout = from.layout();
@@ -130,6 +134,22 @@ public final class SexpReader implements Closeable {
       n++;
     }
     return n;
+  }
+
+  /**
+   * Quarantines the record {@link #next()} just returned, which the caller refuses (say, for a
+   * timestamp far in the future): it goes to the sink with its byte range like any damage, and
+   * counts as damaged instead of read in {@link #summary()}. Call it before the next
+   * {@code next()}, while the record's bytes are still at hand for the sample.
+   */
+  public void quarantine(ReadRecord record, DamageReason reason, String detail) {
+    int from = (int) (record.startOffset() - in.base);
+    if (from < 0 || record.endOffset() != committed) {
+      throw new IllegalStateException("only the record next() just returned can be quarantined");
+    }
+    damage.capture(in.buf, from, (int) Math.min(in.limit, record.endOffset() - in.base));
+    damage.report(record.startOffset(), record.endOffset() - record.startOffset(), reason, detail);
+    records--;
   }
 
   /**
@@ -275,7 +295,10 @@ public final class SexpReader implements Closeable {
     }
     i = blankOrComment(b, i, in.limit);
     int j = blankOrComment(b, i + 1, in.limit);
-    if (i < in.limit && b[i] == '(' && j < in.limit && b[j] == '(') {
+    // the outer list holds property lists: "((:". A file opening with "(((" starts with a
+    // record that is damaged (nested too deep, say), to be quarantined from its first byte.
+    int k = j < in.limit ? blankOrComment(b, j + 1, in.limit) : in.limit;
+    if (i < in.limit && b[i] == '(' && j < in.limit && b[j] == '(' && k < in.limit && b[k] == ':') {
       layout = Layout.SINGLE_LIST;
       pos = j;
       committed = j;

@@ -81,6 +81,9 @@ final class Tokens {
       throw new TokenError(DamageReason.MALFORMED_RECORD, "ratio with zero denominator " + preview(b, from, to));
     }
     if (number != null) {
+      if (!Double.isFinite(number.value())) {
+        return nonFinite(number, b, from, to);
+      }
       atoms.put(number, null);
       return number;
     }
@@ -92,6 +95,26 @@ final class Tokens {
     atoms.put(symbol, field);
     return symbol;
   }
+
+  /**
+   * A number whose value overflows a double, never cached. A float is an error wherever it
+   * stands: the Lisp reader signals a floating-point overflow on it. An integer or ratio reads
+   * (a bignum) and only sets {@link #hugeExact}: it matters only where a field needs its value.
+   */
+  private SexpNumber nonFinite(SexpNumber number, byte[] b, int from, int to) throws TokenError {
+    if (number.kind() == SexpNumber.Kind.DECIMAL) {
+      throw new TokenError(DamageReason.NON_FINITE, "float " + preview(b, from, to)
+          + " overflows a double (the Lisp reader signals a floating-point overflow)");
+    }
+    hugeExact = true;
+    return number;
+  }
+
+  /**
+   * Set when an integer or ratio whose value overflows a double was read; the scanner clears
+   * it before each record and checks the record's numeric fields when it is set.
+   */
+  boolean hugeExact;
 
   /** The string whose body (between the quotes) is {@code b[from, to)}. */
   SexpString string(byte[] b, int from, int to, boolean escaped, boolean nonAscii)

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * @param excluded records that do not fully count towards regions, by reason, this run
  * @param bytesRead bytes examined in this run
  * @param quarantineFile the side file with the damaged ranges, or null if nothing was read
- * @param note for REPLACED/TRUNCATED, what was found; otherwise empty
+ * @param note for REPLACED/TRUNCATED/NOTHING_READABLE, what was found; otherwise empty
  */
 public record FileReport(
     Source source,
@@ -39,16 +39,26 @@ public record FileReport(
     /** The file's first bytes or the bytes before the last import's end changed: not imported. */
     REPLACED,
     /** The file is shorter than where the last import ended: not imported. */
-    TRUNCATED
+    TRUNCATED,
+    /**
+     * Not one intact record in the whole file, only damage (or records refused): nothing could
+     * be read. Its damage is quarantined as usual; the CLI exits non-zero.
+     */
+    NOTHING_READABLE
   }
 
   public long quarantinedTotal() {
     return quarantined.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** True unless the file was refused (replaced or truncated). */
+  /** True unless the file was refused (replaced or truncated) or held nothing readable. */
   public boolean ok() {
     return status == Status.IMPORTED || status == Status.UP_TO_DATE;
+  }
+
+  /** True when the file was refused as replaced or truncated. */
+  public boolean refused() {
+    return status == Status.REPLACED || status == Status.TRUNCATED;
   }
 
   public double megabytesPerSecond() {

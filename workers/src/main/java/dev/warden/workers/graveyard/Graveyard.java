@@ -47,6 +47,11 @@ public final class Graveyard {
     wiring = new Wiring(system, journal, importer, settings);
   }
 
+  /** The clock of queries without an explicit time, and of imports (future timestamps). */
+  Clock clock() {
+    return clock;
+  }
+
   void recovered(PatternIndex recovered) {
     index = recovered;
     ready.complete(Done.getInstance());
@@ -74,6 +79,10 @@ public final class Graveyard {
 
   private CompletionStage<Done> append(Source source, LegacyRecord pattern) {
     Wiring w = wiring();
+    String nonFinite = pattern.nonFinite();
+    if (nonFinite != null) { // the index would take it as infinity; replaying its text would refuse it
+      return CompletableFuture.failedFuture(new IllegalArgumentException("NON_FINITE: " + nonFinite));
+    }
     Semaphore permits = inFlight;
     if (!permits.tryAcquire()) {
       return CompletableFuture.failedFuture(new IllegalStateException(

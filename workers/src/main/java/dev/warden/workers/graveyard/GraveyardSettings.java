@@ -17,6 +17,7 @@ public record GraveyardSettings(
     Duration importTimeout,
     Path quarantineDir,
     int quarantineMaxEntries,
+    Duration maxClockSkew,
     long snapshotEveryPatterns,
     int maxInFlight,
     Duration askTimeout) {
@@ -63,6 +64,7 @@ public record GraveyardSettings(
         i.positiveDuration("timeout"),
         Path.of(i.nonEmptyString("quarantine-dir")),
         i.intAtLeast("quarantine-max-entries", 1),
+        i.nonNegativeDuration("max-clock-skew"),
         j.intAtLeast("snapshot-every-patterns", 1),
         inFlight,
         j.positiveDuration("ask-timeout"));

@@ -8,9 +8,26 @@ import java.util.stream.Collectors;
 /** The summary of one import run over one or more files. */
 public record ImportReport(List<FileReport> files, Instant finishedAt, Duration duration, long storedPatterns) {
 
-  /** False when a file was refused as replaced or truncated. */
+  /** False when a file was refused as replaced or truncated, or held nothing readable. */
   public boolean ok() {
     return files.stream().allMatch(FileReport::ok);
+  }
+
+  /** True when a file was refused as replaced or truncated. */
+  public boolean refused() {
+    return files.stream().anyMatch(FileReport::refused);
+  }
+
+  /** True when a file held not one intact record, only damage. */
+  public boolean nothingReadable() {
+    return files.stream().anyMatch(f -> f.status() == FileReport.Status.NOTHING_READABLE);
+  }
+
+  /** What is wrong, for a log line: empty when {@link #ok()}. */
+  public String problems() {
+    return (refused() ? "some files refused (replaced or truncated)" : "")
+        + (refused() && nothingReadable() ? "; " : "")
+        + (nothingReadable() ? "some files held nothing readable (not one intact record)" : "");
   }
 
   public long recordsRead() {

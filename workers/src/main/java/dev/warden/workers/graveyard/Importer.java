@@ -75,7 +75,7 @@ final class Importer extends AbstractBehavior<Importer.Command> {
     }
     busy = true;
     ImportRun job = new ImportRun(run.request(), settings, journal, getContext().getSystem().scheduler(),
-        graveyard::storedPatterns, DataFiles.create(getContext().getSystem().settings().config()));
+        graveyard::storedPatterns, DataFiles.create(getContext().getSystem().settings().config()), graveyard.clock());
     CompletableFuture<ImportReport> f =
         CompletableFuture.supplyAsync(
             () -> {
@@ -99,7 +99,7 @@ final class Importer extends AbstractBehavior<Importer.Command> {
           "graveyard import succeeded at [{}] in [{}] ms: [{}] records read, [{}] imported, [{}] quarantined, [{}] records/s, parse-error rate [{}], [{}] patterns stored{}",
           f.report().finishedAt(), f.report().duration().toMillis(), f.report().recordsRead(), f.report().imported(), f.report().quarantined(),
           Math.round(f.report().recordsPerSecond()), String.format("%.5f", f.report().parseErrorRate()),
-          graveyard.storedPatterns(), f.report().ok() ? "" : "; some files refused (replaced or truncated)");
+          graveyard.storedPatterns(), f.report().ok() ? "" : "; " + f.report().problems());
       f.run().replyTo().tell(StatusReply.success(f.report()));
       return this;
     }

@@ -133,4 +133,32 @@ class IndexSnapshotSerializationTest {
     assertThat(serialization.deserialize(newBytes, current.identifier(), Serializers.manifestFor(current, event)).get())
         .isEqualTo(event);
   }
+
+  /** Import progress carries the file's stamp and whole-prefix hash; progress journaled before them still reads. */
+  @Test
+  void importProgressRoundTripsWithItsStampAndEarlierProgressStillReads() {
+    FileStamp stamp = new FileStamp(1234, 1_767_225_600_123_456_789L, 1_767_225_600_223_456_789L, "(dev=803,ino=42)");
+    FileProgress progress = FileProgress.of("graveyard:/data/graveyard.sexp", Source.GRAVEYARD, "/data/graveyard.sexp",
+        new dev.warden.persistence.sexp.ResumePoint(1200, dev.warden.persistence.sexp.Layout.RECORD_PER_LINE), 17,
+        "ab".repeat(32), stamp, 3);
+    PatternJournal.PatternsRecorded event = new PatternJournal.PatternsRecorded(Source.GRAVEYARD, List.of(), progress);
+    var serializer = serialization.findSerializerFor(event);
+    String manifest = Serializers.manifestFor(serializer, event);
+    byte[] bytes = serialization.serialize(event).get();
+    Object back = serialization.deserialize(bytes, serializer.identifier(), manifest).get();
+    assertThat(back).isEqualTo(event);
+    assertThat(((PatternJournal.PatternsRecorded) back).progress().stamp().unchanged(stamp)).isTrue();
+
+    String json = new String(bytes, StandardCharsets.UTF_8);
+    assertThat(json).contains("\"prefixHash\"").contains("\"stamp\"");
+    String old = json.replaceAll(",\"prefixHash\":\"[0-9a-f]+\"", "").replaceAll(",\"stamp\":\\{[^}]*\\}", "")
+        .replace(",\"rangesQuarantined\":3", "").replace("\"headHash\":null", "\"headHash\":\"cd\"");
+    FileProgress earlier = ((PatternJournal.PatternsRecorded) serialization.deserialize(
+        old.getBytes(StandardCharsets.UTF_8), serializer.identifier(), manifest).get()).progress();
+    assertThat(earlier.prefixHash()).isNull();
+    assertThat(earlier.stamp()).isNull();
+    assertThat(earlier.headHash()).isEqualTo("cd");
+    assertThat(earlier.offset()).isEqualTo(1200);
+    assertThat(earlier.recordsImported()).isEqualTo(17);
+  }
 }
