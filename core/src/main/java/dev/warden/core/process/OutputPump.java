@@ -127,4 +127,18 @@ final class OutputPump implements Runnable {
       suppressed++;
     }
   }
+
+  /** Opens (appends to) a per-job log file, creating its directory; null (and a warning) if it cannot. */
+  static OutputStream openJobLog(java.nio.file.Path file, String name, Logger log) {
+    try {
+      if (file.getParent() != null) {
+        java.nio.file.Files.createDirectories(file.getParent());
+      }
+      return java.nio.file.Files.newOutputStream(file, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      log.warn("process [{}]: cannot open job log [{}]: {}", name, file, e.toString());
+      return null;
+    }
+  }
 }
