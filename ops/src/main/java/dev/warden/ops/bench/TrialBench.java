@@ -67,7 +67,8 @@ final class TrialBench {
       }
       Duration grace = Duration.ofSeconds(1);
       MemoryGuard.Settings capped = new MemoryGuard.Settings(guardSettings.safeHeadroomBytes(), guardSettings.brakeLimit(),
-          guardSettings.safeWindow(), 32 * MIB, guardSettings.maxAge(), guardSettings.checkInterval());
+          guardSettings.safeWindow(), 32 * MIB, guardSettings.maxAge(), guardSettings.checkInterval(),
+          guardSettings.graceGrowthAllowanceBytes());
       double[] breach = new double[runs];
       for (int r = 0; r < runs; r++) {
         breach[r] = breachToGone(system, capped, grace, logs);
@@ -159,7 +160,7 @@ final class TrialBench {
         })
         .build(), "trial-owner-" + System.nanoTime(), Props.empty());
     ActorRef<TrialWorker.Command> worker = system.systemActorOf(
-        TrialWorker.create("bench", new TrialWorker.Settings(guard, grace, logs), MemoryProbe.proc(), new KindMetrics()),
+        TrialWorker.create("bench", new TrialWorker.Settings(guard, grace, logs, logs + "/bench"), MemoryProbe.proc(), new KindMetrics()),
         "worker-" + System.nanoTime(), Props.empty());
     worker.tell(new TrialWorker.Run(new TrialSpec("leak", 1,
         List.of("/bin/sh", "-c", "x=$(head -c 67108864 /dev/zero | tr '\\0' a); echo leaked; sleep 1000"), Map.of()), owner));
