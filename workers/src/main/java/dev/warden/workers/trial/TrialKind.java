@@ -85,7 +85,7 @@ public final class TrialKind implements WorkerKind<TrialPool.Command> {
           ? "a cgroup v2 memory controller is visible at /sys/fs/cgroup but not used"
           : "cgroup v2 at /sys/fs/cgroup has no memory controller";
     } catch (IOException | RuntimeException e) {
-      cgroup = "no cgroup v2 hierarchy at /sys/fs/cgroup";
+      cgroup = "no unified cgroup v2 hierarchy at /sys/fs/cgroup";
     }
     return "proc-sampling (each trial's tree RSS read from /proc every warden.memory-guard.check-interval, four times"
         + " as often during a stop grace; " + cgroup + ")";
