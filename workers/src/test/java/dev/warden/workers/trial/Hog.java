@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
  * {@code Hog <polite|hostile> <children> <MiB/s> <max MiB> <dir>}: with children, this process
  * starts that many child JVMs running the same program without children and only waits; without,
  * it allocates (and touches) MiB/s up to max MiB. Each process writes {@code <dir>/pid-<pid>} at
- * start. On SIGTERM a polite one stops allocating, cleans up for 300 ms, writes
- * {@code <dir>/clean-<pid>} and exits (143); a hostile one writes {@code <dir>/term-<pid>} and carries
- * on allocating (its shutdown hook never returns).
+ * start. On SIGTERM each writes {@code <dir>/term-<pid>} (epoch ms); then a polite one stops
+ * allocating, cleans up for 300 ms, writes {@code <dir>/clean-<pid>} and exits (143), while a hostile
+ * one carries on allocating (its shutdown hook never returns).
  */
 public final class Hog {
   private static volatile boolean stopping;
@@ -29,17 +29,18 @@ public final class Hog {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stopping = polite;
       try {
+        Files.writeString(dir.resolve("term-" + pid), Long.toString(System.currentTimeMillis()));
         if (polite) {
           TimeUnit.MILLISECONDS.sleep(300);
           Files.writeString(dir.resolve("clean-" + pid), Long.toString(System.currentTimeMillis()));
         } else {
-          Files.writeString(dir.resolve("term-" + pid), Long.toString(System.currentTimeMillis()));
           never.await();
         }
       } catch (Exception e) {
         // exiting anyway
       }
     }));
+    Files.writeString(dir.resolve("pid-" + pid), "");
     List<Process> started = new ArrayList<>();
     for (int i = 0; i < children; i++) {
       String java = ProcessHandle.current().info().command().orElseThrow();
@@ -47,7 +48,6 @@ public final class Hog {
           "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Hog.class.getName(), args[0], "0", args[2], args[3],
           args[4]).inheritIO().start());
     }
-    Files.writeString(dir.resolve("pid-" + pid), "");
     System.out.println("WARDEN:HEARTBEAT");
     System.out.flush();
     if (children > 0) {

@@ -173,7 +173,7 @@ class TrialWorkerTest {
 
   private ActorRef<TrialWorker.Command> hogWorker(long rssCap, Duration checkInterval, Duration grace) {
     MemoryGuard.Settings guard = new MemoryGuard.Settings(2L << 30, 10, Duration.ofSeconds(60), rssCap,
-        Duration.ofHours(1), checkInterval, 64 * MIB);
+        Duration.ofHours(1), checkInterval, 16 * MIB);
     return kit.spawn(TrialWorker.create("w1", new TrialWorker.Settings(guard, grace, logs, logs + "/w1"), probe, metrics));
   }
 
@@ -198,7 +198,7 @@ class TrialWorkerTest {
   }
 
   @Test
-  void aHostileTreeOverItsCapIsKilledWithinACheckIntervalOfItsGraceWhileAPoliteOneKeepsItsGrace() throws Exception {
+  void aHostileTreeOverItsCapIsKilledEarlyInItsGraceWithBoundedGrowthWhileAPoliteOneKeepsItsGrace() throws Exception {
     long cap = 256 * MIB;
     Duration interval = Duration.ofMillis(100);
     ActorRef<TrialWorker.Command> w = hogWorker(cap, interval, Duration.ofSeconds(5));
@@ -223,7 +223,8 @@ class TrialWorkerTest {
     assertThat(r.outcome()).isEqualTo(TrialReport.Outcome.REQUEUED);
     assertThat(r.detail()).contains("over cap 256 MiB");
     long sigterm = stamps(hostile, "term-").stream().mapToLong(Long::longValue).min().orElseThrow();
-    assertThat(gone - sigterm).as("SIGTERM to gone, with a 5 s grace").isLessThan(1000);
+    // a few samples at 25 ms on an idle machine; starved hogs grow slower, so allow for a loaded one
+    assertThat(gone - sigterm).as("SIGTERM to gone, with a 5 s grace").isLessThan(2500);
     long growthPerInterval = 2 * 400 * MIB * interval.toMillis() / 1000;
     assertThat(peak.get()).as("peak RSS of the tree").isLessThan(2 * cap + growthPerInterval);
     assertThat(counter("grace-kills")).isEqualTo(1);
@@ -246,9 +247,9 @@ class TrialWorkerTest {
     Process otherAttempt = pb.start();
     try {
       Path pidFile = logs.resolve("escaped.pid");
-      String escape = "(setsid sleep 1000 > /dev/null 2>&1 & echo $! > " + pidFile + ".tmp; mv " + pidFile + ".tmp " + pidFile + "); ";
+      String escape = TrialsTest.escaping(pidFile);
       w.tell(new TrialWorker.Run(sh("hung", escape + "echo up; exec sleep 1000"), owner.getRef()));
-      long escaped = escapedPid(pidFile);
+      long escaped = TrialsTest.pidIn(pidFile);
       w.tell(new TrialWorker.Cancel("hung", 1, "reaped: heartbeat timeout"));
       assertThat(report(owner).outcome()).isEqualTo(TrialReport.Outcome.CANCELLED);
       await().atMost(Duration.ofSeconds(2)).until(() -> !dev.warden.core.process.ProcessTree.running(escaped));
@@ -256,19 +257,12 @@ class TrialWorkerTest {
       Files.delete(pidFile);
       w.tell(new TrialWorker.Run(sh("leak", escape + "x=$(head -c 67108864 /dev/zero | tr '\\0' a); echo leaked; sleep 1000"),
           owner.getRef()));
-      long escaped2 = escapedPid(pidFile);
+      long escaped2 = TrialsTest.pidIn(pidFile);
       assertThat(report(owner).outcome()).isEqualTo(TrialReport.Outcome.REQUEUED);
       await().atMost(Duration.ofSeconds(2)).until(() -> !dev.warden.core.process.ProcessTree.running(escaped2));
       assertThat(otherAttempt.isAlive()).as("another attempt's process is not touched").isTrue();
     } finally {
       otherAttempt.destroyForcibly();
     }
-  }
-
-  private static long escapedPid(Path pidFile) throws Exception {
-    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pidFile));
-    long pid = Long.parseLong(Files.readString(pidFile).trim());
-    assertThat(dev.warden.core.process.ProcessTree.running(pid)).isTrue();
-    return pid;
   }
 }

@@ -123,11 +123,11 @@ class TrialsTest {
   }
 
   /** Double-forks a {@code sleep} (re-parented away from the trial's tree) and writes its pid to {@code pidFile}. */
-  private static String escaping(Path pidFile) {
+  static String escaping(Path pidFile) {
     return "(setsid sleep 1000 > /dev/null 2>&1 & echo $! > " + pidFile + ".tmp; mv " + pidFile + ".tmp " + pidFile + "); ";
   }
 
-  private static long pidIn(Path pidFile) throws Exception {
+  static long pidIn(Path pidFile) throws Exception {
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> java.nio.file.Files.exists(pidFile));
     long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).trim());
     assertThat(dev.warden.core.process.ProcessTree.running(pid)).isTrue();
