@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,7 +27,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * reports start, heartbeats, result and exit to its owner, and stops it as SIGTERM to the whole
  * process tree, a grace period, then SIGKILL to whatever is left. If this actor stops for any
  * reason (its owner stopped, the node shuts down, a crash) the tree is killed: nothing is orphaned.
- * Once the process has exited this actor stops.
+ * Every process of the tree carries the run's owner marker ({@link ProcessTree#OWNER_ENV}); when the
+ * tree ends (exit, stop, kill, this actor stopping) processes still carrying it are killed too, so a
+ * double-forked descendant re-parented to init does not outlive its run. The exit is reported only
+ * after that sweep. Once the process has exited this actor stops.
  */
 public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Command> {
 
@@ -36,6 +38,12 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
 
   /** Stop the process tree: SIGTERM now, SIGKILL after the spec's grace period. */
   public record Stop(String reason) implements Command {}
+
+  /**
+   * SIGKILL to the whole tree now, without (or cutting short) the grace: for a tree that makes
+   * things worse while it is being stopped (e.g. keeps growing past its memory cap).
+   */
+  public record Kill(String reason) implements Command {}
 
   /** Answers the process's current figures. */
   public record GetInfo(ActorRef<Info> replyTo) implements Command {}
@@ -60,7 +68,7 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
 
   private record RootExited(int code) implements Command {}
 
-  private record Exited(int code) implements Command {}
+  private record Exited(int code, List<Long> swept) implements Command {}
 
   private record SignOfLife(long atMillis) implements Command {}
 
@@ -80,6 +88,11 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
 
   private static final ExecutorService PUMPS = Executors.newCachedThreadPool(r -> daemon(r, "warden-process-pump"));
 
+  /** Scans /proc for a run's marker, off actor threads; one at a time bounds their cost. */
+  private static final ExecutorService SWEEPER = Executors.newSingleThreadExecutor(r -> daemon(r, "warden-process-sweeper"));
+
+  private static final AtomicLong RUNS = new AtomicLong();
+
   private static final boolean SETPRIV = Files.isExecutable(Path.of("/usr/bin/setpriv"));
 
   private static Thread daemon(Runnable r, String name) {
@@ -96,6 +109,7 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
   private final String name;
   private final ProcessSpec spec;
   private final ActorRef<Event> owner;
+  private final String marker;
   private final AtomicLong lastAlive = new AtomicLong();
   private final Set<ProcessHandle> tree = new LinkedHashSet<>();
   private Process process;
@@ -114,6 +128,8 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
     this.name = name;
     this.spec = spec;
     this.owner = owner;
+    this.marker = spec.owner().orElseGet(() ->
+        "warden-" + ProcessHandle.current().pid() + "/" + name + "/" + RUNS.incrementAndGet());
     ctx.pipeToSelf(
         CompletableFuture.supplyAsync(this::spawn, SPAWNER),
         (p, err) -> err != null ? new SpawnFailed(err) : new Spawned(p));
@@ -127,6 +143,7 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
     argv.addAll(spec.argv());
     ProcessBuilder pb = new ProcessBuilder(argv);
     pb.environment().putAll(spec.env());
+    pb.environment().put(ProcessTree.OWNER_ENV, marker);
     spec.workDir().ifPresent(d -> pb.directory(d.toFile()));
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     try {
@@ -148,6 +165,7 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
         })
         .onMessage(Stop.class, this::onStop)
         .onMessageEquals(KillNow.INSTANCE, this::onKillNow)
+        .onMessage(Kill.class, this::onKill)
         .onMessageEquals(TrackTree.INSTANCE, this::onTrackTree)
         .onMessage(GetInfo.class, this::onGetInfo)
         .onMessage(RootExited.class, this::onRootExited)
@@ -163,7 +181,9 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
     tree.add(process.toHandle());
     getContext().getLog().info("process [{}] pid [{}] started: {}", name, process.pid(), spec.argv());
     owner.tell(new Started(process.pid(), startedAt));
-    jobLog = openJobLog();
+    jobLog = spec.logFile()
+        .map(f -> OutputPump.openJobLog(f, name, DataFiles.create(getContext().getSystem().settings().config()), getContext().getLog()))
+        .orElse(null);
     ActorRef<Command> self = getContext().getSelf();
     OutputPump.Sink sink =
         new OutputPump.Sink() {
@@ -191,24 +211,6 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
       return onStop(new Stop(stopReason));
     }
     return this;
-  }
-
-  private OutputStream openJobLog() {
-    if (spec.logFile().isEmpty()) {
-      return null;
-    }
-    Path file = spec.logFile().get();
-    try {
-      // owner-only (warden.data-dir-mode / data-file-mode): a job's output may carry its data
-      DataFiles files = DataFiles.create(getContext().getSystem().settings().config());
-      if (file.getParent() != null) {
-        files.directory(file.getParent(), "job log directory");
-      }
-      return Files.newOutputStream(files.file(file), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    } catch (IOException | IllegalArgumentException e) {
-      getContext().getLog().warn("process [{}]: cannot open job log [{}]: {}", name, file, e.toString());
-      return null;
-    }
   }
 
   private Behavior<Command> onSpawnFailed(SpawnFailed m) {
@@ -250,6 +252,15 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
     return this;
   }
 
+  private Behavior<Command> onKill(Kill m) {
+    if (process != null && !finished) {
+      timers.cancel(KillNow.INSTANCE);
+      getContext().getLog().warn("process [{}] pid [{}]: SIGKILL to the tree now ({})", name, process.pid(), m.reason());
+      ProcessTree.kill(process.toHandle(), tree);
+    }
+    return this;
+  }
+
   /** Remembers descendants while the root lives, so they can still be killed once it has exited. */
   private Behavior<Command> onTrackTree() {
     if (process != null && process.isAlive()) {
@@ -268,9 +279,10 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
   }
 
   /**
-   * The root exited. Descendants it left behind are killed (nothing outlives its job), which also
-   * closes any pipe they held; then the pumps drain the last lines (a result line printed just
-   * before exit still arrives first) and the exit is reported.
+   * The root exited. Descendants it left behind are killed (nothing outlives its job), and so is
+   * every process still carrying the run's marker (found off this thread); that also closes any
+   * pipe they held. Then the pumps drain the last lines (a result line printed just before exit
+   * still arrives first) and the exit is reported.
    */
   private Behavior<Command> onRootExited(RootExited m) {
     finished = true;
@@ -282,12 +294,35 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
       getContext().getLog().info("process [{}] exited leaving {} descendant(s): killing them", name, leftovers);
       tree.forEach(ProcessHandle::destroyForcibly);
     }
+    Set<Long> known = pids(tree);
+    CompletableFuture<List<Long>> swept = CompletableFuture.supplyAsync(() -> sweep(known), SWEEPER);
     getContext().pipeToSelf(
-        pumps.completeOnTimeout(null, 2, java.util.concurrent.TimeUnit.SECONDS), (v, err) -> new Exited(m.code()));
+        swept.thenCompose(pids -> pumps.completeOnTimeout(null, 2, java.util.concurrent.TimeUnit.SECONDS).thenApply(v -> pids)),
+        (pids, err) -> new Exited(m.code(), pids == null ? List.of() : pids));
     return this;
   }
 
+  /**
+   * SIGKILL to every process still carrying this run's marker (blocking: reads /proc); answers
+   * those that had escaped, i.e. were not among the {@code known} members of the tree.
+   */
+  private List<Long> sweep(Set<Long> known) {
+    List<Long> killed = new ArrayList<>(ProcessTree.killWithEnv(ProcessTree.OWNER_ENV, marker));
+    killed.removeIf(known::contains);
+    return killed;
+  }
+
+  private static Set<Long> pids(Set<ProcessHandle> handles) {
+    Set<Long> pids = new java.util.HashSet<>();
+    handles.forEach(h -> pids.add(h.pid()));
+    return pids;
+  }
+
   private Behavior<Command> onExited(Exited m) {
+    if (!m.swept().isEmpty()) {
+      getContext().getLog().info("process [{}]: killed {} escaped process(es) carrying its marker [{}]: pids {}",
+          name, m.swept().size(), marker, m.swept());
+    }
     ExitPolicy.Outcome outcome = stopReason != null ? ExitPolicy.Outcome.STOPPED : spec.exitPolicy().classify(m.code());
     String reason = stopReason != null ? stopReason : "exit code " + m.code();
     long ran = System.currentTimeMillis() - startedAt;
@@ -299,7 +334,13 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
   private Behavior<Command> onPostStop() {
     if (process != null && !finished) {
       getContext().getLog().info("process [{}] pid [{}]: owner gone, killing the process tree", name, process.pid());
+      tree.addAll(ProcessTree.members(process.toHandle()));
       ProcessTree.kill(process.toHandle(), tree);
+      // the last chance (the node may be closing): sweep here, bounded by one /proc scan per pass
+      List<Long> swept = sweep(pids(tree));
+      if (!swept.isEmpty()) {
+        getContext().getLog().info("process [{}]: killed {} escaped process(es) carrying its marker: pids {}", name, swept.size(), swept);
+      }
     }
     if (jobLog != null) {
       try {

@@ -15,12 +15,17 @@ import java.time.Duration;
  *   <li><b>Reset</b>: the consecutive count resets once headroom has stayed safe for {@code safeWindow}.
  *   <li><b>RSS cap</b>: a worker whose resident memory exceeds {@code rssCap} is recycled now.
  *   <li><b>Age</b>: a worker older than {@code maxAge} is recycled between jobs, never mid-job.
+ *   <li><b>No grace to grow in</b>: while a stopped job has its SIGTERM grace, the worker keeps
+ *       sampling (every {@link #graceCheckInterval}); a tree over its cap that grows more than
+ *       {@code graceGrowthAllowance} since the stop, or host headroom under safe that falls more
+ *       than that since the stop, is SIGKILLed at once ({@link #killDuringGrace}). A polite process
+ *       that stops growing and exits still gets its whole grace.
  * </ul>
  */
 public final class MemoryGuard {
 
   public record Settings(long safeHeadroomBytes, int brakeLimit, Duration safeWindow, long rssCapBytes,
-      Duration maxAge, Duration checkInterval) {
+      Duration maxAge, Duration checkInterval, long graceGrowthAllowanceBytes) {
 
     /** Reads {@code warden.memory-guard}-shaped settings under {@code r}. */
     public static Settings read(ConfigReader r) {
@@ -30,7 +35,8 @@ public final class MemoryGuard {
           r.positiveDuration("safe-window"),
           positiveBytes(r, "worker-rss-cap"),
           r.positiveDuration("worker-max-age"),
-          r.positiveDuration("check-interval"));
+          r.positiveDuration("check-interval"),
+          r.bytes("grace-growth-allowance"));  // a size: never negative
     }
 
     private static long positiveBytes(ConfigReader r, String key) {
@@ -85,6 +91,25 @@ public final class MemoryGuard {
       consecutiveBrakes = 0;
     }
     return Verdict.OK;
+  }
+
+  /**
+   * During the stop grace of a job: true when its tree must be SIGKILLed now rather than at the end
+   * of the grace, because it makes things worse while being stopped. Readings at the stop and now:
+   * tree RSS, and host headroom ({@code -1} when unknown).
+   */
+  public boolean killDuringGrace(long rssAtStop, long availableAtStop, long rssNow, long availableNow) {
+    long allowance = settings.graceGrowthAllowanceBytes();
+    if (rssNow > settings.rssCapBytes() && rssNow - rssAtStop > allowance) {
+      return true;
+    }
+    return availableNow >= 0 && availableAtStop >= 0 && availableNow < settings.safeHeadroomBytes()
+        && availableAtStop - availableNow > allowance;
+  }
+
+  /** How often a job's memory is sampled during its stop grace: a quarter of the check interval (at least 10 ms). */
+  public java.time.Duration graceCheckInterval() {
+    return java.time.Duration.ofMillis(Math.max(10, settings.checkInterval().toMillis() / 4));
   }
 
   /** Call after the worker was restarted for the brake limit: the count starts again. */

@@ -1,5 +1,7 @@
 package dev.warden.core.process;
 
+import dev.warden.core.DataFiles;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -125,6 +127,24 @@ final class OutputPump implements Runnable {
       log.info("{}: {}{}", name, text, cut > 0 ? "...[" + cut + " bytes cut]" : "");
     } else {
       suppressed++;
+    }
+  }
+
+  /**
+   * Opens (appends to) a per-job log file, creating its directory, both owner-only
+   * ({@code warden.data-dir-mode} / {@code data-file-mode}: a job's output may carry its data);
+   * null (and a warning) if it cannot.
+   */
+  static OutputStream openJobLog(java.nio.file.Path file, String name, DataFiles files, Logger log) {
+    try {
+      if (file.getParent() != null) {
+        files.directory(file.getParent(), "job log directory");
+      }
+      return java.nio.file.Files.newOutputStream(files.file(file), java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException | IllegalArgumentException e) {
+      log.warn("process [{}]: cannot open job log [{}]: {}", name, file, e.toString());
+      return null;
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.warden.core.process;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,23 +66,38 @@ public final class ProcessTree {
   }
 
   /**
-   * Processes whose environment holds {@code key=value} (read from {@code /proc/<pid>/environ};
-   * processes of other users are skipped). Children inherit the environment, so this finds a
-   * whole tree even after its root died and its members were re-parented.
+   * The environment variable that marks every external process Warden starts, and all its
+   * descendants, with its owner (see {@link ProcessSpec#owner}).
+   */
+  public static final String OWNER_ENV = "WARDEN_OWNER";
+
+  /** The part of a process's environment block read when looking for a marker (bounds the scan). */
+  static final int MAX_ENVIRON_BYTES = 128 * 1024;
+
+  private static final int KILL_PASSES = 3;
+
+  /**
+   * Processes whose environment holds {@code key=value} (read from {@code /proc/<pid>/environ},
+   * at most {@link #MAX_ENVIRON_BYTES} of it; processes of other users are skipped). Children
+   * inherit the environment, so this finds a whole tree even after its root died and its members
+   * were re-parented. It cannot find a process that replaced its environment ({@code env -i},
+   * exec with a fresh environment). One pass over /proc: its cost grows with the host's process count.
    */
   public static List<ProcessHandle> withEnv(String key, String value) {
     byte[] needle = (key + "=" + value).getBytes(StandardCharsets.UTF_8);
+    byte[] buffer = new byte[MAX_ENVIRON_BYTES];
     List<ProcessHandle> found = new ArrayList<>();
     long self = ProcessHandle.current().pid();
-    try (var dirs = Files.list(Path.of("/proc"))) {
-      for (Path d : (Iterable<Path>) dirs::iterator) {
-        String name = d.getFileName().toString();
-        if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == self) {
+    try (var dirs = Files.newDirectoryStream(Path.of("/proc"))) {
+      for (Path d : dirs) {
+        long pid = pidOf(d.getFileName().toString());
+        if (pid <= 0 || pid == self) {
           continue;
         }
-        try {
-          if (containsEntry(Files.readAllBytes(d.resolve("environ")), needle)) {
-            ProcessHandle.of(Long.parseLong(name)).ifPresent(found::add);
+        try (InputStream in = Files.newInputStream(d.resolve("environ"))) {
+          int n = in.readNBytes(buffer, 0, buffer.length);
+          if (containsEntry(buffer, n, needle)) {
+            ProcessHandle.of(pid).ifPresent(found::add);
           }
         } catch (IOException | RuntimeException e) {
           // gone, or not ours to read
@@ -93,10 +109,44 @@ public final class ProcessTree {
     return found;
   }
 
-  private static boolean containsEntry(byte[] environ, byte[] entry) {
+  /**
+   * SIGKILL to every process carrying {@code key=value}; the scan is repeated (up to three passes)
+   * until it finds none, so a child forked while the first pass ran is caught by the next. Answers
+   * the pids killed. Blocking (reads /proc): call it off actor threads where it can be slow.
+   */
+  public static List<Long> killWithEnv(String key, String value) {
+    List<Long> killed = new ArrayList<>();
+    for (int pass = 0; pass < KILL_PASSES; pass++) {
+      List<ProcessHandle> found = withEnv(key, value);
+      found.removeIf(p -> !running(p.pid()));
+      if (found.isEmpty()) {
+        break;
+      }
+      for (ProcessHandle p : found) {
+        if (p.destroyForcibly()) {
+          killed.add(p.pid());
+        }
+      }
+    }
+    return killed;
+  }
+
+  private static long pidOf(String name) {
+    long pid = 0;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c < '0' || c > '9' || i > 18) {
+        return -1;
+      }
+      pid = pid * 10 + (c - '0');
+    }
+    return name.isEmpty() ? -1 : pid;
+  }
+
+  private static boolean containsEntry(byte[] environ, int length, byte[] entry) {
     int start = 0;
-    for (int i = 0; i <= environ.length; i++) {
-      if (i == environ.length || environ[i] == 0) {
+    for (int i = 0; i <= length; i++) {
+      if (i == length || environ[i] == 0) {
         if (i - start == entry.length && java.util.Arrays.equals(environ, start, i, entry, 0, entry.length)) {
           return true;
         }

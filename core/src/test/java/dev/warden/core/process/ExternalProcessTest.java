@@ -158,4 +158,65 @@ class ExternalProcessTest {
     p.tell(new ExternalProcess.Stop("done"));
     assertThat(fish(owner, ExternalProcess.Finished.class).outcome()).isEqualTo(ExitPolicy.Outcome.STOPPED);
   }
+
+  /** A script that double-forks a {@code sleep} (re-parented away from the tree) and writes its pid. */
+  private String escaping(Path pidFile, String then) {
+    return "(setsid sleep 1000 > /dev/null 2>&1 & echo $! > " + pidFile + ".tmp; mv " + pidFile + ".tmp " + pidFile + "); "
+        + then;
+  }
+
+  private static long escapedPid(Path pidFile, long root) throws Exception {
+    await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(pidFile));
+    long pid = Long.parseLong(Files.readString(pidFile).trim());
+    assertThat(ProcessTree.running(pid)).isTrue();
+    assertThat(ProcessHandle.of(root).map(r -> r.descendants().noneMatch(d -> d.pid() == pid)).orElse(true))
+        .as("the double-forked process is no descendant of the root any more").isTrue();
+    return pid;
+  }
+
+  private static Process otherRun(String marker) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("sleep", "1000");
+    pb.environment().put(ProcessTree.OWNER_ENV, marker);
+    return pb.start();
+  }
+
+  @Test
+  void aDoubleForkedDescendantDiesWhenItsTreeIsStoppedWhileAnotherRunsProcessSurvives() throws Exception {
+    Process other = otherRun("test/run-2");
+    try {
+      TestProbe<ExternalProcess.Event> owner = kit.createTestProbe();
+      Path pidFile = dir.resolve("escaped.pid");
+      ActorRef<ExternalProcess.Command> p = kit.spawn(ExternalProcess.create("escaper",
+          sh(escaping(pidFile, "echo up; exec sleep 1000")).withOwner("test/run-1").withStopGrace(Duration.ofMillis(300)),
+          owner.getRef()));
+      long root = expect(owner, ExternalProcess.Started.class).pid();
+      long escaped = escapedPid(pidFile, root);
+
+      p.tell(new ExternalProcess.Stop("reaped"));
+      assertThat(fish(owner, ExternalProcess.Finished.class).outcome()).isEqualTo(ExitPolicy.Outcome.STOPPED);
+      await().atMost(Duration.ofSeconds(2)).until(() -> !ProcessTree.running(escaped));
+      assertThat(other.isAlive()).as("a process carrying another run's marker is not touched").isTrue();
+    } finally {
+      other.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aDoubleForkedDescendantDiesWhenItsRootExitsAndWhenItsActorIsStopped() throws Exception {
+    TestProbe<ExternalProcess.Event> owner = kit.createTestProbe();
+    Path first = dir.resolve("first.pid");
+    kit.spawn(ExternalProcess.create("exits", sh(escaping(first, "sleep 0.5; exit 0")), owner.getRef()));
+    long root = expect(owner, ExternalProcess.Started.class).pid();
+    long escaped = escapedPid(first, root);
+    assertThat(fish(owner, ExternalProcess.Finished.class).outcome()).isEqualTo(ExitPolicy.Outcome.SUCCESS);
+    await().atMost(Duration.ofSeconds(2)).until(() -> !ProcessTree.running(escaped));
+
+    Path second = dir.resolve("second.pid");
+    ActorRef<ExternalProcess.Command> p = kit.spawn(ExternalProcess.create("owner-gone",
+        sh(escaping(second, "exec sleep 1000")), owner.getRef()));
+    long root2 = fish(owner, ExternalProcess.Started.class).pid();
+    long escaped2 = escapedPid(second, root2);
+    kit.stop(p);
+    await().atMost(Duration.ofSeconds(2)).until(() -> !ProcessTree.running(escaped2));
+  }
 }

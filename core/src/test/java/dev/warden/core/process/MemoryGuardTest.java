@@ -17,7 +17,7 @@ class MemoryGuardTest {
 
   private static MemoryGuard guard() {
     return new MemoryGuard(new MemoryGuard.Settings(2 * GIB, 10, Duration.ofSeconds(60), 8 * GIB,
-        Duration.ofMinutes(60), Duration.ofSeconds(1)));
+        Duration.ofMinutes(60), Duration.ofSeconds(1), 64L << 20));
   }
 
   @Test
@@ -85,5 +85,30 @@ class MemoryGuardTest {
             Warden.loadConfig(ConfigFactory.parseString("warden.memory-guard.brake-limit = 0")), "warden.memory-guard")))
         .isInstanceOf(WardenConfigException.class)
         .hasMessageContaining("warden.memory-guard.brake-limit must be >= 1, but was 0");
+  }
+
+  @Test
+  void duringTheGraceATreeGrowingPastItsCapOrAHostStillLosingHeadroomIsKilledButAQuietOneIsNot() {
+    MemoryGuard g = guard();
+    long mib = 1L << 20;
+    // stopped over its 8 GiB cap: growing past the allowance kills, staying put (or shrinking) waits
+    assertThat(g.killDuringGrace(9 * GIB, 10 * GIB, 9 * GIB + 200 * mib, 10 * GIB)).isTrue();
+    assertThat(g.killDuringGrace(9 * GIB, 10 * GIB, 9 * GIB + 32 * mib, 10 * GIB)).isFalse();
+    assertThat(g.killDuringGrace(9 * GIB, 10 * GIB, 8 * GIB, 10 * GIB)).isFalse();
+    // stopped under its cap (a reap) and growing past it
+    assertThat(g.killDuringGrace(GIB, 10 * GIB, 8 * GIB + 100 * mib, 10 * GIB)).isTrue();
+    // braked at 1 GiB headroom: still falling kills, holding steady waits, unknown headroom never kills
+    assertThat(g.killDuringGrace(GIB, GIB, GIB, GIB - 100 * mib)).isTrue();
+    assertThat(g.killDuringGrace(GIB, GIB, GIB, GIB - 10 * mib)).isFalse();
+    assertThat(g.killDuringGrace(GIB, -1, GIB, 0)).isFalse();
+    assertThat(g.graceCheckInterval()).isEqualTo(Duration.ofMillis(250));
+  }
+
+  @Test
+  void aNegativeGraceGrowthAllowanceIsRefusedWithItsKey() {
+    assertThatThrownBy(() -> MemoryGuard.Settings.read(ConfigReader.at(
+        Warden.loadConfig(ConfigFactory.parseString("warden.memory-guard.grace-growth-allowance = -1")), "warden.memory-guard")))
+        .isInstanceOf(WardenConfigException.class)
+        .hasMessageContaining("warden.memory-guard.grace-growth-allowance must be a size");
   }
 }

@@ -6,6 +6,8 @@ import dev.warden.core.WorkerKind;
 import dev.warden.core.WardenSettings;
 import dev.warden.core.process.MemoryProbe;
 import dev.warden.core.process.ProcessTree;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.LoggerFactory;
@@ -69,11 +71,30 @@ public final class TrialKind implements WorkerKind<TrialPool.Command> {
     String owner = owner(WardenSettings.create(system.settings().config()).dataDir());
     List<ProcessHandle> orphans = ProcessTree.withEnv(OWNER_ENV, owner);
     orphans.forEach(ProcessHandle::destroyForcibly);
+    LoggerFactory.getLogger(TrialKind.class).info("trial memory mode: {}", memoryMode());
     if (!orphans.isEmpty()) {
       LoggerFactory.getLogger(TrialKind.class).warn(
           "killed {} orphaned trial process(es) left by a previous node on {}: pids {}", orphans.size(), owner,
           orphans.stream().map(ProcessHandle::pid).toList());
     }
+  }
+
+  /**
+   * Which memory enforcement is in force: always proc-sampling (Warden does not create cgroups);
+   * says whether a cgroup v2 memory controller is visible, which would be the airtight way.
+   */
+  static String memoryMode() {
+    Path controllers = Path.of("/sys/fs/cgroup/cgroup.controllers");
+    String cgroup;
+    try {
+      cgroup = Files.readString(controllers).contains("memory")
+          ? "a cgroup v2 memory controller is visible at /sys/fs/cgroup but not used"
+          : "cgroup v2 at /sys/fs/cgroup has no memory controller";
+    } catch (IOException | RuntimeException e) {
+      cgroup = "no unified cgroup v2 hierarchy at /sys/fs/cgroup";
+    }
+    return "proc-sampling (each trial's tree RSS read from /proc every warden.memory-guard.check-interval, four times"
+        + " as often during a stop grace; " + cgroup + ")";
   }
 
   static String owner(Path dataDir) {

@@ -50,7 +50,8 @@ public final class TrialPool extends AbstractBehavior<TrialPool.Command> {
       String path = kctx.path() + "/" + name;
       TrialWorker.Settings ws = new TrialWorker.Settings(settings.guard(), settings.stopGrace(), settings.logDir(kctx),
           java.util.Map.of(TrialKind.OWNER_ENV, TrialKind.owner(kctx.dataDir())),
-          info -> kctx.tree().update(path, n -> n.withInfo(info)), settings.exitPolicy());
+          info -> kctx.tree().update(path, n -> n.withInfo(info)), settings.exitPolicy(),
+          TrialKind.owner(kctx.dataDir()) + "/" + TrialKind.NAME + "/" + name);
       idle.add(kctx.supervise(ctx, name, () -> TrialWorker.create(name, ws, probe, kctx.metrics())));
     }
     kctx.metrics().gauge("queue", waiting::size);

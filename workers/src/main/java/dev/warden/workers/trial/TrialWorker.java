@@ -24,6 +24,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * worker; RSS over the cap stops the trial at once and recycles the worker; an old worker is
  * recycled between trials, never mid-trial; exit 42 recycles without counting a failure.
  * Recycling means: the worker's processes are gone, and its age and brake count start afresh.
+ * A stopped trial gets its SIGTERM grace only while it does not make things worse: the worker keeps
+ * sampling through the grace and SIGKILLs a tree that grows past its cap or while headroom falls
+ * ({@link MemoryGuard#killDuringGrace}). Each run carries its own owner marker
+ * ({@code <owner prefix>/<trial>#<attempt>/<run>}): whatever still carries it when the run ends is killed.
  */
 public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
 
@@ -35,11 +39,14 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
   /** Stop the given attempt if it is the one running (reaped, cancelled). */
   public record Cancel(String trialId, int attempt, String reason) implements Command {}
 
-  /** {@code env} is added to every trial's environment (e.g. the owner marker of orphan sweeps). */
+  /**
+   * {@code env} is added to every trial's environment (e.g. the node's marker for orphan sweeps at
+   * start); {@code ownerPrefix} starts each run's own owner marker (unique per worker).
+   */
   public record Settings(MemoryGuard.Settings guard, Duration stopGrace, Path logDir, java.util.Map<String, String> env,
-      java.util.function.Consumer<String> info, ExitPolicy exitPolicy) {
-    public Settings(MemoryGuard.Settings guard, Duration stopGrace, Path logDir) {
-      this(guard, stopGrace, logDir, java.util.Map.of(), s -> { }, ExitPolicy.defaults());
+      java.util.function.Consumer<String> info, ExitPolicy exitPolicy, String ownerPrefix) {
+    public Settings(MemoryGuard.Settings guard, Duration stopGrace, Path logDir, String ownerPrefix) {
+      this(guard, stopGrace, logDir, java.util.Map.of(), s -> { }, ExitPolicy.defaults(), ownerPrefix);
     }
   }
 
@@ -65,6 +72,7 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
   private final AtomicLong rss = new AtomicLong();
   private final AtomicLong startedNanos = new AtomicLong(System.nanoTime());
   private final AtomicLong consecutive = new AtomicLong();
+  private long runs;
   private Running running;
 
   /** The trial in flight and, once Warden decided to stop it, the outcome to report. */
@@ -77,6 +85,9 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
     String result = "";
     TrialReport.Outcome stoppedAs;
     String stopDetail;
+    long rssAtStop;
+    long availableAtStop;
+    boolean killed;
 
     Running(TrialSpec trial, ActorRef<TrialEvent> replyTo, ActorRef<ExternalProcess.Command> process) {
       this.trial = trial;
@@ -136,6 +147,7 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
     java.util.Map<String, String> env = new java.util.HashMap<>(t.env());
     env.putAll(settings.env());
     ProcessSpec spec = ProcessSpec.of(t.argv()).withEnv(env).withStopGrace(settings.stopGrace())
+        .withOwner(settings.ownerPrefix() + "/" + t.trialId() + "#" + t.attempt() + "/" + ++runs)
         .withExitPolicy(settings.exitPolicy())
         .withLogFile(settings.logDir().resolve(t.trialId() + "-" + t.attempt() + ".log"));
     ActorRef<ExternalProcess.Command> p = getContext().spawnAnonymous(
@@ -147,14 +159,17 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
 
   private Behavior<Command> onCancel(Cancel c) {
     if (running != null && running.trial.trialId().equals(c.trialId()) && running.trial.attempt() == c.attempt()) {
-      stop(TrialReport.Outcome.CANCELLED, c.reason());
+      stop(TrialReport.Outcome.CANCELLED, c.reason(), probe.availableBytes(), running.pid < 0 ? 0 : rssOf(running.pid));
     }
     return this;
   }
 
   private Behavior<Command> onGuardTick() {
-    if (running == null || running.pid < 0 || running.stoppedAs != null) {
+    if (running == null || running.pid < 0) {
       return this;
+    }
+    if (running.stoppedAs != null) {
+      return onGraceTick();
     }
     long available = probe.availableBytes();
     long now = rssOf(running.pid);
@@ -168,19 +183,43 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
         getContext().getLog().warn("trial worker [{}] braked trial [{}#{}]: headroom {} MiB < safe {} MiB (consecutive brakes {})",
             name, running.trial.trialId(), running.trial.attempt(), available / MIB,
             settings.guard().safeHeadroomBytes() / MIB, guard.consecutiveBrakes());
-        stop(TrialReport.Outcome.BRAKED, "braked: headroom " + available / MIB + " MiB");
+        stop(TrialReport.Outcome.BRAKED, "braked: headroom " + available / MIB + " MiB", available, now);
         break;
       case RESTART_WORKER:
         metrics.counter("brakes").increment();
-        stop(TrialReport.Outcome.BRAKED, "braked: headroom " + available / MIB + " MiB; worker recycled (brake limit)");
+        stop(TrialReport.Outcome.BRAKED, "braked: headroom " + available / MIB + " MiB; worker recycled (brake limit)",
+            available, now);
         brakeLimitReached(available, now);
         break;
       case RECYCLE_RSS:
-        stop(TrialReport.Outcome.REQUEUED, "worker RSS " + now / MIB + " MiB over cap " + settings.guard().rssCapBytes() / MIB + " MiB");
+        stop(TrialReport.Outcome.REQUEUED, "worker RSS " + now / MIB + " MiB over cap " + settings.guard().rssCapBytes() / MIB + " MiB",
+            available, now);
         recycle(RecycleCause.RSS, "rss " + now / MIB + " MiB > cap " + settings.guard().rssCapBytes() / MIB + " MiB");
         break;
       default:
         break;
+    }
+    return this;
+  }
+
+  /** A sample during the stop grace: a tree that grows (or a host that keeps losing headroom) is killed now. */
+  private Behavior<Command> onGraceTick() {
+    if (running.killed) {
+      return this;
+    }
+    long available = probe.availableBytes();
+    long now = rssOf(running.pid);
+    rss.set(now);
+    if (guard.killDuringGrace(running.rssAtStop, running.availableAtStop, now, available)) {
+      running.killed = true;
+      timers.cancel(GuardTick.INSTANCE);
+      metrics.counter("grace-kills").increment();
+      String why = "still growing in its stop grace: RSS " + now / MIB + " MiB (" + running.rssAtStop / MIB
+          + " at the stop, cap " + settings.guard().rssCapBytes() / MIB + "), headroom " + available / MIB + " MiB ("
+          + running.availableAtStop / MIB + " at the stop, safe " + settings.guard().safeHeadroomBytes() / MIB + ")";
+      getContext().getLog().warn("trial worker [{}] trial [{}#{}] {}: SIGKILL now", name, running.trial.trialId(),
+          running.trial.attempt(), why);
+      running.process.tell(new ExternalProcess.Kill(why));
     }
     return this;
   }
@@ -204,10 +243,17 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
     consecutive.set(0);
   }
 
-  private void stop(TrialReport.Outcome as, String detail) {
+  /** SIGTERM to the trial's tree; through its grace the guard samples it faster (readings at the stop kept). */
+  private void stop(TrialReport.Outcome as, String detail, long available, long treeRss) {
+    if (running.stoppedAs != null) {
+      return;
+    }
     running.stoppedAs = as;
     running.stopDetail = detail;
+    running.availableAtStop = available;
+    running.rssAtStop = treeRss;
     running.process.tell(new ExternalProcess.Stop(detail));
+    timers.startTimerWithFixedDelay(GuardTick.INSTANCE, guard.graceCheckInterval());
   }
 
   /** Fresh worker: its processes are stopped (by the caller) and age and brake count start again. */

@@ -55,8 +55,8 @@ class TrialWorkerTest {
 
   private ActorRef<TrialWorker.Command> worker(long rssCap, Duration maxAge, Duration safeWindow) {
     MemoryGuard.Settings guard =
-        new MemoryGuard.Settings(2L << 30, 10, safeWindow, rssCap, maxAge, Duration.ofMillis(50));
-    return kit.spawn(TrialWorker.create("w1", new TrialWorker.Settings(guard, Duration.ofMillis(200), logs), probe, metrics));
+        new MemoryGuard.Settings(2L << 30, 10, safeWindow, rssCap, maxAge, Duration.ofMillis(50), 64 * MIB);
+    return kit.spawn(TrialWorker.create("w1", new TrialWorker.Settings(guard, Duration.ofMillis(200), logs, logs + "/w1"), probe, metrics));
   }
 
   private static TrialSpec sh(String id, String script) {
@@ -169,5 +169,100 @@ class TrialWorkerTest {
     assertThat(r.outcome()).isEqualTo(TrialReport.Outcome.CANCELLED);
     assertThat(r.detail()).contains("reaped");
     await().atMost(Duration.ofSeconds(3)).until(() -> !Files.exists(Path.of("/proc", Long.toString(grandchild))));
+  }
+
+  private ActorRef<TrialWorker.Command> hogWorker(long rssCap, Duration checkInterval, Duration grace) {
+    MemoryGuard.Settings guard = new MemoryGuard.Settings(2L << 30, 10, Duration.ofSeconds(60), rssCap,
+        Duration.ofHours(1), checkInterval, 16 * MIB);
+    return kit.spawn(TrialWorker.create("w1", new TrialWorker.Settings(guard, grace, logs, logs + "/w1"), probe, metrics));
+  }
+
+  private static TrialSpec hog(String id, String mode, int children, int mibPerSecond, int maxMib, Path dir) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new TrialSpec(id, 1, List.of(java, "-Xmx32m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-XX:MaxDirectMemorySize=4g", "-cp", System.getProperty("java.class.path"), Hog.class.getName(), mode,
+        Integer.toString(children), Integer.toString(mibPerSecond), Integer.toString(maxMib), dir.toString()), Map.of());
+  }
+
+  private static List<Long> stamps(Path dir, String prefix) throws Exception {
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith(prefix)).map(f -> {
+        try {
+          String text = Files.readString(f).trim();
+          return text.isEmpty() ? Long.parseLong(f.getFileName().toString().substring(prefix.length())) : Long.parseLong(text);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).toList();
+    }
+  }
+
+  @Test
+  void aHostileTreeOverItsCapIsKilledEarlyInItsGraceWithBoundedGrowthWhileAPoliteOneKeepsItsGrace() throws Exception {
+    long cap = 256 * MIB;
+    Duration interval = Duration.ofMillis(100);
+    ActorRef<TrialWorker.Command> w = hogWorker(cap, interval, Duration.ofSeconds(5));
+    TestProbe<TrialEvent> owner = kit.createTestProbe();
+
+    // two children that ignore SIGTERM (their shutdown hooks never return) and allocate 400 MiB/s each
+    Path hostile = Files.createDirectories(logs.resolve("hostile"));
+    w.tell(new TrialWorker.Run(hog("hostile", "hostile", 2, 400, 1536, hostile), owner.getRef()));
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    AtomicLong peak = new AtomicLong();
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> {
+      List<Long> announced = stamps(hostile, "pid-");
+      for (long pid : announced) {
+        seen.add(pid);
+        ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> seen.add(d.pid())));
+      }
+      peak.accumulateAndGet(seen.stream().mapToLong(dev.warden.core.process.ProcessTree::rssBytes).sum(), Math::max);
+      return !announced.isEmpty() && seen.stream().noneMatch(dev.warden.core.process.ProcessTree::running);
+    });
+    long gone = System.currentTimeMillis();
+    TrialReport r = report(owner);
+    assertThat(r.outcome()).isEqualTo(TrialReport.Outcome.REQUEUED);
+    assertThat(r.detail()).contains("over cap 256 MiB");
+    long sigterm = stamps(hostile, "term-").stream().mapToLong(Long::longValue).min().orElseThrow();
+    // a few samples at 25 ms on an idle machine; starved hogs grow slower, so allow for a loaded one
+    assertThat(gone - sigterm).as("SIGTERM to gone, with a 5 s grace").isLessThan(2500);
+    long growthPerInterval = 2 * 400 * MIB * interval.toMillis() / 1000;
+    assertThat(peak.get()).as("peak RSS of the tree").isLessThan(2 * cap + growthPerInterval);
+    assertThat(counter("grace-kills")).isEqualTo(1);
+
+    // a polite one stops allocating on SIGTERM, cleans up for 300 ms and exits: it is not cut short
+    Path polite = Files.createDirectories(logs.resolve("polite"));
+    w.tell(new TrialWorker.Run(hog("polite", "polite", 0, 400, 1024, polite), owner.getRef()));
+    TrialReport p = report(owner);
+    assertThat(p.outcome()).isEqualTo(TrialReport.Outcome.REQUEUED);
+    assertThat(stamps(polite, "clean-")).as("its SIGTERM cleanup ran to the end").hasSize(1);
+    assertThat(counter("grace-kills")).isEqualTo(1);
+  }
+
+  @Test
+  void aDoubleForkedDescendantDiesWithItsCancelledOrRecycledRunWhileAnotherAttemptsProcessSurvives() throws Exception {
+    ActorRef<TrialWorker.Command> w = worker(32 * MIB, Duration.ofHours(1), Duration.ofSeconds(60));
+    TestProbe<TrialEvent> owner = kit.createTestProbe();
+    ProcessBuilder pb = new ProcessBuilder("sleep", "1000");
+    pb.environment().put(dev.warden.core.process.ProcessTree.OWNER_ENV, logs + "/w1/hung#2/1");
+    Process otherAttempt = pb.start();
+    try {
+      Path pidFile = logs.resolve("escaped.pid");
+      String escape = TrialsTest.escaping(pidFile);
+      w.tell(new TrialWorker.Run(sh("hung", escape + "echo up; exec sleep 1000"), owner.getRef()));
+      long escaped = TrialsTest.pidIn(pidFile);
+      w.tell(new TrialWorker.Cancel("hung", 1, "reaped: heartbeat timeout"));
+      assertThat(report(owner).outcome()).isEqualTo(TrialReport.Outcome.CANCELLED);
+      await().atMost(Duration.ofSeconds(2)).until(() -> !dev.warden.core.process.ProcessTree.running(escaped));
+
+      Files.delete(pidFile);
+      w.tell(new TrialWorker.Run(sh("leak", escape + "x=$(head -c 67108864 /dev/zero | tr '\\0' a); echo leaked; sleep 1000"),
+          owner.getRef()));
+      long escaped2 = TrialsTest.pidIn(pidFile);
+      assertThat(report(owner).outcome()).isEqualTo(TrialReport.Outcome.REQUEUED);
+      await().atMost(Duration.ofSeconds(2)).until(() -> !dev.warden.core.process.ProcessTree.running(escaped2));
+      assertThat(otherAttempt.isAlive()).as("another attempt's process is not touched").isTrue();
+    } finally {
+      otherAttempt.destroyForcibly();
+    }
   }
 }

@@ -121,4 +121,42 @@ class TrialsTest {
       assertThat(states.get(1).cause().orElse("")).contains("exit code 3");
     }
   }
+
+  /** Double-forks a {@code sleep} (re-parented away from the trial's tree) and writes its pid to {@code pidFile}. */
+  static String escaping(Path pidFile) {
+    return "(setsid sleep 1000 > /dev/null 2>&1 & echo $! > " + pidFile + ".tmp; mv " + pidFile + ".tmp " + pidFile + "); ";
+  }
+
+  static long pidIn(Path pidFile) throws Exception {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> java.nio.file.Files.exists(pidFile));
+    long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).trim());
+    assertThat(dev.warden.core.process.ProcessTree.running(pid)).isTrue();
+    return pid;
+  }
+
+  @Test
+  void doubleForkedDescendantsDieWhenTheirTrialIsReapedAndWhenTheNodeClosesCleanly() throws Exception {
+    Path reaped = dir.resolve("reaped.pid");
+    Path closing = dir.resolve("closing.pid");
+    Study silent = study("silent-escaper", escaping(reaped) + "exec sleep 1000", List.of(Map.of()));
+    Study busy = study("busy-escaper", escaping(closing) + "while :; do echo WARDEN:HEARTBEAT; sleep 0.2; done",
+        List.of(Map.of()));
+    long stillRunningAtClose;
+    try (Warden w = start("warden.trial { heartbeat-timeout = 1s, max-attempts = 1 }\n"
+        + "warden.ledger.reaper.tick = 200ms\nwarden.ledger.shutdown.drain-timeout = 0s\n")) {
+      Trials trials = Trials.of(w);
+      trials.submit(silent).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      trials.submit(busy).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      long escapedFromReaped = pidIn(reaped);
+      stillRunningAtClose = pidIn(closing);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+          trials.follow(silent).toCompletableFuture().get().get(0).status() == JobStatus.GAVE_UP);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2))
+          .until(() -> !dev.warden.core.process.ProcessTree.running(escapedFromReaped));
+      assertThat(dev.warden.core.process.ProcessTree.running(stillRunningAtClose))
+          .as("the other trial's escaped process is not touched by the reap").isTrue();
+    }
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2))
+        .until(() -> !dev.warden.core.process.ProcessTree.running(stillRunningAtClose));
+  }
 }
