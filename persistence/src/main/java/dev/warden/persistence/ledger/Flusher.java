@@ -48,6 +48,7 @@ final class Flusher {
     final Map<String, String> cancels = new HashMap<>();
     final Set<String> ended = new HashSet<>();
     final Map<String, Integer> startsPerType = new HashMap<>();
+    int reaped;
     long now;
   }
 
@@ -211,6 +212,7 @@ final class Flusher {
       p.ctx.getLog().info("ledger job [{}] attempt [{}] reaped: {}", r.id, r.attempt, reason);
       reaped++;
     }
+    plan.reaped += reaped;
     if (m.replyTo() != null) {
       LedgerPartition.ReapReport report = new LedgerPartition.ReapReport(p.wiring.partition(), m.run(), checked, reaped);
       plan.replies.add(() -> m.replyTo().tell(report));
@@ -366,6 +368,9 @@ final class Flusher {
 
   private void afterPersist(PartitionState st, Plan plan) {
     plan.replies.forEach(Runnable::run);
+    if (plan.reaped > 0) {
+      p.wiring.stats().reaped.addAndGet(plan.reaped); // every Reaped event, whether the reaper's tick or the partition's look-ahead asked
+    }
     Map<Integer, List<String>> watch = new HashMap<>();
     for (Acc a : plan.accepted) {
       LedgerPartition.Submit c = a.submit();
