@@ -360,13 +360,10 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   }
 
   private void onRecovered(PartitionState s) {
-    int pending = 0, resumed = 0, retry = 0, waiting = 0, blocked = 0, terminal = 0;
-    for (JobRecord r : new ArrayList<>(s.jobs.values())) {
+    int pending = 0, retry = 0, waiting = 0, blocked = 0, terminal = 0;
+    int resumed = s.resumeRunning();
+    for (JobRecord r : s.jobs.values()) {
       switch (r.status) {
-        case RUNNING:
-          s.resume(r);
-          resumed++;
-          break;
         case PENDING:
           pending++;
           break;
@@ -383,6 +380,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
           terminal++;
       }
     }
+    pending -= resumed; // resumed jobs are pending again, counted apart
     wiring.stats().publish(wiring.partition(), s.counts);
     wiring.recovered().tell(new Recovered(wiring.partition(), pending, resumed, retry, waiting, blocked, terminal));
     for (int p = 0; p < settings.partitions(); p++) {

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,8 @@ import java.util.TreeMap;
  */
 final class PartitionState {
   private final int retained;
-  final Map<String, JobRecord> jobs = new HashMap<>();
+  /** In submit order, so pending jobs keep it across snapshots (a snapshot lists them in this order). */
+  final Map<String, JobRecord> jobs = new LinkedHashMap<>();
   final Map<String, LinkedHashSet<String>> ready = new HashMap<>();
   final PriorityQueue<RetryEntry> retries = new PriorityQueue<>((a, b) -> Long.compare(a.notBefore, b.notBefore));
 
@@ -126,9 +128,29 @@ final class PartitionState {
     }
   }
 
-  /** Running before a crash or stop: becomes ready again (its next Started is a new attempt). */
-  void resume(JobRecord r) {
-    move(r, JobStatus.PENDING);
+  /**
+   * Jobs running before a crash or stop become ready again (each one's next Started is a new
+   * attempt), ahead of the pending jobs of their type: work cut short goes first, and pending jobs
+   * keep their submit order behind it. Answers how many were resumed.
+   */
+  int resumeRunning() {
+    Map<String, List<String>> resumed = new HashMap<>();
+    for (JobRecord r : jobs.values()) {
+      if (r.status == JobStatus.RUNNING) {
+        resumed.computeIfAbsent(r.type, t -> new ArrayList<>()).add(r.id);
+      }
+    }
+    int n = 0;
+    for (Map.Entry<String, List<String>> e : resumed.entrySet()) {
+      for (String id : e.getValue()) {
+        move(jobs.get(id), JobStatus.PENDING);
+        n++;
+      }
+      LinkedHashSet<String> first = new LinkedHashSet<>(e.getValue());
+      first.addAll(ready.get(e.getKey())); // the resumed ones are in it already, at the end: their place stays first
+      ready.put(e.getKey(), first);
+    }
+    return n;
   }
 
   /** Moves retries whose not-before has passed into the ready sets; answers the next due time or 0. */
