@@ -108,8 +108,10 @@ final class Flusher {
         return true;
       }
       sample(id, m.attempt());
-      plan.events.add(new JobEvent.Failed(id, plan.now, m.attempt(), m.cause(), m.retryable()));
+      plan.events.add(new JobEvent.Failed(id, plan.now, m.attempt(), m.cause(), m.retryable(), m.errorClass(), m.stackTrace()));
       plan.finished.put(id, m.attempt());
+      p.failureLog.warn("ledger job [{}] type [{}] attempt [{}] failed: {}{}", id, r.type, m.attempt(), m.cause(),
+          m.stackTrace() == null ? "" : "\n" + m.stackTrace());
       retryOrGiveUp(r, m.attempt(), m.retryable(), m.cause(), plan);
     } else if (c instanceof LedgerPartition.Beat) {
       LedgerPartition.Beat m = (LedgerPartition.Beat) c;
@@ -170,6 +172,7 @@ final class Flusher {
       String why = retryable ? "attempts exhausted (" + used + " of " + rp.maxAttempts() + "): " + reason : "non-retryable: " + reason;
       plan.events.add(new JobEvent.GaveUp(r.id, plan.now, attempt, why));
       plan.ended.add(r.id);
+      p.failureLog.warn("ledger job [{}] type [{}] gave up at attempt [{}]: {}", r.id, r.type, attempt, why);
     }
   }
 
@@ -309,7 +312,7 @@ final class Flusher {
           plan.events.add(new JobEvent.GaveUp(id, plan.now, r.attempt, why));
           plan.ended.add(id);
           plan.touched.add(id);
-          p.ctx.getLog().warn("ledger job [{}] gave up at attempt [{}]: {}", id, r.attempt, why);
+          p.failureLog.warn("ledger job [{}] type [{}] gave up at attempt [{}]: {}", id, r.type, r.attempt, why);
           continue;
         }
         Duration timeout = t.policy().startToClose().orElseGet(() -> p.timeouts.timeout(t.name()));
@@ -394,11 +397,10 @@ final class Flusher {
         x.cancel(reason);
       }
     });
-    long minBeat = p.settings.heartbeatMinInterval().toNanos();
     for (String id : plan.starts) {
       JobRecord r = st.jobs.get(id);
       JobType t = p.types.get(r.type);
-      JobExecution x = new JobExecution(id, r.attempt, r.type, r.deadline - r.startedAt, p.ctx.getSelf(), minBeat);
+      JobExecution x = new JobExecution(id, r.attempt, r.type, r.deadline - r.startedAt, p.ctx.getSelf(), p.settings);
       p.executions.put(id, x);
       p.deadlines.add(Math.min(r.deadline, beatDeadline(r, x, r.startedAt)), id, r.attempt); // the earliest it can be due; see due()
       x.start(t, r.payload, p.handlers);

@@ -99,6 +99,7 @@ final class PartitionState {
       r.result = ((JobEvent.Completed) e).result();
     } else if (e instanceof JobEvent.Failed) {
       r.cause = ((JobEvent.Failed) e).cause();
+      keepOnlyLastTrace(r, (JobEvent.Failed) e);
     } else if (e instanceof JobEvent.Reaped) {
       r.cause = "reaped: " + ((JobEvent.Reaped) e).reason();
     } else if (e instanceof JobEvent.RetryScheduled) {
@@ -120,12 +121,28 @@ final class PartitionState {
     } else if (e instanceof JobEvent.OperatorRetried) {
       r.budgetBase = r.attempt;
       r.cause = null;
+      r.lastFailure = null;
       move(r, JobStatus.PENDING);
     } else if (e instanceof JobEvent.Suspended) {
       if (r.status == JobStatus.RUNNING && r.attempt == ((JobEvent.Suspended) e).attempt()) {
         r.budgetBase++; // stopped by a deploy: the attempt it resumes as does not use up a retry
       }
     }
+  }
+
+  /**
+   * Memory stays bounded by one stack trace per job: the previous failure's trace is dropped from
+   * the in-memory history (and so from later snapshots); the journal's rows keep every one.
+   */
+  private static void keepOnlyLastTrace(JobRecord r, JobEvent.Failed latest) {
+    JobEvent.Failed previous = r.lastFailure;
+    if (previous != null && previous.stackTrace() != null) {
+      int i = r.history.lastIndexOf(previous);
+      if (i >= 0) {
+        r.history.set(i, previous.withoutTrace());
+      }
+    }
+    r.lastFailure = latest;
   }
 
   /**

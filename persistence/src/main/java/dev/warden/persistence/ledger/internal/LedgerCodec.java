@@ -47,6 +47,8 @@ public final class LedgerCodec {
   private static final int RELEASED = 12;
   private static final int OPERATOR_RETRIED = 13;
   private static final int SUSPENDED = 14;
+  /** A Failed event with its exception's class and stack trace; FAILED (5) rows, from before, have neither. */
+  private static final int FAILED_TRACED = 15;
 
   /** Status codes in snapshots, fixed independently of the enum's order. */
   private static final JobStatus[] STATUS = {
@@ -231,10 +233,15 @@ public final class LedgerCodec {
       out.str(c.result());
     } else if (e instanceof JobEvent.Failed) {
       JobEvent.Failed f = (JobEvent.Failed) e;
-      head(out, FAILED, e);
+      boolean traced = f.errorClass() != null || f.stackTrace() != null;
+      head(out, traced ? FAILED_TRACED : FAILED, e);
       out.sint(f.attempt());
       out.str(f.cause());
       out.uint(f.retryable() ? 1 : 0);
+      if (traced) {
+        out.str(f.errorClass());
+        out.str(f.stackTrace());
+      }
     } else if (e instanceof JobEvent.Reaped) {
       JobEvent.Reaped r = (JobEvent.Reaped) e;
       head(out, REAPED, e);
@@ -298,6 +305,8 @@ public final class LedgerCodec {
         return new JobEvent.Completed(id, at, in.sint(), in.str());
       case FAILED:
         return new JobEvent.Failed(id, at, in.sint(), in.str(), in.uint() != 0);
+      case FAILED_TRACED:
+        return new JobEvent.Failed(id, at, in.sint(), in.str(), in.uint() != 0, in.str(), in.str());
       case REAPED:
         return new JobEvent.Reaped(id, at, in.sint(), in.str());
       case RETRY_SCHEDULED:
