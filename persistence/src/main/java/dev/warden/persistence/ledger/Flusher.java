@@ -284,20 +284,24 @@ final class Flusher {
     });
   }
 
+  /**
+   * Starts ready jobs within the partition's bounds and each type's node-wide permits: a job is
+   * Started only with a permit in hand, so a Started attempt is one the handler may run now.
+   */
   private void starts(PartitionState s, Plan plan) {
     for (Map.Entry<String, java.util.LinkedHashSet<String>> e : s.ready.entrySet()) {
       JobType t = p.types.get(e.getKey());
-      if (t == null || e.getValue().isEmpty()) {
+      NodePermits.Pool pool = p.wiring.permits().pool(e.getKey());
+      if (t == null || pool == null || e.getValue().isEmpty()) {
         continue;
       }
       int slots =
           Math.min(
-              Math.min(
-                  t.policy().maxConcurrency() - s.running(t.name()),
-                  p.settings.maxRunningPerPartition() - s.totalRunning - plan.starts.size()),
-              p.settings.maxStartsPerBatch() - plan.starts.size());
+              Math.min(e.getValue().size(), p.settings.maxRunningPerPartition() - s.totalRunning - plan.starts.size()),
+              Math.min(p.settings.maxStartsPerBatch() - plan.starts.size(), p.settings.maxBatch() - plan.events.size()));
+      int permits = slots <= 0 ? 0 : pool.acquire(p.wiring.partition(), slots);
       for (String id : e.getValue()) {
-        if (slots <= 0 || plan.events.size() >= p.settings.maxBatch()) {
+        if (permits <= 0 || plan.events.size() >= p.settings.maxBatch()) {
           break;
         }
         if (plan.touched.contains(id)) {
@@ -319,8 +323,9 @@ final class Flusher {
         plan.events.add(new JobEvent.Started(id, plan.now, r.attempt + 1, plan.now + timeout.toMillis()));
         plan.touched.add(id);
         plan.starts.add(id);
-        slots--;
+        permits--;
       }
+      pool.release(p.wiring.partition(), permits); // taken for starts this batch did not make
     }
   }
 
@@ -409,6 +414,7 @@ final class Flusher {
       p.armReapLookahead(System.currentTimeMillis());
     }
     ended(st, plan);
+    p.wiring.permits().settle(p.wiring.partition(), st); // ended attempts give their permits back
     if (!plan.events.isEmpty()) {
       p.wiring.stats().publish(p.wiring.partition(), st.counts);
     }
@@ -447,8 +453,8 @@ final class Flusher {
       return false;
     }
     for (Map.Entry<String, java.util.LinkedHashSet<String>> e : st.ready.entrySet()) {
-      JobType t = p.types.get(e.getKey());
-      if (t != null && !e.getValue().isEmpty() && st.running(t.name()) < t.policy().maxConcurrency()) {
+      NodePermits.Pool pool = p.wiring.permits().pool(e.getKey());
+      if (p.types.containsKey(e.getKey()) && pool != null && !e.getValue().isEmpty() && pool.available(p.wiring.partition())) {
         return true;
       }
     }

@@ -74,6 +74,7 @@ public final class JobLedger {
     LedgerSettings.TypeOverride o = handle.settings().types().get(type.name());
     JobType effective = o == null ? type : type.withPolicy(type.policy().with(o));
     types.put(type.name(), effective);
+    handle.permits().limit(type.name(), effective.policy().maxConcurrency());
     handle.partitions().forEach(p -> p.tell(new LedgerPartition.RegisterType(effective)));
   }
 

@@ -15,6 +15,8 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -107,11 +109,17 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     INSTANCE
   }
 
+  /** Node-wide permits were handed to this partition ({@link NodePermits}): start what they allow. */
+  enum Wake implements Command {
+    INSTANCE
+  }
+
   /** Everything the partition needs from its kind. */
   record Wiring(
       int partition,
       LedgerSettings settings,
       LedgerStats stats,
+      NodePermits permits,
       ActorRef<LedgerRoot.Command> root,
       ActorRef<Recovered> recovered) {}
 
@@ -153,6 +161,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     this.staleLog = new RateLimitedLog(ctx.getLog(), Duration.ofSeconds(1), 10);
     this.failureLog = new RateLimitedLog(ctx.getLog(), Duration.ofSeconds(1), settings.failureLogsPerSecond());
     this.flusher = new Flusher(this);
+    wiring.permits().reset(wiring.partition()); // whatever an earlier incarnation held is free again
   }
 
   @Override
@@ -187,6 +196,10 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
         .onCommand(Drain.class, this::onDrain)
         .onCommand(DrainTimeout.class, (s, c) -> finishDrain())
         .onCommand(Flush.class, flusher::flush)
+        .onCommand(Wake.class, (s, c) -> {
+          requestFlush();
+          return Effect().none();
+        })
         .build();
   }
 
@@ -382,7 +395,11 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
 
   @Override
   public SignalHandler<PartitionState> signalHandler() {
-    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.class, (s, sig) -> onRecovered(s)).build();
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.class, (s, sig) -> onRecovered(s))
+        .onSignal(PostStop.class, (s, sig) -> wiring.permits().reset(wiring.partition()))
+        .onSignal(PreRestart.class, (s, sig) -> wiring.permits().reset(wiring.partition()))
+        .build();
   }
 
   private void onRecovered(PartitionState s) {

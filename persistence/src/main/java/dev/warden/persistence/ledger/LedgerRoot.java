@@ -23,7 +23,7 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
   public interface Command {}
 
   /** What the facade needs; refs are stable across partition restarts. */
-  public record Handle(List<ActorRef<LedgerPartition.Command>> partitions, LedgerSettings settings, LedgerStats stats) {}
+  public record Handle(List<ActorRef<LedgerPartition.Command>> partitions, LedgerSettings settings, LedgerStats stats, NodePermits permits) {}
 
   public record GetHandle(ActorRef<Handle> replyTo) implements Command {}
 
@@ -62,13 +62,15 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
     this.kctx = kctx;
     LedgerSettings settings = LedgerSettings.create(kctx.config());
     LedgerStats stats = new LedgerStats(settings.partitions());
+    NodePermits permits = new NodePermits(settings.partitions());
     ActorRef<LedgerPartition.Recovered> onRecovered = ctx.messageAdapter(LedgerPartition.Recovered.class, WrappedRecovered::new);
     List<ActorRef<LedgerPartition.Command>> partitions = new ArrayList<>();
     for (int i = 0; i < settings.partitions(); i++) {
-      LedgerPartition.Wiring w = new LedgerPartition.Wiring(i, settings, stats, ctx.getSelf(), onRecovered);
+      LedgerPartition.Wiring w = new LedgerPartition.Wiring(i, settings, stats, permits, ctx.getSelf(), onRecovered);
       partitions.add(kctx.supervise(ctx, "partition-" + i, () -> LedgerPartition.create(w)));
     }
-    this.handle = new Handle(List.copyOf(partitions), settings, stats);
+    this.handle = new Handle(List.copyOf(partitions), settings, stats, permits);
+    permits.wakeWith(p -> handle.partitions().get(p).tell(LedgerPartition.Wake.INSTANCE));
     this.recovered = new boolean[settings.partitions()];
     this.reaper = kctx.supervise(ctx, "reaper", () -> Reaper.create(handle.partitions(), settings.reaperTick(), stats));
     kctx.metrics().gauge("reaper.last-run-epoch-ms", stats.reaperLastRun::get);
