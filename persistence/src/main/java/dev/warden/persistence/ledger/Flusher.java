@@ -292,7 +292,7 @@ final class Flusher {
     for (Map.Entry<String, java.util.LinkedHashSet<String>> e : s.ready.entrySet()) {
       JobType t = p.types.get(e.getKey());
       NodePermits.Pool pool = p.wiring.permits().pool(e.getKey());
-      if (t == null || pool == null || e.getValue().isEmpty()) {
+      if (t == null || pool == null || e.getValue().isEmpty() || s.paused.contains(e.getKey())) {
         continue;
       }
       int slots =
@@ -454,7 +454,8 @@ final class Flusher {
     }
     for (Map.Entry<String, java.util.LinkedHashSet<String>> e : st.ready.entrySet()) {
       NodePermits.Pool pool = p.wiring.permits().pool(e.getKey());
-      if (p.types.containsKey(e.getKey()) && pool != null && !e.getValue().isEmpty() && pool.available(p.wiring.partition())) {
+      if (p.types.containsKey(e.getKey()) && pool != null && !e.getValue().isEmpty() && !st.paused.contains(e.getKey())
+          && pool.available(p.wiring.partition())) {
         return true;
       }
     }

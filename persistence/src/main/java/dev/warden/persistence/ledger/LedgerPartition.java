@@ -95,6 +95,9 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   /** Partition {@code partition} recovered and forgot its watchers: watch again. */
   public record Rewatch(int partition) implements Command {}
 
+  /** Pause (or resume) a job type in this partition, journaled; answered once written. */
+  public record Hold(String type, boolean paused, ActorRef<Done> replyTo) implements Command {}
+
   /** Graceful stop: start nothing new, let running attempts finish (bounded), write, answer. */
   public record Drain(ActorRef<Done> replyTo) implements Command {}
 
@@ -193,6 +196,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
         .onCommand(RegisterType.class, this::onRegisterType)
         .onCommand(WatchParents.class, this::onWatchParents)
         .onCommand(Rewatch.class, this::onRewatch)
+        .onCommand(Hold.class, this::onHold)
         .onCommand(Drain.class, this::onDrain)
         .onCommand(DrainTimeout.class, (s, c) -> finishDrain())
         .onCommand(Flush.class, flusher::flush)
@@ -340,6 +344,18 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     wiring.root().tell(new LedgerRoot.ToPartition(p, c));
   }
 
+  private Effect<LedgerBatch, PartitionState> onHold(PartitionState s, Hold h) {
+    if (s.paused.contains(h.type()) == h.paused()) {
+      return Effect().reply(h.replyTo(), Done.getInstance());
+    }
+    TypeHold hold = new TypeHold(h.type(), System.currentTimeMillis(), h.paused());
+    return Effect().persist(new LedgerBatch(List.of(), List.of(hold))).thenRun(st -> {
+      wiring.stats().publishPaused(wiring.partition(), st.paused);
+      h.replyTo().tell(Done.getInstance());
+      requestFlush(); // a resumed type dispatches at once
+    });
+  }
+
   private Effect<LedgerBatch, PartitionState> onDrain(PartitionState s, Drain d) {
     drainReply = d.replyTo();
     stopping = true;
@@ -425,6 +441,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     }
     pending -= resumed; // resumed jobs are pending again, counted apart
     wiring.stats().publish(wiring.partition(), s.counts);
+    wiring.stats().publishPaused(wiring.partition(), s.paused);
     wiring.recovered().tell(new Recovered(wiring.partition(), pending, resumed, retry, waiting, blocked, terminal));
     for (int p = 0; p < settings.partitions(); p++) {
       onRewatch(s, new Rewatch(p));

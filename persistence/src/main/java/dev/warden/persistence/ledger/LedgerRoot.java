@@ -47,6 +47,7 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
   private final KindContext kctx;
   /** The journal's MBean when this ledger registered it (the first kind to offer it, e.g. on a node without a checkpointer), else null. */
   private final ObjectName journalMBean;
+  private final ObjectName ledgerMBean;
   private final Handle handle;
   private final ActorRef<Reaper.Command> reaper;
   private final long started = System.nanoTime();
@@ -81,6 +82,8 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
       kctx.metrics().gauge("jobs." + bucket, () -> stats.total(bucket));
     }
     this.journalMBean = JournalDb.registerMBean(kctx.jmx(), ctx.getSystem());
+    this.ledgerMBean = kctx.jmx().name("Ledger", null);
+    kctx.jmx().register(ledgerMBean, new LedgerControl(ctx.getSystem(), handle));
   }
 
   @Override
@@ -102,6 +105,7 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
           if (journalMBean != null) {
             kctx.jmx().unregister(journalMBean);
           }
+          kctx.jmx().unregister(ledgerMBean);
           return this;
         })
         .build();

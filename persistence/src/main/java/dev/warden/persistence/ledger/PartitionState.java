@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A partition's jobs plus indexes kept incrementally by {@link #apply}: ready jobs per type, the
@@ -29,6 +30,8 @@ final class PartitionState {
   final Map<String, Set<String>> children = new HashMap<>();
   final Map<String, Map<String, Long>> counts = new TreeMap<>();
   private final ArrayDeque<String> terminalOrder = new ArrayDeque<>();
+  /** Job types paused in this partition: their jobs are accepted and kept, none is started. */
+  final Set<String> paused = new TreeSet<>();
   int totalRunning;
   int live;
 
@@ -59,6 +62,7 @@ final class PartitionState {
     st.terminalOrder.addAll(order);
     st.counts.clear();
     s.counts().forEach((type, buckets) -> st.counts.put(type, new TreeMap<>(buckets)));
+    st.paused.addAll(s.paused());
     return st;
   }
 
@@ -67,11 +71,18 @@ final class PartitionState {
     jobs.values().forEach(j -> out.add(j.snapshot()));
     Map<String, Map<String, Long>> c = new TreeMap<>();
     counts.forEach((type, buckets) -> c.put(type, Map.copyOf(buckets)));
-    return new PartitionSnapshot(out, List.copyOf(terminalOrder), c);
+    return new PartitionSnapshot(out, List.copyOf(terminalOrder), c, List.copyOf(paused));
   }
 
   PartitionState apply(LedgerBatch batch) {
     batch.events().forEach(this::apply);
+    for (TypeHold h : batch.holds()) {
+      if (h.paused()) {
+        paused.add(h.type());
+      } else {
+        paused.remove(h.type());
+      }
+    }
     return this;
   }
 

@@ -5,6 +5,7 @@ import dev.warden.persistence.ledger.JobSnapshot;
 import dev.warden.persistence.ledger.JobStatus;
 import dev.warden.persistence.ledger.LedgerBatch;
 import dev.warden.persistence.ledger.PartitionSnapshot;
+import dev.warden.persistence.ledger.TypeHold;
 import java.io.NotSerializableException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -79,6 +80,15 @@ public final class LedgerCodec {
       for (JobEvent e : events) {
         event(body, types, e);
       }
+      List<TypeHold> holds = ((LedgerBatch) o).holds();
+      if (!holds.isEmpty()) { // an optional section: rows without holds are written as before
+        body.uint(holds.size());
+        for (TypeHold h : holds) {
+          body.uint(types.index(h.type()));
+          body.slong(h.at());
+          body.uint(h.paused() ? 1 : 0);
+        }
+      }
     } else if (o instanceof PartitionSnapshot) {
       snapshot(body, types, (PartitionSnapshot) o);
     } else if (o instanceof JobEvent) {
@@ -116,7 +126,11 @@ public final class LedgerCodec {
           for (int i = 0; i < n; i++) {
             events.add(event(in, types));
           }
-          result = new LedgerBatch(List.copyOf(events));
+          List<TypeHold> holds = new ArrayList<>(0);
+          for (int i = in.pos < bytes.length ? in.section() : 0; i > 0; i--) {
+            holds.add(new TypeHold(types[in.uint()], in.slong(), in.uint() != 0));
+          }
+          result = new LedgerBatch(List.copyOf(events), List.copyOf(holds));
           break;
         case SNAPSHOT:
           result = snapshot(in, types);
@@ -168,6 +182,12 @@ public final class LedgerCodec {
         out.slong(b.getValue());
       }
     }
+    if (!s.paused().isEmpty()) { // an optional section, as in batches
+      out.uint(s.paused().size());
+      for (String type : s.paused()) {
+        out.uint(types.index(type));
+      }
+    }
   }
 
   private static PartitionSnapshot snapshot(In in, String[] types) throws NotSerializableException {
@@ -208,7 +228,11 @@ public final class LedgerCodec {
       }
       counts.put(type, Map.copyOf(buckets));
     }
-    return new PartitionSnapshot(List.copyOf(jobs), List.of(order), counts);
+    String[] paused = new String[in.pos < in.buf.length ? in.section() : 0];
+    for (int i = 0; i < paused.length; i++) {
+      paused[i] = types[in.uint()];
+    }
+    return new PartitionSnapshot(List.copyOf(jobs), List.of(order), counts, List.of(paused));
   }
 
   private static void event(Out out, Names types, JobEvent e) {
@@ -443,6 +467,15 @@ public final class LedgerCodec {
       int n = uint();
       if (n > buf.length - pos) {
         throw new IllegalArgumentException("count " + n + " past the end");
+      }
+      return n;
+    }
+
+    /** The count of an optional trailing section: written only when it has something, so never 0. */
+    int section() {
+      int n = count();
+      if (n == 0) {
+        throw new IllegalArgumentException("empty optional section at byte " + (pos - 1));
       }
       return n;
     }
