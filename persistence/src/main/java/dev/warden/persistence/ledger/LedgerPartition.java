@@ -141,7 +141,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   final Map<String, Set<Integer>> watchers = new HashMap<>();
   final DeadlineIndex deadlines = new DeadlineIndex();
   final AdaptiveTimeouts timeouts;
-  final RateLimitedLog staleLog;
+  final StaleReports staleReports;
   /** Failed attempts and give-ups, at most warden.ledger.failures.log-per-second lines a second. */
   final RateLimitedLog failureLog;
   final Flusher flusher;
@@ -161,7 +161,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     this.settings = wiring.settings();
     this.handlers = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(settings.handlerDispatcher()));
     this.timeouts = new AdaptiveTimeouts(settings);
-    this.staleLog = new RateLimitedLog(ctx.getLog(), Duration.ofSeconds(1), 10);
+    this.staleReports = new StaleReports(new RateLimitedLog(ctx.getLog(), Duration.ofSeconds(1), 10), wiring.stats());
     this.failureLog = new RateLimitedLog(ctx.getLog(), Duration.ofSeconds(1), settings.failureLogsPerSecond());
     this.flusher = new Flusher(this);
     wiring.permits().reset(wiring.partition()); // whatever an earlier incarnation held is free again
@@ -263,33 +263,8 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     return Effect().none();
   }
 
-  /**
-   * A report for an attempt that is not the job's running one. Expected (DEBUG) when that attempt
-   * was reaped, cancelled or cut short by a restart: its handler simply finished late. Surprising
-   * (WARN) otherwise: an unknown job or attempt, or a second report of an attempt that ended.
-   */
   void stale(String id, int attempt, JobRecord r, String what) {
-    wiring.stats().stale.incrementAndGet();
-    Object[] args = {id, what, attempt, r == null ? 0 : r.attempt, r == null ? "unknown" : r.status};
-    String format = "ledger job [{}] {} for attempt [{}] is stale: current attempt [{}] status [{}]; discarded";
-    if (r != null && attempt <= r.attempt && (what.equals("heartbeat") || cutOrAbandoned(r, attempt))) {
-      staleLog.debug(format, args);
-    } else {
-      staleLog.warn(format, args);
-    }
-  }
-
-  /** True when attempt {@code attempt} of {@code r} ended other than by its own completion or failure. */
-  private static boolean cutOrAbandoned(JobRecord r, int attempt) {
-    boolean started = false;
-    for (JobEvent e : r.history) {
-      if (e instanceof JobEvent.Started && ((JobEvent.Started) e).attempt() == attempt) {
-        started = true;
-      } else if (started && !(e instanceof JobEvent.Heartbeat)) {
-        return !(e instanceof JobEvent.Completed || e instanceof JobEvent.Failed);
-      }
-    }
-    return false;
+    staleReports.report(id, attempt, r, what);
   }
 
   private Effect<LedgerBatch, PartitionState> onGetHistory(PartitionState s, GetHistory g) {
