@@ -127,6 +127,9 @@ final class NodePermits {
     }
 
     private void reset(int p) {
+      if (waiting.remove(p)) { // rare: a partition that stops does not keep its place in the queue
+        queued.set(p, 0);
+      }
       int n = held.getAndSet(p, 0) + handed.getAndSet(p, 0);
       if (n > 0) {
         inUse.addAndGet(-n);
