@@ -10,11 +10,11 @@ import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 
 /** Captures every log event that passes the logger levels, in order. Close to detach. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
   private final Logger root;
 
-  LogCapture() {
+  public LogCapture() {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     appender.setContext(context);
@@ -23,7 +23,7 @@ final class LogCapture implements AutoCloseable {
   }
 
   /** Formatted messages so far, oldest first. */
-  List<String> lines() {
+  public List<String> lines() {
     synchronized (appender) {
       List<String> out = new ArrayList<>();
       for (ILoggingEvent e : appender.list) {
@@ -33,9 +33,23 @@ final class LogCapture implements AutoCloseable {
     }
   }
 
-  List<String> matching(String regex) {
+  public List<String> matching(String regex) {
     Pattern p = Pattern.compile(regex);
     return lines().stream().filter(l -> p.matcher(l).find()).toList();
+  }
+
+  /** Formatted messages at {@code level} (e.g. "WARN") that match {@code regex}, oldest first. */
+  public List<String> matching(String level, String regex) {
+    Pattern p = Pattern.compile(regex);
+    List<String> out = new ArrayList<>();
+    synchronized (appender) {
+      for (ILoggingEvent e : appender.list) {
+        if (e.getLevel().toString().equals(level) && p.matcher(e.getFormattedMessage()).find()) {
+          out.add(e.getFormattedMessage());
+        }
+      }
+    }
+    return out;
   }
 
   /** Index of the first line matching {@code regex}, or -1. */

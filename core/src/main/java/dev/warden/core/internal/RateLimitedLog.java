@@ -27,6 +27,14 @@ public final class RateLimitedLog {
     this.burst = burst;
   }
 
+  /** A debug line; takes no share of the limit while debug is off for this logger. */
+  public void debug(String format, Object... args) {
+    if (log.isDebugEnabled() && admit()) {
+      log.debug(decorate(format), args);
+      suppressed = 0;
+    }
+  }
+
   public void warn(String format, Object... args) {
     if (admit()) {
       log.warn(decorate(format), args);

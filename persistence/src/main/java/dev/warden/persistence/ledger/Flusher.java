@@ -48,6 +48,7 @@ final class Flusher {
     final Map<String, String> cancels = new HashMap<>();
     final Set<String> ended = new HashSet<>();
     final Map<String, Integer> startsPerType = new HashMap<>();
+    int reaped;
     long now;
   }
 
@@ -107,8 +108,10 @@ final class Flusher {
         return true;
       }
       sample(id, m.attempt());
-      plan.events.add(new JobEvent.Failed(id, plan.now, m.attempt(), m.cause(), m.retryable()));
+      plan.events.add(new JobEvent.Failed(id, plan.now, m.attempt(), m.cause(), m.retryable(), m.errorClass(), m.stackTrace()));
       plan.finished.put(id, m.attempt());
+      p.failureLog.warn("ledger job [{}] type [{}] attempt [{}] failed: {}{}", id, r.type, m.attempt(), m.cause(),
+          m.stackTrace() == null ? "" : "\n" + m.stackTrace());
       retryOrGiveUp(r, m.attempt(), m.retryable(), m.cause(), plan);
     } else if (c instanceof LedgerPartition.Beat) {
       LedgerPartition.Beat m = (LedgerPartition.Beat) c;
@@ -169,6 +172,7 @@ final class Flusher {
       String why = retryable ? "attempts exhausted (" + used + " of " + rp.maxAttempts() + "): " + reason : "non-retryable: " + reason;
       plan.events.add(new JobEvent.GaveUp(r.id, plan.now, attempt, why));
       plan.ended.add(r.id);
+      p.failureLog.warn("ledger job [{}] type [{}] gave up at attempt [{}]: {}", r.id, r.type, attempt, why);
     }
   }
 
@@ -211,6 +215,7 @@ final class Flusher {
       p.ctx.getLog().info("ledger job [{}] attempt [{}] reaped: {}", r.id, r.attempt, reason);
       reaped++;
     }
+    plan.reaped += reaped;
     if (m.replyTo() != null) {
       LedgerPartition.ReapReport report = new LedgerPartition.ReapReport(p.wiring.partition(), m.run(), checked, reaped);
       plan.replies.add(() -> m.replyTo().tell(report));
@@ -279,20 +284,24 @@ final class Flusher {
     });
   }
 
+  /**
+   * Starts ready jobs within the partition's bounds and each type's node-wide permits: a job is
+   * Started only with a permit in hand, so a Started attempt is one the handler may run now.
+   */
   private void starts(PartitionState s, Plan plan) {
     for (Map.Entry<String, java.util.LinkedHashSet<String>> e : s.ready.entrySet()) {
       JobType t = p.types.get(e.getKey());
-      if (t == null || e.getValue().isEmpty()) {
+      NodePermits.Pool pool = p.wiring.permits().pool(e.getKey());
+      if (t == null || pool == null || e.getValue().isEmpty() || s.paused.contains(e.getKey())) {
         continue;
       }
       int slots =
           Math.min(
-              Math.min(
-                  t.policy().maxConcurrency() - s.running(t.name()),
-                  p.settings.maxRunningPerPartition() - s.totalRunning - plan.starts.size()),
-              p.settings.maxStartsPerBatch() - plan.starts.size());
+              Math.min(e.getValue().size(), p.settings.maxRunningPerPartition() - s.totalRunning - plan.starts.size()),
+              Math.min(p.settings.maxStartsPerBatch() - plan.starts.size(), p.settings.maxBatch() - plan.events.size()));
+      int permits = slots <= 0 ? 0 : pool.acquire(p.wiring.partition(), slots);
       for (String id : e.getValue()) {
-        if (slots <= 0 || plan.events.size() >= p.settings.maxBatch()) {
+        if (permits <= 0 || plan.events.size() >= p.settings.maxBatch()) {
           break;
         }
         if (plan.touched.contains(id)) {
@@ -307,15 +316,16 @@ final class Flusher {
           plan.events.add(new JobEvent.GaveUp(id, plan.now, r.attempt, why));
           plan.ended.add(id);
           plan.touched.add(id);
-          p.ctx.getLog().warn("ledger job [{}] gave up at attempt [{}]: {}", id, r.attempt, why);
+          p.failureLog.warn("ledger job [{}] type [{}] gave up at attempt [{}]: {}", id, r.type, r.attempt, why);
           continue;
         }
         Duration timeout = t.policy().startToClose().orElseGet(() -> p.timeouts.timeout(t.name()));
         plan.events.add(new JobEvent.Started(id, plan.now, r.attempt + 1, plan.now + timeout.toMillis()));
         plan.touched.add(id);
         plan.starts.add(id);
-        slots--;
+        permits--;
       }
+      pool.release(p.wiring.partition(), permits); // taken for starts this batch did not make
     }
   }
 
@@ -366,6 +376,9 @@ final class Flusher {
 
   private void afterPersist(PartitionState st, Plan plan) {
     plan.replies.forEach(Runnable::run);
+    if (plan.reaped > 0) {
+      p.wiring.stats().reaped.addAndGet(plan.reaped); // every Reaped event, whether the reaper's tick or the partition's look-ahead asked
+    }
     Map<Integer, List<String>> watch = new HashMap<>();
     for (Acc a : plan.accepted) {
       LedgerPartition.Submit c = a.submit();
@@ -389,11 +402,10 @@ final class Flusher {
         x.cancel(reason);
       }
     });
-    long minBeat = p.settings.heartbeatMinInterval().toNanos();
     for (String id : plan.starts) {
       JobRecord r = st.jobs.get(id);
       JobType t = p.types.get(r.type);
-      JobExecution x = new JobExecution(id, r.attempt, r.type, r.deadline - r.startedAt, p.ctx.getSelf(), minBeat);
+      JobExecution x = new JobExecution(id, r.attempt, r.type, r.deadline - r.startedAt, p.ctx.getSelf(), p.settings);
       p.executions.put(id, x);
       p.deadlines.add(Math.min(r.deadline, beatDeadline(r, x, r.startedAt)), id, r.attempt); // the earliest it can be due; see due()
       x.start(t, r.payload, p.handlers);
@@ -402,6 +414,7 @@ final class Flusher {
       p.armReapLookahead(System.currentTimeMillis());
     }
     ended(st, plan);
+    p.wiring.permits().settle(p.wiring.partition(), st); // ended attempts give their permits back
     if (!plan.events.isEmpty()) {
       p.wiring.stats().publish(p.wiring.partition(), st.counts);
     }
@@ -440,8 +453,9 @@ final class Flusher {
       return false;
     }
     for (Map.Entry<String, java.util.LinkedHashSet<String>> e : st.ready.entrySet()) {
-      JobType t = p.types.get(e.getKey());
-      if (t != null && !e.getValue().isEmpty() && st.running(t.name()) < t.policy().maxConcurrency()) {
+      NodePermits.Pool pool = p.wiring.permits().pool(e.getKey());
+      if (p.types.containsKey(e.getKey()) && pool != null && !e.getValue().isEmpty() && !st.paused.contains(e.getKey())
+          && pool.available(p.wiring.partition())) {
         return true;
       }
     }

@@ -76,7 +76,23 @@ public sealed interface JobEvent extends WardenSerializable
 
   record Completed(String jobId, long at, int attempt, String result) implements JobEvent {}
 
-  record Failed(String jobId, long at, int attempt, String cause, boolean retryable) implements JobEvent {}
+  /**
+   * Attempt {@code attempt} failed. {@code cause} is {@code class: message}; {@code errorClass} and
+   * {@code stackTrace} (bounded, see warden.ledger.failures) are null for failures journaled before
+   * they were kept, or reported without an exception.
+   */
+  record Failed(String jobId, long at, int attempt, String cause, boolean retryable, String errorClass, String stackTrace)
+      implements JobEvent {
+    /** A failure without the exception's class and stack trace. */
+    public Failed(String jobId, long at, int attempt, String cause, boolean retryable) {
+      this(jobId, at, attempt, cause, retryable, null, null);
+    }
+
+    /** This event without its stack trace (the ledger keeps only the last failure's in memory). */
+    Failed withoutTrace() {
+      return stackTrace == null ? this : new Failed(jobId, at, attempt, cause, retryable, errorClass, null);
+    }
+  }
 
   record Reaped(String jobId, long at, int attempt, String reason) implements JobEvent {}
 

@@ -22,6 +22,7 @@ final class JobExecution implements JobContext {
   private final int attempt;
   private final ActorRef<LedgerPartition.Command> partition;
   private final long heartbeatMinNanos;
+  private final LedgerSettings settings;
   private final AtomicLong lastSent = new AtomicLong(System.nanoTime());
   private final CompletableFuture<String> cancelled = new CompletableFuture<>();
   final String type;
@@ -36,13 +37,14 @@ final class JobExecution implements JobContext {
   long lastJournaledBeat = lastBeat;
 
   JobExecution(
-      String jobId, int attempt, String type, long timeoutMillis, ActorRef<LedgerPartition.Command> partition, long heartbeatMinNanos) {
+      String jobId, int attempt, String type, long timeoutMillis, ActorRef<LedgerPartition.Command> partition, LedgerSettings settings) {
     this.jobId = jobId;
     this.attempt = attempt;
     this.type = type;
     this.timeoutMillis = timeoutMillis;
     this.partition = partition;
-    this.heartbeatMinNanos = heartbeatMinNanos;
+    this.heartbeatMinNanos = settings.heartbeatMinInterval().toNanos();
+    this.settings = settings;
   }
 
   /** Runs {@code handler} on {@code executor}; never on the calling (actor) thread. */
@@ -74,8 +76,9 @@ final class JobExecution implements JobContext {
       return;
     }
     Throwable t = unwrap(failure);
-    String cause = t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    partition.tell(new LedgerPartition.Fail(jobId, attempt, cause, jobType.policy().retry().retryable(t)));
+    int maxMessage = settings.maxFailureMessageChars();
+    partition.tell(new LedgerPartition.Fail(jobId, attempt, Failures.cause(t, maxMessage), jobType.policy().retry().retryable(t),
+        t.getClass().getName(), Failures.trace(t, maxMessage, settings.maxStackTraceChars())));
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -74,6 +74,7 @@ public final class JobLedger {
     LedgerSettings.TypeOverride o = handle.settings().types().get(type.name());
     JobType effective = o == null ? type : type.withPolicy(type.policy().with(o));
     types.put(type.name(), effective);
+    handle.permits().limit(type.name(), effective.policy().maxConcurrency());
     handle.partitions().forEach(p -> p.tell(new LedgerPartition.RegisterType(effective)));
   }
 
@@ -83,11 +84,13 @@ public final class JobLedger {
 
   /**
    * Completes once the Submitted event is journaled (or with the existing job for a known id).
-   * {@code parent}: the job runs only after that job succeeded; null for none.
+   * {@code parent}: the job runs only after that job succeeded; null for none. The type must be
+   * registered on this node, or paused (its jobs are then held until it is registered and resumed).
    */
   public CompletionStage<JobView> submit(String type, String id, String payload, String parent) {
-    if (!types.containsKey(type)) {
-      return CompletableFuture.failedFuture(new IllegalArgumentException("job type [" + type + "] is not registered; registered: " + types.keySet()));
+    if (!types.containsKey(type) && !handle.stats().paused().contains(type)) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(
+          "job type [" + type + "] is not registered (nor paused, which would hold its jobs until it is); registered: " + types.keySet()));
     }
     if (id == null || id.isEmpty()) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("job id must not be empty"));
@@ -97,6 +100,26 @@ public final class JobLedger {
             reply -> reply instanceof LedgerPartition.Accepted
                 ? CompletableFuture.completedFuture(((LedgerPartition.Accepted) reply).job())
                 : CompletableFuture.failedFuture(new LedgerBusyException(((LedgerPartition.Rejected) reply).reason())));
+  }
+
+  /**
+   * Pauses job type {@code type}: its jobs are still accepted and kept, none is started (running
+   * attempts finish). Journaled, so the type stays paused across restarts until {@link #resume}.
+   * A paused type takes submits even before its handler is registered on this node (staging a
+   * backlog). Completes once every partition has written it. Also a JMX operation.
+   */
+  public CompletionStage<Void> pause(String type) {
+    return LedgerControl.hold(system, handle, type, true);
+  }
+
+  /** Resumes a paused job type: its pending jobs dispatch at once (once it is registered). */
+  public CompletionStage<Void> resume(String type) {
+    return LedgerControl.hold(system, handle, type, false);
+  }
+
+  /** Job types paused on this ledger. */
+  public java.util.Set<String> paused() {
+    return handle.stats().paused();
   }
 
   public CompletionStage<Optional<JobView>> status(String id) {

@@ -6,7 +6,11 @@ import java.util.Optional;
 /**
  * Timeouts, retries and concurrency of one job type. {@code startToClose} empty means the
  * adaptive default ({@code warden.ledger.default-timeout}); {@code heartbeatTimeout} empty means
- * only start-to-close applies. {@code warden.ledger.types.<name>} overrides any of them.
+ * only start-to-close applies. {@code maxConcurrency} is node-wide: at most that many attempts of
+ * the type run on this node at once, over all its partitions ("run at most 16 resize jobs at
+ * once"); give a handler that runs on a pool of N threads N. An attempt is Started only when it
+ * gets one of these permits, so its start-to-close time is not spent queueing in the host's pool.
+ * {@code warden.ledger.types.<name>} overrides any of them.
  */
 public record JobPolicy(
     Optional<Duration> startToClose, Optional<Duration> heartbeatTimeout, RetryPolicy retry, int maxConcurrency) {
@@ -19,7 +23,7 @@ public record JobPolicy(
     heartbeatTimeout.ifPresent(JobPolicy::positive);
   }
 
-  /** Adaptive start-to-close, no heartbeat timeout, default retries, 64 at a time. */
+  /** Adaptive start-to-close, no heartbeat timeout, default retries, 64 at a time on the node. */
   public static JobPolicy defaults() {
     return new JobPolicy(Optional.empty(), Optional.empty(), RetryPolicy.defaults(), 64);
   }

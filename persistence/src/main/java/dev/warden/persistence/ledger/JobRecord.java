@@ -20,6 +20,8 @@ final class JobRecord {
   long notBefore;
   String result;
   String cause;
+  /** The last Failed event (since the last operator retry), whose stack trace the history keeps; null if none. */
+  JobEvent.Failed lastFailure;
   final List<JobEvent> history;
 
   JobRecord(String id, String type, String payload, String parent, List<JobEvent> history) {
@@ -32,7 +34,8 @@ final class JobRecord {
 
   JobView view() {
     return new JobView(
-        id, type, status, attempt, Optional.ofNullable(parent), Optional.ofNullable(result), Optional.ofNullable(cause));
+        id, type, status, attempt, Optional.ofNullable(parent), Optional.ofNullable(result), Optional.ofNullable(cause),
+        Optional.ofNullable(lastFailure).map(JobFailure::of));
   }
 
   JobSnapshot snapshot() {
@@ -48,6 +51,12 @@ final class JobRecord {
     r.notBefore = s.notBefore();
     r.result = s.result();
     r.cause = s.cause();
+    for (int i = r.history.size() - 1; i >= 0 && !(r.history.get(i) instanceof JobEvent.OperatorRetried); i--) {
+      if (r.history.get(i) instanceof JobEvent.Failed) {
+        r.lastFailure = (JobEvent.Failed) r.history.get(i);
+        break;
+      }
+    }
     return r;
   }
 }

@@ -11,11 +11,16 @@ public record JobType(String name, JobHandler handler, JobPolicy policy) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
 
   public JobType {
-    if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("job type name must match " + NAME + ", but was " + name);
-    }
+    checkName(name);
     if (handler == null || policy == null) {
       throw new IllegalArgumentException("job type [" + name + "] needs a handler and a policy");
+    }
+  }
+
+  /** Throws naming the rule unless {@code name} is a valid job type name. */
+  static void checkName(String name) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("job type name must match " + NAME + ", but was " + name);
     }
   }
 

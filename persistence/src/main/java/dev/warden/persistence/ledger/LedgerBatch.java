@@ -3,5 +3,16 @@ package dev.warden.persistence.ledger;
 import dev.warden.core.WardenSerializable;
 import java.util.List;
 
-/** The events of one flush of a partition: one journal row. */
-public record LedgerBatch(List<JobEvent> events) implements WardenSerializable {}
+/**
+ * The events of one flush of a partition: one journal row. {@code holds}, rare, pause or resume
+ * job types in the partition; empty in nearly every row (and in rows from before they existed).
+ */
+public record LedgerBatch(List<JobEvent> events, List<TypeHold> holds) implements WardenSerializable {
+  public LedgerBatch {
+    holds = holds == null ? List.of() : holds;
+  }
+
+  public LedgerBatch(List<JobEvent> events) {
+    this(events, List.of());
+  }
+}

@@ -15,6 +15,8 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -67,7 +69,12 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
 
   public record Complete(String id, int attempt, String result) implements Command {}
 
-  public record Fail(String id, int attempt, String cause, boolean retryable) implements Command {}
+  /** {@code errorClass} and {@code stackTrace} (bounded, warden.ledger.failures) may be null. */
+  public record Fail(String id, int attempt, String cause, boolean retryable, String errorClass, String stackTrace) implements Command {
+    public Fail(String id, int attempt, String cause, boolean retryable) {
+      this(id, attempt, cause, retryable, null, null);
+    }
+  }
 
   public record Beat(String id, int attempt) implements Command {}
 
@@ -88,6 +95,9 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   /** Partition {@code partition} recovered and forgot its watchers: watch again. */
   public record Rewatch(int partition) implements Command {}
 
+  /** Pause (or resume) a job type in this partition, journaled; answered once written. */
+  public record Hold(String type, boolean paused, ActorRef<Done> replyTo) implements Command {}
+
   /** Graceful stop: start nothing new, let running attempts finish (bounded), write, answer. */
   public record Drain(ActorRef<Done> replyTo) implements Command {}
 
@@ -102,11 +112,17 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     INSTANCE
   }
 
+  /** Node-wide permits were handed to this partition ({@link NodePermits}): start what they allow. */
+  enum Wake implements Command {
+    INSTANCE
+  }
+
   /** Everything the partition needs from its kind. */
   record Wiring(
       int partition,
       LedgerSettings settings,
       LedgerStats stats,
+      NodePermits permits,
       ActorRef<LedgerRoot.Command> root,
       ActorRef<Recovered> recovered) {}
 
@@ -125,7 +141,9 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   final Map<String, Set<Integer>> watchers = new HashMap<>();
   final DeadlineIndex deadlines = new DeadlineIndex();
   final AdaptiveTimeouts timeouts;
-  final RateLimitedLog staleLog;
+  final StaleReports staleReports;
+  /** Failed attempts and give-ups, at most warden.ledger.failures.log-per-second lines a second. */
+  final RateLimitedLog failureLog;
   final Flusher flusher;
   boolean flushScheduled;
   ActorRef<Done> drainReply;
@@ -143,8 +161,10 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     this.settings = wiring.settings();
     this.handlers = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(settings.handlerDispatcher()));
     this.timeouts = new AdaptiveTimeouts(settings);
-    this.staleLog = new RateLimitedLog(ctx.getLog(), Duration.ofSeconds(1), 10);
+    this.staleReports = new StaleReports(new RateLimitedLog(ctx.getLog(), Duration.ofSeconds(1), 10), wiring.stats());
+    this.failureLog = new RateLimitedLog(ctx.getLog(), Duration.ofSeconds(1), settings.failureLogsPerSecond());
     this.flusher = new Flusher(this);
+    wiring.permits().reset(wiring.partition()); // whatever an earlier incarnation held is free again
   }
 
   @Override
@@ -176,9 +196,14 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
         .onCommand(RegisterType.class, this::onRegisterType)
         .onCommand(WatchParents.class, this::onWatchParents)
         .onCommand(Rewatch.class, this::onRewatch)
+        .onCommand(Hold.class, this::onHold)
         .onCommand(Drain.class, this::onDrain)
         .onCommand(DrainTimeout.class, (s, c) -> finishDrain())
         .onCommand(Flush.class, flusher::flush)
+        .onCommand(Wake.class, (s, c) -> {
+          requestFlush();
+          return Effect().none();
+        })
         .build();
   }
 
@@ -239,14 +264,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   }
 
   void stale(String id, int attempt, JobRecord r, String what) {
-    wiring.stats().stale.incrementAndGet();
-    staleLog.warn(
-        "ledger job [{}] {} for attempt [{}] is stale: current attempt [{}] status [{}]; discarded",
-        id,
-        what,
-        attempt,
-        r == null ? 0 : r.attempt,
-        r == null ? "unknown" : r.status);
+    staleReports.report(id, attempt, r, what);
   }
 
   private Effect<LedgerBatch, PartitionState> onGetHistory(PartitionState s, GetHistory g) {
@@ -299,6 +317,18 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
 
   void toPartition(int p, Command c) {
     wiring.root().tell(new LedgerRoot.ToPartition(p, c));
+  }
+
+  private Effect<LedgerBatch, PartitionState> onHold(PartitionState s, Hold h) {
+    if (s.paused.contains(h.type()) == h.paused()) {
+      return Effect().reply(h.replyTo(), Done.getInstance());
+    }
+    TypeHold hold = new TypeHold(h.type(), System.currentTimeMillis(), h.paused());
+    return Effect().persist(new LedgerBatch(List.of(), List.of(hold))).thenRun(st -> {
+      wiring.stats().publishPaused(wiring.partition(), st.paused);
+      h.replyTo().tell(Done.getInstance());
+      requestFlush(); // a resumed type dispatches at once
+    });
   }
 
   private Effect<LedgerBatch, PartitionState> onDrain(PartitionState s, Drain d) {
@@ -356,17 +386,18 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
 
   @Override
   public SignalHandler<PartitionState> signalHandler() {
-    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.class, (s, sig) -> onRecovered(s)).build();
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.class, (s, sig) -> onRecovered(s))
+        .onSignal(PostStop.class, (s, sig) -> wiring.permits().reset(wiring.partition()))
+        .onSignal(PreRestart.class, (s, sig) -> wiring.permits().reset(wiring.partition()))
+        .build();
   }
 
   private void onRecovered(PartitionState s) {
-    int pending = 0, resumed = 0, retry = 0, waiting = 0, blocked = 0, terminal = 0;
-    for (JobRecord r : new ArrayList<>(s.jobs.values())) {
+    int pending = 0, retry = 0, waiting = 0, blocked = 0, terminal = 0;
+    int resumed = s.resumeRunning();
+    for (JobRecord r : s.jobs.values()) {
       switch (r.status) {
-        case RUNNING:
-          s.resume(r);
-          resumed++;
-          break;
         case PENDING:
           pending++;
           break;
@@ -383,7 +414,9 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
           terminal++;
       }
     }
+    pending -= resumed; // resumed jobs are pending again, counted apart
     wiring.stats().publish(wiring.partition(), s.counts);
+    wiring.stats().publishPaused(wiring.partition(), s.paused);
     wiring.recovered().tell(new Recovered(wiring.partition(), pending, resumed, retry, waiting, blocked, terminal));
     for (int p = 0; p < settings.partitions(); p++) {
       onRewatch(s, new Rewatch(p));

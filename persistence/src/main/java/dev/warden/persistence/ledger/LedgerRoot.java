@@ -23,7 +23,7 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
   public interface Command {}
 
   /** What the facade needs; refs are stable across partition restarts. */
-  public record Handle(List<ActorRef<LedgerPartition.Command>> partitions, LedgerSettings settings, LedgerStats stats) {}
+  public record Handle(List<ActorRef<LedgerPartition.Command>> partitions, LedgerSettings settings, LedgerStats stats, NodePermits permits) {}
 
   public record GetHandle(ActorRef<Handle> replyTo) implements Command {}
 
@@ -47,6 +47,7 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
   private final KindContext kctx;
   /** The journal's MBean when this ledger registered it (the first kind to offer it, e.g. on a node without a checkpointer), else null. */
   private final ObjectName journalMBean;
+  private final ObjectName ledgerMBean;
   private final Handle handle;
   private final ActorRef<Reaper.Command> reaper;
   private final long started = System.nanoTime();
@@ -62,13 +63,15 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
     this.kctx = kctx;
     LedgerSettings settings = LedgerSettings.create(kctx.config());
     LedgerStats stats = new LedgerStats(settings.partitions());
+    NodePermits permits = new NodePermits(settings.partitions());
     ActorRef<LedgerPartition.Recovered> onRecovered = ctx.messageAdapter(LedgerPartition.Recovered.class, WrappedRecovered::new);
     List<ActorRef<LedgerPartition.Command>> partitions = new ArrayList<>();
     for (int i = 0; i < settings.partitions(); i++) {
-      LedgerPartition.Wiring w = new LedgerPartition.Wiring(i, settings, stats, ctx.getSelf(), onRecovered);
+      LedgerPartition.Wiring w = new LedgerPartition.Wiring(i, settings, stats, permits, ctx.getSelf(), onRecovered);
       partitions.add(kctx.supervise(ctx, "partition-" + i, () -> LedgerPartition.create(w)));
     }
-    this.handle = new Handle(List.copyOf(partitions), settings, stats);
+    this.handle = new Handle(List.copyOf(partitions), settings, stats, permits);
+    permits.wakeWith(p -> handle.partitions().get(p).tell(LedgerPartition.Wake.INSTANCE));
     this.recovered = new boolean[settings.partitions()];
     this.reaper = kctx.supervise(ctx, "reaper", () -> Reaper.create(handle.partitions(), settings.reaperTick(), stats));
     kctx.metrics().gauge("reaper.last-run-epoch-ms", stats.reaperLastRun::get);
@@ -79,6 +82,8 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
       kctx.metrics().gauge("jobs." + bucket, () -> stats.total(bucket));
     }
     this.journalMBean = JournalDb.registerMBean(kctx.jmx(), ctx.getSystem());
+    this.ledgerMBean = kctx.jmx().name("Ledger", null);
+    kctx.jmx().register(ledgerMBean, new LedgerControl(ctx.getSystem(), handle));
   }
 
   @Override
@@ -100,6 +105,7 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
           if (journalMBean != null) {
             kctx.jmx().unregister(journalMBean);
           }
+          kctx.jmx().unregister(ledgerMBean);
           return this;
         })
         .build();

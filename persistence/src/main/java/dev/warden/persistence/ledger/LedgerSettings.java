@@ -32,6 +32,9 @@ public record LedgerSettings(
     Duration drainTimeout,
     Duration dispatchTimeout,
     int maxCutAttempts,
+    int maxFailureMessageChars,
+    int maxStackTraceChars,
+    int failureLogsPerSecond,
     Map<String, TypeOverride> types) {
   /** Most partitions a ledger may have ({@code warden.ledger.partitions}). */
   static final int MAX_PARTITIONS = 1024;
@@ -82,6 +85,9 @@ public record LedgerSettings(
             r.child("shutdown").nonNegativeDuration("drain-timeout"),
             r.positiveDuration("dispatch-timeout"),
             r.intAtLeast("max-cut-attempts", 0),
+            r.child("failures").intAtLeast("max-message-chars", 0),
+            r.child("failures").intAtLeast("max-stack-trace-chars", 0),
+            r.child("failures").intAtLeast("log-per-second", 1),
             types(r.child("types")));
     int stash = root.getInt("pekko.persistence.typed.stash-capacity");
     if (s.commandBuffer + s.maxRunningPerPartition + 64 > stash) {

@@ -1,7 +1,9 @@
 package dev.warden.persistence.ledger;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -11,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class LedgerStats {
   private final AtomicReferenceArray<Map<String, Map<String, Long>>> counts;
+  private final AtomicReferenceArray<Set<String>> paused;
   final AtomicLong reaperLastRun = new AtomicLong();
   final AtomicLong reaperRuns = new AtomicLong();
   final AtomicLong reaped = new AtomicLong();
@@ -18,6 +21,23 @@ final class LedgerStats {
 
   LedgerStats(int partitions) {
     counts = new AtomicReferenceArray<>(partitions);
+    paused = new AtomicReferenceArray<>(partitions);
+  }
+
+  void publishPaused(int partition, Set<String> types) {
+    paused.set(partition, Set.copyOf(types));
+  }
+
+  /** Job types paused in any partition (all of them, once a pause or resume has been written everywhere). */
+  Set<String> paused() {
+    Set<String> out = new TreeSet<>();
+    for (int i = 0; i < paused.length(); i++) {
+      Set<String> p = paused.get(i);
+      if (p != null) {
+        out.addAll(p);
+      }
+    }
+    return out;
   }
 
   void publish(int partition, Map<String, Map<String, Long>> perType) {

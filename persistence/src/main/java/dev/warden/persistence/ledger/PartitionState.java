@@ -4,12 +4,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A partition's jobs plus indexes kept incrementally by {@link #apply}: ready jobs per type, the
@@ -18,7 +20,8 @@ import java.util.TreeMap;
  */
 final class PartitionState {
   private final int retained;
-  final Map<String, JobRecord> jobs = new HashMap<>();
+  /** In submit order, so pending jobs keep it across snapshots (a snapshot lists them in this order). */
+  final Map<String, JobRecord> jobs = new LinkedHashMap<>();
   final Map<String, LinkedHashSet<String>> ready = new HashMap<>();
   final PriorityQueue<RetryEntry> retries = new PriorityQueue<>((a, b) -> Long.compare(a.notBefore, b.notBefore));
 
@@ -27,6 +30,8 @@ final class PartitionState {
   final Map<String, Set<String>> children = new HashMap<>();
   final Map<String, Map<String, Long>> counts = new TreeMap<>();
   private final ArrayDeque<String> terminalOrder = new ArrayDeque<>();
+  /** Job types paused in this partition: their jobs are accepted and kept, none is started. */
+  final Set<String> paused = new TreeSet<>();
   int totalRunning;
   int live;
 
@@ -57,6 +62,7 @@ final class PartitionState {
     st.terminalOrder.addAll(order);
     st.counts.clear();
     s.counts().forEach((type, buckets) -> st.counts.put(type, new TreeMap<>(buckets)));
+    st.paused.addAll(s.paused());
     return st;
   }
 
@@ -65,11 +71,18 @@ final class PartitionState {
     jobs.values().forEach(j -> out.add(j.snapshot()));
     Map<String, Map<String, Long>> c = new TreeMap<>();
     counts.forEach((type, buckets) -> c.put(type, Map.copyOf(buckets)));
-    return new PartitionSnapshot(out, List.copyOf(terminalOrder), c);
+    return new PartitionSnapshot(out, List.copyOf(terminalOrder), c, List.copyOf(paused));
   }
 
   PartitionState apply(LedgerBatch batch) {
     batch.events().forEach(this::apply);
+    for (TypeHold h : batch.holds()) {
+      if (h.paused()) {
+        paused.add(h.type());
+      } else {
+        paused.remove(h.type());
+      }
+    }
     return this;
   }
 
@@ -97,6 +110,7 @@ final class PartitionState {
       r.result = ((JobEvent.Completed) e).result();
     } else if (e instanceof JobEvent.Failed) {
       r.cause = ((JobEvent.Failed) e).cause();
+      keepOnlyLastTrace(r, (JobEvent.Failed) e);
     } else if (e instanceof JobEvent.Reaped) {
       r.cause = "reaped: " + ((JobEvent.Reaped) e).reason();
     } else if (e instanceof JobEvent.RetryScheduled) {
@@ -118,6 +132,7 @@ final class PartitionState {
     } else if (e instanceof JobEvent.OperatorRetried) {
       r.budgetBase = r.attempt;
       r.cause = null;
+      r.lastFailure = null;
       move(r, JobStatus.PENDING);
     } else if (e instanceof JobEvent.Suspended) {
       if (r.status == JobStatus.RUNNING && r.attempt == ((JobEvent.Suspended) e).attempt()) {
@@ -126,9 +141,44 @@ final class PartitionState {
     }
   }
 
-  /** Running before a crash or stop: becomes ready again (its next Started is a new attempt). */
-  void resume(JobRecord r) {
-    move(r, JobStatus.PENDING);
+  /**
+   * Memory stays bounded by one stack trace per job: the previous failure's trace is dropped from
+   * the in-memory history (and so from later snapshots); the journal's rows keep every one.
+   */
+  private static void keepOnlyLastTrace(JobRecord r, JobEvent.Failed latest) {
+    JobEvent.Failed previous = r.lastFailure;
+    if (previous != null && previous.stackTrace() != null) {
+      int i = r.history.lastIndexOf(previous);
+      if (i >= 0) {
+        r.history.set(i, previous.withoutTrace());
+      }
+    }
+    r.lastFailure = latest;
+  }
+
+  /**
+   * Jobs running before a crash or stop become ready again (each one's next Started is a new
+   * attempt), ahead of the pending jobs of their type: work cut short goes first, and pending jobs
+   * keep their submit order behind it. Answers how many were resumed.
+   */
+  int resumeRunning() {
+    Map<String, List<String>> resumed = new HashMap<>();
+    for (JobRecord r : jobs.values()) {
+      if (r.status == JobStatus.RUNNING) {
+        resumed.computeIfAbsent(r.type, t -> new ArrayList<>()).add(r.id);
+      }
+    }
+    int n = 0;
+    for (Map.Entry<String, List<String>> e : resumed.entrySet()) {
+      for (String id : e.getValue()) {
+        move(jobs.get(id), JobStatus.PENDING);
+        n++;
+      }
+      LinkedHashSet<String> first = new LinkedHashSet<>(e.getValue());
+      first.addAll(ready.get(e.getKey())); // the resumed ones are in it already, at the end: their place stays first
+      ready.put(e.getKey(), first);
+    }
+    return n;
   }
 
   /** Moves retries whose not-before has passed into the ready sets; answers the next due time or 0. */

@@ -80,7 +80,6 @@ final class Reaper extends AbstractBehavior<Reaper.Command> {
   }
 
   private Behavior<Command> onReported(Reported r) {
-    stats.reaped.addAndGet(r.report().reaped()); // also when the answer comes after the next tick
     if (r.report().run() != run) {
       return this;
     }

@@ -83,6 +83,21 @@ class ReaperTest {
     }
   }
 
+  @Test
+  void reapsMadeByAPartitionsOwnLookAheadAreCounted() {
+    try (Warden warden = LedgerNode.start(dir, "warden.ledger.reaper.tick = 30s\n")) {
+      JobLedger ledger = JobLedger.of(warden);
+      ledger.register(new JobType("hangs", (payload, ctx) -> new CompletableFuture<>(),
+          JobPolicy.defaults().withStartToClose(Duration.ofMillis(100)).withRetry(RetryPolicy.defaults().withMaxAttempts(1))));
+      for (int i = 0; i < 6; i++) {
+        await(ledger.submit("hangs", "h" + i, ""));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> ledger.count("hangs", "failed") == 6);
+      assertEquals(0, ledger.reaperLastRun(), "no tick of the 30 s reaper ran: the look-ahead reaped them all");
+      assertEquals(6, stats(ledger).reaped.get(), "each Reaped event counts, whoever asked for the reap");
+    }
+  }
+
   private static long staleReports(JobLedger ledger) {
     return stats(ledger).stale.get();
   }

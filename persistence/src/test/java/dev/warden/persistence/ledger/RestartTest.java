@@ -29,7 +29,7 @@ class RestartTest {
           new JobType("slow", (p, ctx) -> {
             running.countDown();
             return new CompletableFuture<>(); // never finishes in this run
-          }, JobPolicy.defaults().withMaxConcurrency(1)));
+          }, JobPolicy.defaults().withMaxConcurrency(4)));
       for (int i = 0; i < n; i++) {
         await(ledger.submit("slow", "job-" + i, "p" + i));
       }
@@ -52,7 +52,7 @@ class RestartTest {
         assertTrue(h.stream().noneMatch(e -> e.contains("Interrupt")), h.toString());
       }
       long resumed = java.util.stream.IntStream.range(0, n).filter(i -> names(ledger, "job-" + i).contains("Started#2")).count();
-      assertEquals(4, resumed, "the 4 attempts running at shutdown (one per partition) got a new attempt");
+      assertEquals(4, resumed, "the 4 attempts running at shutdown (the node-wide limit) got a new attempt");
       assertEquals(n, runs.size());
       org.awaitility.Awaitility.await().until(() -> ledger.counts().get("slow").getOrDefault("succeeded", 0L) == n);
       assertEquals(0L, ledger.counts().get("slow").get("running"));

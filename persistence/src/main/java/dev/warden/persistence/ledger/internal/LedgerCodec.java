@@ -5,6 +5,7 @@ import dev.warden.persistence.ledger.JobSnapshot;
 import dev.warden.persistence.ledger.JobStatus;
 import dev.warden.persistence.ledger.LedgerBatch;
 import dev.warden.persistence.ledger.PartitionSnapshot;
+import dev.warden.persistence.ledger.TypeHold;
 import java.io.NotSerializableException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,6 +48,8 @@ public final class LedgerCodec {
   private static final int RELEASED = 12;
   private static final int OPERATOR_RETRIED = 13;
   private static final int SUSPENDED = 14;
+  /** A Failed event with its exception's class and stack trace; FAILED (5) rows, from before, have neither. */
+  private static final int FAILED_TRACED = 15;
 
   /** Status codes in snapshots, fixed independently of the enum's order. */
   private static final JobStatus[] STATUS = {
@@ -76,6 +79,15 @@ public final class LedgerCodec {
       body.uint(events.size());
       for (JobEvent e : events) {
         event(body, types, e);
+      }
+      List<TypeHold> holds = ((LedgerBatch) o).holds();
+      if (!holds.isEmpty()) { // an optional section: rows without holds are written as before
+        body.uint(holds.size());
+        for (TypeHold h : holds) {
+          body.uint(types.index(h.type()));
+          body.slong(h.at());
+          body.uint(h.paused() ? 1 : 0);
+        }
       }
     } else if (o instanceof PartitionSnapshot) {
       snapshot(body, types, (PartitionSnapshot) o);
@@ -114,7 +126,11 @@ public final class LedgerCodec {
           for (int i = 0; i < n; i++) {
             events.add(event(in, types));
           }
-          result = new LedgerBatch(List.copyOf(events));
+          List<TypeHold> holds = new ArrayList<>(0);
+          for (int i = in.pos < bytes.length ? in.section() : 0; i > 0; i--) {
+            holds.add(new TypeHold(types[in.uint()], in.slong(), in.uint() != 0));
+          }
+          result = new LedgerBatch(List.copyOf(events), List.copyOf(holds));
           break;
         case SNAPSHOT:
           result = snapshot(in, types);
@@ -166,6 +182,12 @@ public final class LedgerCodec {
         out.slong(b.getValue());
       }
     }
+    if (!s.paused().isEmpty()) { // an optional section, as in batches
+      out.uint(s.paused().size());
+      for (String type : s.paused()) {
+        out.uint(types.index(type));
+      }
+    }
   }
 
   private static PartitionSnapshot snapshot(In in, String[] types) throws NotSerializableException {
@@ -206,7 +228,11 @@ public final class LedgerCodec {
       }
       counts.put(type, Map.copyOf(buckets));
     }
-    return new PartitionSnapshot(List.copyOf(jobs), List.of(order), counts);
+    String[] paused = new String[in.pos < in.buf.length ? in.section() : 0];
+    for (int i = 0; i < paused.length; i++) {
+      paused[i] = types[in.uint()];
+    }
+    return new PartitionSnapshot(List.copyOf(jobs), List.of(order), counts, List.of(paused));
   }
 
   private static void event(Out out, Names types, JobEvent e) {
@@ -231,10 +257,15 @@ public final class LedgerCodec {
       out.str(c.result());
     } else if (e instanceof JobEvent.Failed) {
       JobEvent.Failed f = (JobEvent.Failed) e;
-      head(out, FAILED, e);
+      boolean traced = f.errorClass() != null || f.stackTrace() != null;
+      head(out, traced ? FAILED_TRACED : FAILED, e);
       out.sint(f.attempt());
       out.str(f.cause());
       out.uint(f.retryable() ? 1 : 0);
+      if (traced) {
+        out.str(f.errorClass());
+        out.str(f.stackTrace());
+      }
     } else if (e instanceof JobEvent.Reaped) {
       JobEvent.Reaped r = (JobEvent.Reaped) e;
       head(out, REAPED, e);
@@ -298,6 +329,8 @@ public final class LedgerCodec {
         return new JobEvent.Completed(id, at, in.sint(), in.str());
       case FAILED:
         return new JobEvent.Failed(id, at, in.sint(), in.str(), in.uint() != 0);
+      case FAILED_TRACED:
+        return new JobEvent.Failed(id, at, in.sint(), in.str(), in.uint() != 0, in.str(), in.str());
       case REAPED:
         return new JobEvent.Reaped(id, at, in.sint(), in.str());
       case RETRY_SCHEDULED:
@@ -434,6 +467,15 @@ public final class LedgerCodec {
       int n = uint();
       if (n > buf.length - pos) {
         throw new IllegalArgumentException("count " + n + " past the end");
+      }
+      return n;
+    }
+
+    /** The count of an optional trailing section: written only when it has something, so never 0. */
+    int section() {
+      int n = count();
+      if (n == 0) {
+        throw new IllegalArgumentException("empty optional section at byte " + (pos - 1));
       }
       return n;
     }

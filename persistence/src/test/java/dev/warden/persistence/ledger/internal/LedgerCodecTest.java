@@ -11,8 +11,10 @@ import dev.warden.persistence.ledger.JobSnapshot;
 import dev.warden.persistence.ledger.JobStatus;
 import dev.warden.persistence.ledger.LedgerBatch;
 import dev.warden.persistence.ledger.PartitionSnapshot;
+import dev.warden.persistence.ledger.TypeHold;
 import java.io.NotSerializableException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,6 +41,8 @@ class LedgerCodecTest {
           new JobEvent.Completed("job-4", AT + 6, 2, null),
           new JobEvent.Failed("job-2", AT + 7, 1, "boom", true),
           new JobEvent.Failed("job-2", AT + 8, 2, null, false),
+          new JobEvent.Failed("job-2", AT + 8, 3, "java.lang.IllegalStateException: x", true, "java.lang.IllegalStateException",
+              "java.lang.IllegalStateException: x\n\tat a.B.c(B.java:1)"),
           new JobEvent.Reaped("job-3", AT + 9, 1, "start-to-close deadline passed 5 ms ago"),
           new JobEvent.RetryScheduled("job-2", AT + 10, 3, AT + 10 + 250),
           new JobEvent.RetryScheduled("job-5", 0, 0, Long.MIN_VALUE),
@@ -61,6 +65,32 @@ class LedgerCodecTest {
     assertEquals(batch, LedgerCodec.decode(LedgerCodec.encode(batch), LedgerCodec.BATCH));
     LedgerBatch empty = new LedgerBatch(List.of());
     assertEquals(empty, LedgerCodec.decode(LedgerCodec.encode(empty), LedgerCodec.BATCH));
+  }
+
+  @Test
+  void aFailedEventJournaledBeforeStackTracesWereKeptStillDecodes() throws Exception {
+    // a one-event row as the codec wrote it before it kept the exception's class and trace (tag 5)
+    byte[] old = HexFormat.of().parseHex(
+        "01000105066a6f622d3780c895a3de66042b6a6176612e6c616e672e496c6c6567616c5374617465457863657074696f6e3a206469736b2066756c6c01");
+    LedgerBatch batch = (LedgerBatch) LedgerCodec.decode(old, LedgerCodec.BATCH);
+    JobEvent.Failed f = (JobEvent.Failed) batch.events().get(0);
+    assertEquals(new JobEvent.Failed("job-7", 1765000000000L, 2, "java.lang.IllegalStateException: disk full", true), f);
+    assertEquals(null, f.stackTrace());
+    assertEquals(old.length, LedgerCodec.encode(batch).length, "a failure without a trace is still written the old way");
+  }
+
+  @Test
+  void pausedTypesRoundTripInBatchesAndSnapshotsAndRowsWithoutThemAreWrittenAsBefore() throws Exception {
+    LedgerBatch hold = new LedgerBatch(List.of(), List.of(new TypeHold("resize", AT, true), new TypeHold("other", AT + 1, false)));
+    assertEquals(hold, LedgerCodec.decode(LedgerCodec.encode(hold), LedgerCodec.BATCH));
+    LedgerBatch mixed = new LedgerBatch(EVERY_EVENT, List.of(new TypeHold("resize", AT, true)));
+    assertEquals(mixed, LedgerCodec.decode(LedgerCodec.encode(mixed), LedgerCodec.BATCH));
+    PartitionSnapshot snap = new PartitionSnapshot(List.of(), List.of(), Map.of(), List.of("resize", "x"));
+    assertEquals(snap, LedgerCodec.decode(LedgerCodec.encode(snap), LedgerCodec.SNAPSHOT));
+    // a row as written before holds existed: the same bytes, read back without holds
+    byte[] old = HexFormat.of().parseHex(
+        "01000105066a6f622d3780c895a3de66042b6a6176612e6c616e672e496c6c6567616c5374617465457863657074696f6e3a206469736b2066756c6c01");
+    assertEquals(List.of(), ((LedgerBatch) LedgerCodec.decode(old, LedgerCodec.BATCH)).holds());
   }
 
   @Test

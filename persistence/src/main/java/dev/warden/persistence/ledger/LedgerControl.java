@@ -1,0 +1,79 @@
+package dev.warden.persistence.ledger;
+
+import dev.warden.core.internal.Asks;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Operator control of the ledger: pausing and resuming job types (for {@link JobLedger} and JMX)
+ * and the {@link LedgerMXBean} the ledger kind registers.
+ */
+final class LedgerControl implements LedgerMXBean {
+  private static final Logger log = LoggerFactory.getLogger(LedgerControl.class);
+
+  private final ActorSystem<?> system;
+  private final LedgerRoot.Handle handle;
+
+  LedgerControl(ActorSystem<?> system, LedgerRoot.Handle handle) {
+    this.system = system;
+    this.handle = handle;
+  }
+
+  /** Writes the pause (or resume) of {@code type} in every partition; completes once all have. */
+  static CompletionStage<Void> hold(ActorSystem<?> system, LedgerRoot.Handle handle, String type, boolean paused) {
+    try {
+      JobType.checkName(type);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    List<CompletableFuture<Done>> all = new ArrayList<>();
+    for (ActorRef<LedgerPartition.Command> p : handle.partitions()) {
+      all.add(Asks.ask(system, p, r -> new LedgerPartition.Hold(type, paused, r), handle.settings().askTimeout()));
+    }
+    return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))
+        .thenRun(() -> log.info("ledger job type [{}] {} on all [{}] partitions", type, paused ? "paused" : "resumed", all.size()));
+  }
+
+  @Override
+  public List<String> getPausedTypes() {
+    return List.copyOf(handle.stats().paused());
+  }
+
+  @Override
+  public Map<String, Integer> getRunningPerType() {
+    return handle.permits().inUse();
+  }
+
+  @Override
+  public Map<String, Map<String, Long>> getCounts() {
+    return handle.stats().counts();
+  }
+
+  @Override
+  public String pauseType(String type) {
+    return await(type, true);
+  }
+
+  @Override
+  public String resumeType(String type) {
+    return await(type, false);
+  }
+
+  private String await(String type, boolean paused) {
+    try {
+      hold(system, handle, type, paused).toCompletableFuture().get(handle.settings().askTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+      return "job type [" + type + "] " + (paused ? "paused" : "resumed");
+    } catch (Exception e) {
+      throw new IllegalStateException("could not " + (paused ? "pause" : "resume") + " job type [" + type + "]: " + e.getMessage());
+    }
+  }
+}
