@@ -1,5 +1,6 @@
 package dev.warden.persistence;
 
+import dev.warden.persistence.journal.HighWaterCheck;
 import dev.warden.persistence.journal.JournalSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,10 +58,14 @@ public final class SchemaBootstrap {
   /**
    * Makes sure the schema exists at the system's journal URL, and validates the journal plugin's
    * settings ({@code warden.journal.*}) so a bad value fails the node's start, not its first replay.
+   * Then compares the journal with its high-water record, once per system: a database that lost
+   * committed rows refuses the start ({@link HighWaterCheck}).
    */
   public static Outcome ensure(ActorSystem<?> system) {
     JournalSettings.create(system.settings().config());
-    return ensure(PersistenceSettings.create(system));
+    Outcome outcome = ensure(PersistenceSettings.create(system));
+    HighWaterCheck.once(system);
+    return outcome;
   }
 
   /** Makes sure the schema exists at {@code settings.url()}; checks the database once per process. */
