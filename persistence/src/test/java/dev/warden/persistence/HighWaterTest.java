@@ -1,5 +1,6 @@
 package dev.warden.persistence;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,8 @@ import dev.warden.persistence.ledger.JobLedger;
 import dev.warden.persistence.ledger.JobStatus;
 import dev.warden.persistence.ledger.JobType;
 import dev.warden.persistence.ledger.Ledger;
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,9 +21,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +45,7 @@ class HighWaterTest {
 
   @TempDir Path dir;
   private LogCapture logs;
+  private Process child;
 
   @BeforeEach
   void capture() {
@@ -47,8 +53,12 @@ class HighWaterTest {
   }
 
   @AfterEach
-  void release() {
+  void release() throws InterruptedException {
     logs.close();
+    if (child != null) {
+      child.destroyForcibly();
+      child.waitFor(10, TimeUnit.SECONDS);
+    }
   }
 
   static Warden node(Path dir, String extra) {
@@ -103,6 +113,34 @@ class HighWaterTest {
 
   private WardenConfigException refused(String extra) {
     return assertThrows(WardenConfigException.class, () -> node(dir, extra).close());
+  }
+
+  @Test
+  void aDatabaseTruncatedAfterAKill9IsRefusedAtStart() throws Exception {
+    Path out = dir.resolve("node.out");
+    child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        HighWaterNodeMain.class.getName(), dir.toString(), "500")
+        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    Path ready = dir.resolve("ready");
+    await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(ready) || !child.isAlive());
+    assertTrue(Files.exists(ready), () -> "the node process ended before it was ready:\n" + read(out));
+    child.destroyForcibly(); // SIGKILL: no final checkpoint
+    assertTrue(child.waitFor(10, TimeUnit.SECONDS));
+    try (RandomAccessFile file = new RandomAccessFile(db().toFile(), "rw")) {
+      file.setLength(file.length() - 128 * 1024); // the file's last 128 KiB, as a torn copy or a full disk leaves it
+    }
+    String m = refused("").getMessage();
+    assertTrue(m.contains(BEHIND) && m.contains("says ordering " + String.format("%,d", Long.parseLong(Files.readString(ready)))), m);
+    assertEquals(1, logs.at("ERROR", BEHIND).size());
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (IOException e) {
+      return "(no output)";
+    }
   }
 
   @Test
