@@ -1,5 +1,6 @@
 package dev.warden.persistence;
 
+import java.io.IOException;
 import java.sql.SQLException;
 
 /**
@@ -11,6 +12,15 @@ public interface CheckpointRunner extends AutoCloseable {
 
   /** Executes {@code sql} (e.g. {@code CHECKPOINT}), blocking until it is done. */
   void run(String sql) throws SQLException;
+
+  /**
+   * Runs a checkpoint of {@code mode}, blocking until it is done. The default runs its SQL;
+   * {@link JdbcCheckpointRunner} also brings the journal's high-water record up to what the
+   * checkpoint covered.
+   */
+  default void checkpoint(Checkpointer.Mode mode) throws SQLException, IOException {
+    run(mode.sql());
+  }
 
   /** Releases the runner's connection. Must not throw. */
   @Override

@@ -30,7 +30,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * {@code warden.persistence.checkpoint.interval} and, at clean shutdown after every writing kind
  * has stopped, one {@code CHECKPOINT SYNC} bounded by {@code final-timeout}. Each checkpoint
  * logs one line ({@code checkpoint mode=CHECKPOINT elapsed_ms=3 outcome=ok}); shutdown logs
- * n/p50/p95/max over the last {@code window} checkpoints.
+ * n/p50/p95/max over the last {@code window} checkpoints. On an H2 file database each checkpoint
+ * also brings the journal's high-water record up to date ({@link JdbcCheckpointRunner}), which the
+ * next start compares the database with.
  *
  * <p>The SQL runs on Pekko's blocking dispatcher and comes back through {@code pipeToSelf}: the
  * actor never blocks. One checkpoint is in flight at a time; a tick that finds one running is
@@ -274,7 +276,7 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
   private static Result timed(CheckpointRunner runner, Mode mode) {
     long start = System.nanoTime();
     try {
-      runner.run(mode.sql());
+      runner.checkpoint(mode);
       return Result.ok(mode, (System.nanoTime() - start) / 1_000_000);
     } catch (Exception e) {
       return Result.failed(mode, (System.nanoTime() - start) / 1_000_000, e);

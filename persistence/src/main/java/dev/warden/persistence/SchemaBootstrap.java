@@ -1,6 +1,7 @@
 package dev.warden.persistence;
 
 import dev.warden.core.DataFiles;
+import dev.warden.persistence.journal.HighWaterCheck;
 import dev.warden.persistence.journal.JournalSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,10 +59,14 @@ public final class SchemaBootstrap {
   /**
    * Makes sure the schema exists at the system's journal URL, and validates the journal plugin's
    * settings ({@code warden.journal.*}) so a bad value fails the node's start, not its first replay.
+   * Then compares the journal with its high-water record, once per system: a database that lost
+   * committed rows refuses the start ({@link HighWaterCheck}).
    */
   public static Outcome ensure(ActorSystem<?> system) {
     JournalSettings.create(system.settings().config());
-    return ensure(PersistenceSettings.create(system), DataFiles.create(system.settings().config()));
+    Outcome outcome = ensure(PersistenceSettings.create(system), DataFiles.create(system.settings().config()));
+    HighWaterCheck.once(system);
+    return outcome;
   }
 
   /** Like {@link #ensure(PersistenceSettings, DataFiles)} with the reference file modes. */

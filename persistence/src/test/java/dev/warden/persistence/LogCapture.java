@@ -3,6 +3,7 @@ package dev.warden.persistence;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,33 @@ public final class LogCapture implements AutoCloseable {
         out.add(e.getFormattedMessage());
       }
       return out;
+    }
+  }
+
+  /** Each event's formatted message followed by the messages of its exception's chain, oldest first. */
+  public List<String> linesWithCauses() {
+    synchronized (appender) {
+      List<String> out = new ArrayList<>();
+      for (ILoggingEvent e : appender.list) {
+        StringBuilder s = new StringBuilder(e.getFormattedMessage());
+        for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+          s.append(" | caused by ").append(t.getClassName()).append(": ").append(t.getMessage());
+        }
+        out.add(s.toString());
+      }
+      return out;
+    }
+  }
+
+  /** Formatted messages of events at {@code level} (e.g. "ERROR") that match {@code regex}. */
+  public List<String> at(String level, String regex) {
+    Pattern p = Pattern.compile(regex);
+    synchronized (appender) {
+      return appender.list.stream()
+          .filter(e -> e.getLevel().toString().equals(level))
+          .map(ILoggingEvent::getFormattedMessage)
+          .filter(m -> p.matcher(m).find())
+          .toList();
     }
   }
 

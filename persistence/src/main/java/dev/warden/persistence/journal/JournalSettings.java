@@ -10,8 +10,10 @@ import dev.warden.core.ConfigReader;
  * @param readThreads reader threads, each with its own connection (replays, snapshot loads)
  * @param queueSize most writes, and separately most reads, waiting at once; more fail at once
  * @param maxGroup most writes committed together in one transaction
+ * @param acceptLoss start on a database behind its high-water record, rewriting the record
+ *     ({@link HighWaterCheck}), instead of refusing to start
  */
-public record JournalSettings(int readThreads, int queueSize, int maxGroup) {
+public record JournalSettings(int readThreads, int queueSize, int maxGroup, boolean acceptLoss) {
   static final int MAX_THREADS = 64;
 
   public static JournalSettings create(Config root) {
@@ -20,6 +22,7 @@ public record JournalSettings(int readThreads, int queueSize, int maxGroup) {
     if (readThreads > MAX_THREADS) {
       throw j.bad("read-threads", "must be <= " + MAX_THREADS, null);
     }
-    return new JournalSettings(readThreads, j.intAtLeast("queue-size", 1), j.intAtLeast("max-group", 1));
+    return new JournalSettings(
+        readThreads, j.intAtLeast("queue-size", 1), j.intAtLeast("max-group", 1), j.bool("accept-loss"));
   }
 }

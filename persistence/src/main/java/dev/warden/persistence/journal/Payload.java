@@ -55,7 +55,12 @@ record Payload(int serializerId, String manifest, byte[] bytes) {
     try {
       return serialization.deserialize(bytes, serializerId, manifest == null ? "" : manifest).get();
     } catch (Exception e) { // Try.get() rethrows checked exceptions undeclared
-      throw new IllegalStateException(where + " (serializer " + serializerId + ", manifest [" + manifest + "]) does not deserialize: " + e, e);
+      // A damaged row's manifest and whatever a serializer decoded from its bytes (a codec naming
+      // the job id it read) end up in logs: escaped and bounded, never raw bytes in a log line.
+      throw new IllegalStateException(
+          where + " (serializer " + serializerId + ", manifest [" + Printable.of(manifest, 100) + "]) does not deserialize: "
+              + Printable.describe(e),
+          Printable.scrubbed(e));
     }
   }
 }

@@ -34,7 +34,7 @@ class JournalDbTest {
     PersistenceSettings settings =
         PersistenceSettings.create(Warden.loadConfig(ConfigFactory.parseString("warden.data-dir = \"" + dir.toAbsolutePath() + "\"")));
     SchemaBootstrap.ensure(settings);
-    db = new JournalDb(settings, new JournalSettings(2, queueSize, 64));
+    db = new JournalDb(settings, new JournalSettings(2, queueSize, 64, false));
     return db;
   }
 

@@ -18,7 +18,7 @@ class JournalSettingsTest {
   @Test
   void defaults() {
     JournalSettings s = JournalSettings.create(Warden.loadConfig(ConfigFactory.empty()));
-    assertEquals(new JournalSettings(2, 10_000, 64), s);
+    assertEquals(new JournalSettings(2, 10_000, 64, false), s);
   }
 
   @Test
