@@ -75,7 +75,8 @@ final class JobExecution implements JobContext {
     }
     Throwable t = unwrap(failure);
     String cause = t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    partition.tell(new LedgerPartition.Fail(jobId, attempt, cause, jobType.policy().retry().retryable(t)));
+    long retryAfterMillis = t instanceof RetryAfter ? Math.max(0, ((RetryAfter) t).retryAfter().toMillis()) : 0;
+    partition.tell(new LedgerPartition.Fail(jobId, attempt, cause, jobType.policy().retry().retryable(t), retryAfterMillis));
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -67,7 +67,8 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
 
   public record Complete(String id, int attempt, String result) implements Command {}
 
-  public record Fail(String id, int attempt, String cause, boolean retryable) implements Command {}
+  /** {@code retryAfterMillis}: the least wait before a retry the failure asked for ({@link RetryAfter}), 0 for none. */
+  public record Fail(String id, int attempt, String cause, boolean retryable, long retryAfterMillis) implements Command {}
 
   public record Beat(String id, int attempt) implements Command {}
 
