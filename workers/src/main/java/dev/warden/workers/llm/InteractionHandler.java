@@ -35,7 +35,8 @@ final class InteractionHandler implements JobHandler {
     long invoked = System.nanoTime();
     Interaction i = Interaction.fromJson(payload);
     LlmSettings.TimeoutClass cls = settings.classFor(i.conversation(), i.timeoutClass());
-    Attempt a = new Attempt(i, ctx, ctx.jobId() + "#" + ctx.attempt(), cls.startToClose(), invoked);
+    ModelCall target = resolve(i.call()); // here, on the handler dispatcher: a key file is never read on the coordinator
+    Attempt a = new Attempt(i, target, ctx, ctx.jobId() + "#" + ctx.attempt(), cls.startToClose(), invoked);
     Cancellable beats = system.scheduler().scheduleAtFixedRate(cls.queueHeartbeatInterval(),
         cls.queueHeartbeatInterval(), ctx::heartbeat, system.executionContext());
     CompletableFuture<Void> grant = new CompletableFuture<>();
@@ -61,14 +62,7 @@ final class InteractionHandler implements JobHandler {
 
   private void call(Attempt a) {
     long t0 = System.nanoTime();
-    ModelCall target;
-    try {
-      target = resolve(a.interaction.call());
-    } catch (RuntimeException e) {
-      a.release(0, LlmCoordinator.Outcome.FAILED);
-      a.out.completeExceptionally(e);
-      return;
-    }
+    ModelCall target = a.target;
     ModelClient.InFlight call;
     try {
       call = client.start(target, a.ctx::heartbeat);
@@ -99,9 +93,9 @@ final class InteractionHandler implements JobHandler {
   }
 
   /**
-   * The call made concrete: a named endpoint's URL, API and key (read now, from its environment
-   * variable or file). An endpoint no longer configured cannot run (not retried); an unreadable key
-   * is a failed attempt (retried: a rotated key file may be back).
+   * The call made concrete: a named endpoint's URL, API and key (read now, once per attempt, from
+   * its environment variable or file). An endpoint no longer configured cannot run (not retried);
+   * an unreadable key is a failed attempt (retried: a rotated key file may be back).
    */
   private ModelCall resolve(ModelCall call) {
     if (call.endpoint().isEmpty()) {
@@ -149,14 +143,17 @@ final class InteractionHandler implements JobHandler {
   /** One attempt's identity and its result stage. */
   private final class Attempt {
     final Interaction interaction;
+    /** The call made concrete: the endpoint's URL, API and key as read for this attempt. */
+    final ModelCall target;
     final JobContext ctx;
     final String ticket;
     final java.time.Duration timeout;
     final long invokedNanos;
     final CompletableFuture<String> out = new CompletableFuture<>();
 
-    Attempt(Interaction interaction, JobContext ctx, String ticket, java.time.Duration timeout, long invokedNanos) {
+    Attempt(Interaction interaction, ModelCall target, JobContext ctx, String ticket, java.time.Duration timeout, long invokedNanos) {
       this.interaction = interaction;
+      this.target = target;
       this.ctx = ctx;
       this.ticket = ticket;
       this.timeout = timeout;
