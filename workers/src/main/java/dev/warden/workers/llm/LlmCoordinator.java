@@ -20,8 +20,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * The llm kind's root: per-model bulkheads (permits handed out by completing futures, so neither
  * the coordinator nor a handler thread ever blocks), per-conversation latency, and the idle
- * ("nothing submitted") signal. Handlers of the llm job types talk to it with {@link Acquire} and {@link Release}.
- * Messages are local only (they carry futures).
+ * ("nothing submitted") signal. Handlers of the llm job types talk to it with {@link Acquire}
+ * and {@link Release}. Messages are local only (they carry futures).
  */
 public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Command> {
 

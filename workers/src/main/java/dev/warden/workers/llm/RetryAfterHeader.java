@@ -26,8 +26,8 @@ final class RetryAfterHeader {
     }
     try {
       Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      Duration d = Duration.between(now, at);
-      return Optional.of(d.isNegative() ? Duration.ZERO : d.compareTo(Duration.ofSeconds(MAX_SECONDS)) > 0 ? Duration.ofSeconds(MAX_SECONDS) : d);
+      long millis = Math.max(0, Math.min(MAX_SECONDS * 1000, Duration.between(now, at).toMillis()));
+      return Optional.of(Duration.ofMillis(millis));
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }

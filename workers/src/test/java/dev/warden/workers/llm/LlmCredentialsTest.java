@@ -95,13 +95,14 @@ class LlmCredentialsTest {
     warden.setLevel(Level.DEBUG);
     try (Warden node = LlmNode.start(dir, conf)) {
       Llm llm = Llm.of(node);
-      String ok = await(llm.submit("ok", Interaction.of("chat", ModelCall.chat("hosted", "gpt", hello())), null));
+      // the slow class (20 s): on a busy machine a cold JVM's first call must not be reaped
+      String ok = await(llm.submit("ok", Interaction.of("chat", ModelCall.chat("hosted", "gpt", hello())).withTimeoutClass("slow"), null));
       assertThat(await(llm.result(ok))).isEqualTo("hello back");
       assertThat(names(llm, ok)).containsExactly("Submitted", "Started#1", "Failed#1", "RetryScheduled", "Started#2", "Completed#2", "Succeeded");
       assertThat(server.requests("gpt")).as("both attempts reached the model with the key").isEqualTo(2);
       assertThat(server.unauthorized()).isZero();
 
-      await(llm.submit("rejected", Interaction.of("chat", ModelCall.chat("stale", "gpt", hello())), null));
+      await(llm.submit("rejected", Interaction.of("chat", ModelCall.chat("stale", "gpt", hello())).withTimeoutClass("slow"), null));
       await().atMost(Duration.ofSeconds(10)).until(() -> await(llm.status("rejected")).orElseThrow().status() == JobStatus.GAVE_UP);
       assertThat(names(llm, "rejected")).as("a rejected key is not retried").containsExactly("Submitted", "Started#1", "Failed#1", "GaveUp");
       String cause = events(llm, "rejected", JobEvent.Failed.class).get(0).cause();

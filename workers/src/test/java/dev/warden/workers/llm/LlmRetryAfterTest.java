@@ -34,8 +34,10 @@ class LlmRetryAfterTest {
     server.close();
   }
 
+  /** In the slow class (20 s): a first call in a cold JVM on a busy machine must fail with its 429, not be reaped. */
   private Interaction ask(String model) {
-    return Interaction.of("busy", ModelCall.chat(ModelApi.OLLAMA_CHAT, server.uri(), model, List.of(new ChatMessage("user", "hi"))));
+    return Interaction.of("busy", ModelCall.chat(ModelApi.OLLAMA_CHAT, server.uri(), model, List.of(new ChatMessage("user", "hi"))))
+        .withTimeoutClass("slow");
   }
 
   /** Milliseconds between the model's first and second request. */
