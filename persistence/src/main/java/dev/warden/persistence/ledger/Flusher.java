@@ -112,7 +112,7 @@ final class Flusher {
       plan.finished.put(id, m.attempt());
       p.failureLog.warn("ledger job [{}] type [{}] attempt [{}] failed: {}{}", id, r.type, m.attempt(), m.cause(),
           m.stackTrace() == null ? "" : "\n" + m.stackTrace());
-      retryOrGiveUp(r, m.attempt(), m.retryable(), m.cause(), plan);
+      retryOrGiveUp(r, m.attempt(), m.retryable(), m.cause(), m.retryAfterMillis(), plan);
     } else if (c instanceof LedgerPartition.Beat) {
       LedgerPartition.Beat m = (LedgerPartition.Beat) c;
       if (r != null && r.status == JobStatus.RUNNING && r.attempt == m.attempt()) {
@@ -160,12 +160,13 @@ final class Flusher {
     return true;
   }
 
-  private void retryOrGiveUp(JobRecord r, int attempt, boolean retryable, String reason, Plan plan) {
+  /** {@code retryAfterMillis}: the least wait the failure asked for ({@link RetryAfter}); the longer of it and the backoff wins. */
+  private void retryOrGiveUp(JobRecord r, int attempt, boolean retryable, String reason, long retryAfterMillis, Plan plan) {
     JobType t = p.types.get(r.type);
     RetryPolicy rp = t == null ? RetryPolicy.defaults() : t.policy().retry();
     int used = attempt - r.budgetBase;
     if (retryable && used < rp.maxAttempts()) {
-      long notBefore = plan.now + rp.backoffBefore(used + 1).toMillis();
+      long notBefore = plan.now + Math.max(rp.backoffBefore(used + 1).toMillis(), retryAfterMillis);
       plan.events.add(new JobEvent.RetryScheduled(r.id, plan.now, attempt + 1, notBefore));
       p.ctx.getLog().debug("ledger job [{}] attempt [{}] ended ({}); retry at attempt [{}]", r.id, attempt, reason, attempt + 1);
     } else {
@@ -211,7 +212,7 @@ final class Flusher {
       plan.events.add(new JobEvent.Reaped(r.id, plan.now, r.attempt, reason));
       plan.cancels.put(r.id, "reaped: " + reason);
       plan.touched.add(r.id);
-      retryOrGiveUp(r, r.attempt, true, "reaped: " + reason, plan);
+      retryOrGiveUp(r, r.attempt, true, "reaped: " + reason, 0, plan);
       p.ctx.getLog().info("ledger job [{}] attempt [{}] reaped: {}", r.id, r.attempt, reason);
       reaped++;
     }

@@ -69,10 +69,14 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
 
   public record Complete(String id, int attempt, String result) implements Command {}
 
-  /** {@code errorClass} and {@code stackTrace} (bounded, warden.ledger.failures) may be null. */
-  public record Fail(String id, int attempt, String cause, boolean retryable, String errorClass, String stackTrace) implements Command {
+  /**
+   * {@code errorClass} and {@code stackTrace} (bounded, warden.ledger.failures) may be null;
+   * {@code retryAfterMillis}: the least wait before a retry the failure asked for ({@link RetryAfter}), 0 for none.
+   */
+  public record Fail(String id, int attempt, String cause, boolean retryable, String errorClass, String stackTrace,
+      long retryAfterMillis) implements Command {
     public Fail(String id, int attempt, String cause, boolean retryable) {
-      this(id, attempt, cause, retryable, null, null);
+      this(id, attempt, cause, retryable, null, null, 0);
     }
   }
 

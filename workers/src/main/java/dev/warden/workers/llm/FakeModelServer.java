@@ -20,10 +20,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-process Ollama {@code /api/chat} endpoint on 127.0.0.1 for tests and {@code warden demo}:
- * each model follows a script, the n-th request getting the n-th reply (the last one repeats).
- * Replies can answer, trickle, hang, answer late, fail with a status or send broken JSON. A
- * request whose client went away mid-response (an aborted call) is counted.
+ * An in-process model server on 127.0.0.1 for tests and {@code warden demo}: Ollama
+ * {@code /api/chat} (NDJSON) and OpenAI-compatible {@code /v1/chat/completions} (SSE), the same
+ * replies in each one's format. Each model follows a script, the n-th request getting the n-th reply
+ * (the last one repeats). Replies can answer, trickle, hang, answer late, fail with a status (and a
+ * Retry-After) or send broken JSON. A request whose client went away mid-response (an aborted call)
+ * is counted. With {@link #requireBearer} it answers 401 to a request without that key, as a
+ * hosted API does.
  */
 public final class FakeModelServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,12 +47,16 @@ public final class FakeModelServer implements AutoCloseable {
   private final Map<String, List<Reply>> scripts = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
   private final AtomicInteger aborted = new AtomicInteger();
+  private final AtomicInteger unauthorized = new AtomicInteger();
+  private final Map<String, List<Long>> requestTimes = new ConcurrentHashMap<>();
+  private volatile String requiredKey;
   private final CountDownLatch closed = new CountDownLatch(1);
 
   private FakeModelServer() throws IOException {
     http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     http.setExecutor(pool);
     http.createContext("/api/chat", this::handle);
+    http.createContext("/v1/chat/completions", this::handle);
     http.start();
   }
 
@@ -64,6 +71,21 @@ public final class FakeModelServer implements AutoCloseable {
   /** Base URI for {@link ModelCall}s ({@link ModelApi#OLLAMA_CHAT}). */
   public URI uri() {
     return URI.create("http://127.0.0.1:" + http.getAddress().getPort());
+  }
+
+  /** From now on, requests without {@code Authorization: Bearer <key>} are answered 401 and not counted as requests. */
+  public void requireBearer(String key) {
+    requiredKey = key;
+  }
+
+  /** Requests answered 401 for a missing or wrong key. */
+  public int unauthorized() {
+    return unauthorized.get();
+  }
+
+  /** When each request of {@code model} arrived (epoch ms), in order. */
+  public List<Long> requestTimes(String model) {
+    return List.copyOf(requestTimes.getOrDefault(model, List.of()));
   }
 
   public void script(String model, Reply... replies) {
@@ -97,6 +119,17 @@ public final class FakeModelServer implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       String model = JSON.readTree(ex.getRequestBody().readAllBytes()).path("model").asText();
+      String key = requiredKey;
+      String auth = ex.getRequestHeaders().getFirst("Authorization");
+      if (key != null && !("Bearer " + key).equals(auth)) {
+        unauthorized.incrementAndGet();
+        // like a hosted API, the answer quotes what it was given: a client must not log it as is
+        status(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + (auth == null ? "none" : auth.replace("\"", ""))
+            + "\",\"type\":\"invalid_request_error\"}}").serve(ex, this);
+        return;
+      }
+      requestTimes.computeIfAbsent(model, m -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()))
+          .add(System.currentTimeMillis());
       int n = requests.computeIfAbsent(model, m -> new AtomicInteger()).getAndIncrement();
       List<Reply> script = scripts.getOrDefault(model, List.of(answer("ok")));
       script.get(Math.min(n, script.size() - 1)).serve(ex, this);
@@ -115,9 +148,25 @@ public final class FakeModelServer implements AutoCloseable {
     out.flush();
   }
 
-  private static String chunk(String content, boolean done) {
-    return JSON.createObjectNode().put("done", done)
-        .set("message", JSON.createObjectNode().put("role", "assistant").put("content", content)).toString();
+  /** Writes one chunk in the request's format: an NDJSON line, or an SSE event (the last followed by [DONE]). */
+  private static void emit(HttpExchange ex, String content, boolean done) throws IOException {
+    OutputStream out = ex.getResponseBody();
+    if (!ex.getRequestURI().getPath().startsWith("/v1/")) {
+      line(out, JSON.createObjectNode().put("done", done)
+          .set("message", JSON.createObjectNode().put("role", "assistant").put("content", content)).toString());
+      return;
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode choice = JSON.createObjectNode().put("index", 0);
+    choice.set("delta", done ? JSON.createObjectNode() : JSON.createObjectNode().put("content", content));
+    if (done) {
+      choice.put("finish_reason", "stop");
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode event = JSON.createObjectNode();
+    event.putArray("choices").add(choice);
+    line(out, "data: " + event + "\n");
+    if (done) {
+      line(out, "data: [DONE]\n");
+    }
   }
 
   /** Waits {@code d} or until the server closes; true when closed. */
@@ -129,8 +178,8 @@ public final class FakeModelServer implements AutoCloseable {
   public static Reply answer(String text) {
     return (ex, s) -> {
       ex.sendResponseHeaders(200, 0);
-      line(ex.getResponseBody(), chunk(text, false));
-      line(ex.getResponseBody(), chunk("", true));
+      emit(ex, text, false);
+      emit(ex, "", true);
     };
   }
 
@@ -142,9 +191,9 @@ public final class FakeModelServer implements AutoCloseable {
         if (s.pause(every)) {
           return;
         }
-        line(ex.getResponseBody(), chunk(i == 0 ? text : "", false));
+        emit(ex, i == 0 ? text : "", false);
       }
-      line(ex.getResponseBody(), chunk("", true));
+      emit(ex, "", true);
     };
   }
 
@@ -152,7 +201,7 @@ public final class FakeModelServer implements AutoCloseable {
   public static Reply hang() {
     return (ex, s) -> {
       ex.sendResponseHeaders(200, 0);
-      line(ex.getResponseBody(), chunk("thinking", false));
+      emit(ex, "thinking", false);
       while (!s.pause(PROBE)) {
         line(ex.getResponseBody(), "");
       }
@@ -169,8 +218,8 @@ public final class FakeModelServer implements AutoCloseable {
         }
         line(ex.getResponseBody(), "");
       }
-      line(ex.getResponseBody(), chunk(text, false));
-      line(ex.getResponseBody(), chunk("", true));
+      emit(ex, text, false);
+      emit(ex, "", true);
     };
   }
 
@@ -182,11 +231,19 @@ public final class FakeModelServer implements AutoCloseable {
     };
   }
 
+  /** HTTP {@code code} (429, 503) with {@code Retry-After: value} (seconds or an HTTP date). */
+  public static Reply retryAfter(int code, String value) {
+    return (ex, s) -> {
+      ex.getResponseHeaders().set("Retry-After", value);
+      status(code, "{\"error\":\"busy, retry after " + value + "\"}").serve(ex, s);
+    };
+  }
+
   /** A good chunk, then a line that is not JSON. */
   public static Reply badJson() {
     return (ex, s) -> {
       ex.sendResponseHeaders(200, 0);
-      line(ex.getResponseBody(), chunk("fine so far", false));
+      emit(ex, "fine so far", false);
       line(ex.getResponseBody(), "{\"message\":{\"content\": oops");
     };
   }

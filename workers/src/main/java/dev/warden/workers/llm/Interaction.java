@@ -21,8 +21,10 @@ public record Interaction(String conversation, ModelCall call, Optional<String> 
     if (conversation == null || conversation.isBlank()) {
       throw new IllegalArgumentException("an interaction needs a conversation");
     }
-    if (call == null || call.model() == null || call.model().isBlank() || call.baseUri() == null || call.api() == null) {
-      throw new IllegalArgumentException("interaction of conversation [" + conversation + "] needs an api, a base URI and a model");
+    if (call == null || call.model() == null || call.model().isBlank()
+        || (call.endpoint().isEmpty() && (call.baseUri() == null || call.api() == null))) {
+      throw new IllegalArgumentException("interaction of conversation [" + conversation + "] needs a model and an endpoint,"
+          + " or an api and a base URI");
     }
     timeoutClass = timeoutClass == null ? Optional.empty() : timeoutClass;
   }
@@ -40,12 +42,20 @@ public record Interaction(String conversation, ModelCall call, Optional<String> 
     return call.model();
   }
 
-  /** The job payload. The API key is never journaled (hosts pass it per node: a later change). */
+  /**
+   * The job payload: the endpoint's name or the inline URL, never a credential ({@link Llm#submit}
+   * refuses an inline key and a URL with user-info before this is written).
+   */
   String toJson() {
     ObjectNode root = JSON.createObjectNode();
     root.put("conversation", conversation);
-    root.put("api", call.api().name());
-    root.put("baseUri", call.baseUri().toString());
+    if (call.endpoint().isPresent()) {
+      root.put("endpoint", call.endpoint().get());
+      root.put("generate", call.api() == ModelApi.OLLAMA_GENERATE);
+    } else {
+      root.put("api", call.api().name());
+      root.put("baseUri", ModelEndpoint.withoutUserInfo(call.baseUri()).toString());
+    }
     root.put("model", call.model());
     ArrayNode messages = root.putArray("messages");
     for (ChatMessage m : call.messages()) {
@@ -56,7 +66,11 @@ public record Interaction(String conversation, ModelCall call, Optional<String> 
     return root.toString();
   }
 
-  /** Parses a journaled payload; a broken one is an {@link InvalidInteractionException} (not retried). */
+  /**
+   * Parses a journaled payload; a broken one is an {@link InvalidInteractionException} (not
+   * retried). User-info in a URL journaled before it was refused is dropped: it was never sent
+   * (the HTTP client ignores it) and must not reach a log or a failure cause.
+   */
   static Interaction fromJson(String payload) {
     try {
       JsonNode n = JSON.readTree(payload);
@@ -64,13 +78,23 @@ public record Interaction(String conversation, ModelCall call, Optional<String> 
       for (JsonNode m : n.path("messages")) {
         messages.add(new ChatMessage(m.path("role").asText(), m.path("content").asText()));
       }
-      ModelCall call = new ModelCall(ModelApi.valueOf(n.path("api").asText()), URI.create(n.path("baseUri").asText()),
-          n.path("model").asText(), messages, n.path("prompt").asText(""), Optional.empty());
+      String prompt = n.path("prompt").asText("");
+      String model = n.path("model").asText();
+      ModelCall call;
+      if (n.hasNonNull("endpoint")) {
+        call = new ModelCall(n.path("generate").asBoolean(false) ? ModelApi.OLLAMA_GENERATE : null, null, model, messages, prompt,
+            Optional.empty(), Optional.of(n.path("endpoint").asText()));
+      } else {
+        call = new ModelCall(ModelApi.valueOf(n.path("api").asText()),
+            ModelEndpoint.withoutUserInfo(URI.create(n.path("baseUri").asText())), model, messages, prompt, Optional.empty(), Optional.empty());
+      }
       String cls = n.path("timeoutClass").asText("");
       return new Interaction(n.path("conversation").asText(), call, cls.isEmpty() ? Optional.empty() : Optional.of(cls));
     } catch (Exception e) {
-      throw new InvalidInteractionException("interaction payload is not usable (" + e.getMessage() + "): "
-          + (payload.length() > 200 ? payload.substring(0, 200) + "..." : payload), e);
+      String shown = payload.length() > 200 ? payload.substring(0, 200) + "..." : payload;
+      String message = "interaction payload is not usable (" + e.getMessage() + "): " + shown;
+      // no cause attached: its message may hold a URL's credentials, which this one masks
+      throw new InvalidInteractionException(message.replaceAll("://[^/\\s\"@]*@", "://***@"), null);
     }
   }
 }

@@ -32,11 +32,13 @@ final class InteractionHandler implements JobHandler {
 
   @Override
   public CompletionStage<String> run(String payload, JobContext ctx) {
+    long invoked = System.nanoTime();
     Interaction i = Interaction.fromJson(payload);
-    long timeoutSeconds = settings.classFor(i.conversation(), i.timeoutClass()).startToClose().toSeconds();
-    Attempt a = new Attempt(i, ctx, ctx.jobId() + "#" + ctx.attempt(), timeoutSeconds);
-    Cancellable beats = system.scheduler().scheduleAtFixedRate(settings.queueHeartbeatInterval(),
-        settings.queueHeartbeatInterval(), ctx::heartbeat, system.executionContext());
+    LlmSettings.TimeoutClass cls = settings.classFor(i.conversation(), i.timeoutClass());
+    ModelCall target = resolve(i.call()); // here, on the handler dispatcher: a key file is never read on the coordinator
+    Attempt a = new Attempt(i, target, ctx, ctx.jobId() + "#" + ctx.attempt(), cls.startToClose(), invoked);
+    Cancellable beats = system.scheduler().scheduleAtFixedRate(cls.queueHeartbeatInterval(),
+        cls.queueHeartbeatInterval(), ctx::heartbeat, system.executionContext());
     CompletableFuture<Void> grant = new CompletableFuture<>();
     coordinator.tell(new LlmCoordinator.Acquire(a.ticket, i.model(), grant));
     ctx.cancelled().thenAccept(reason -> {
@@ -60,12 +62,14 @@ final class InteractionHandler implements JobHandler {
 
   private void call(Attempt a) {
     long t0 = System.nanoTime();
+    ModelCall target = a.target;
     ModelClient.InFlight call;
     try {
-      call = client.start(a.interaction.call(), a.ctx::heartbeat);
+      call = client.start(target, a.ctx::heartbeat);
     } catch (RuntimeException e) {
       a.release(0, LlmCoordinator.Outcome.FAILED);
-      a.out.completeExceptionally(new InvalidInteractionException("cannot call model [" + a.interaction.model() + "]: " + e, e));
+      a.out.completeExceptionally(new InvalidInteractionException("cannot call model [" + a.interaction.model() + "] at "
+          + target.where() + ": " + e.getClass().getName(), null)); // not e's message: it may quote a header
       return;
     }
     a.ctx.cancelled().thenAccept(call::cancel);
@@ -79,36 +83,95 @@ final class InteractionHandler implements JobHandler {
       Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
       boolean cancelled = a.ctx.isCancelled()
           || (t instanceof ModelCallException && ((ModelCallException) t).kind() == ModelCallException.Kind.CANCELLED);
-      a.release(ms, cancelled ? LlmCoordinator.Outcome.CANCELLED : LlmCoordinator.Outcome.FAILED);
-      a.out.completeExceptionally(classify(t));
+      if (cancelled && a.ctx.isCancelled() && a.reachedTimeout()) {
+        a.release(ms, LlmCoordinator.Outcome.REAPED_AT_TIMEOUT);
+      } else {
+        a.release(ms, cancelled ? LlmCoordinator.Outcome.CANCELLED : LlmCoordinator.Outcome.FAILED);
+      }
+      a.out.completeExceptionally(classify(t, target, settings.retry().maxRetryAfter()));
     });
   }
 
-  /** Rejections become {@link ModelRejectedException} (the ledger gives up at once); the rest stay as they are. */
-  static Throwable classify(Throwable t) {
-    if (t instanceof ModelCallException && ModelRejectedException.isRejection((ModelCallException) t)) {
-      return new ModelRejectedException((ModelCallException) t);
+  /**
+   * The call made concrete: a named endpoint's URL, API and key (read now, once per attempt, from
+   * its environment variable or file). An endpoint no longer configured cannot run (not retried);
+   * an unreadable key is a failed attempt (retried: a rotated key file may be back).
+   */
+  private ModelCall resolve(ModelCall call) {
+    if (call.endpoint().isEmpty()) {
+      return call;
     }
-    return t;
+    String name = call.endpoint().get();
+    ModelEndpoint e = settings.endpoints().get(name);
+    if (e == null) {
+      throw new InvalidInteractionException("endpoint " + name + " is not configured under warden.llm.endpoints (configured: "
+          + new java.util.TreeSet<>(settings.endpoints().keySet()) + ")", null);
+    }
+    try {
+      return call.resolve(e);
+    } catch (IllegalArgumentException x) {
+      throw new InvalidInteractionException(x.getMessage(), null);
+    } catch (IllegalStateException x) {
+      throw new ModelCallException(ModelCallException.Kind.CREDENTIALS, x.getMessage());
+    }
+  }
+
+  /**
+   * Rejections become {@link ModelRejectedException} (the ledger gives up at once): a 401 or 403
+   * from a named endpoint says the endpoint rejected the credentials, with the server's words but
+   * never the key. A server's Retry-After is bounded by {@code maxRetryAfter}. The rest stay as
+   * they are.
+   */
+  static Throwable classify(Throwable t, ModelCall target, java.time.Duration maxRetryAfter) {
+    if (!(t instanceof ModelCallException)) {
+      return t;
+    }
+    ModelCallException e = (ModelCallException) t;
+    if (ModelRejectedException.isRejection(e)) {
+      int status = e.httpStatus();
+      if ((status == 401 || status == 403) && target.endpoint().isPresent()) {
+        String said = target.apiKey().map(k -> e.getMessage().replace(k, "***")).orElse(e.getMessage());
+        return new ModelRejectedException("not retried: endpoint " + target.endpoint().get() + " rejected the credentials ("
+            + status + "); check the key that warden.llm.endpoints." + target.endpoint().get() + " names: " + said,
+            ModelCallException.httpStatus(status, said)); // e's message may quote the key: not kept as the cause
+      }
+      return new ModelRejectedException(e);
+    }
+    return e.withRetryAfterAtMost(maxRetryAfter);
   }
 
   /** One attempt's identity and its result stage. */
   private final class Attempt {
     final Interaction interaction;
+    /** The call made concrete: the endpoint's URL, API and key as read for this attempt. */
+    final ModelCall target;
     final JobContext ctx;
     final String ticket;
-    final long timeoutSeconds;
+    final java.time.Duration timeout;
+    final long invokedNanos;
     final CompletableFuture<String> out = new CompletableFuture<>();
 
-    Attempt(Interaction interaction, JobContext ctx, String ticket, long timeoutSeconds) {
+    Attempt(Interaction interaction, ModelCall target, JobContext ctx, String ticket, java.time.Duration timeout, long invokedNanos) {
       this.interaction = interaction;
+      this.target = target;
       this.ctx = ctx;
       this.ticket = ticket;
-      this.timeoutSeconds = timeoutSeconds;
+      this.timeout = timeout;
+      this.invokedNanos = invokedNanos;
+    }
+
+    /**
+     * Whether the attempt ran for its whole start-to-close timeout (counted, as the ledger counts
+     * it, from the handler's invocation; 2 % slack for the clocks): a reap then is a right-censored
+     * latency sample, where a heartbeat reap or a cancel is not.
+     */
+    boolean reachedTimeout() {
+      return System.nanoTime() - invokedNanos >= timeout.toNanos() / 100 * 98;
     }
 
     void release(long millis, LlmCoordinator.Outcome outcome) {
-      coordinator.tell(new LlmCoordinator.Release(ticket, interaction.model(), interaction.conversation(), timeoutSeconds, millis, outcome));
+      coordinator.tell(new LlmCoordinator.Release(ticket, interaction.model(), interaction.conversation(), timeout.toSeconds(),
+          millis, outcome));
     }
   }
 }

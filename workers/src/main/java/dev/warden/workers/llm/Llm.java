@@ -78,12 +78,43 @@ public final class Llm {
   public CompletionStage<String> submit(String id, Interaction interaction, String parent) {
     LlmSettings.TimeoutClass c;
     try {
+      refuseCredentials(interaction);
       c = settings.classFor(interaction.conversation(), interaction.timeoutClass());
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
     Interaction resolved = interaction.withTimeoutClass(c.name());
     return ledger.submit(c.jobType(), id, resolved.toJson(), parent).thenApply(JobView::id);
+  }
+
+  /**
+   * Refuses what would lose a credential or store it: an inline API key is never journaled (a retry
+   * or a restart would call without it), a URL's user-info would be journaled in plain text. Also
+   * refuses an endpoint that is not configured, or cannot take the call. Messages never quote a
+   * credential.
+   */
+  private void refuseCredentials(Interaction i) {
+    ModelCall call = i.call();
+    String who = "interaction of conversation [" + i.conversation() + "]";
+    String fix = "name the server in warden.llm.endpoints.<name> { url, api = openai|ollama, api-key-env = VAR"
+        + " or api-key-file = FILE } and call ModelCall.chat(\"<name>\", model, messages): the key is read from there at"
+        + " every attempt, also after a restart, and never journaled";
+    if (call.apiKey().isPresent()) {
+      throw new IllegalArgumentException(who + " carries an inline API key, which is never journaled, so a retry or a restart"
+          + " would call without it; " + fix);
+    }
+    if (call.baseUri() != null && ModelEndpoint.userInfoEnd(call.baseUri().toString()) >= 0) {
+      throw new IllegalArgumentException(who + ": model URL " + ModelEndpoint.redacted(call.baseUri()) + " carries credentials"
+          + " (user-info), which would be journaled in plain text (and are never sent); " + fix);
+    }
+    if (call.endpoint().isPresent()) {
+      ModelEndpoint e = settings.endpoints().get(call.endpoint().get());
+      if (e == null) {
+        throw new IllegalArgumentException(who + " names endpoint " + call.endpoint().get() + ", which is not configured under"
+            + " warden.llm.endpoints (configured: " + new java.util.TreeSet<>(settings.endpoints().keySet()) + ")");
+      }
+      e.apiFor(call.api() == ModelApi.OLLAMA_GENERATE);
+    }
   }
 
   public CompletionStage<Optional<JobView>> status(String id) {

@@ -19,9 +19,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * The llm kind's root: per-model bulkheads (permits handed out by completing futures, so neither
- * the coordinator nor a handler thread ever blocks), per-conversation latency, and the starvation
- * signal. Handlers of the llm job types talk to it with {@link Acquire} and {@link Release}.
- * Messages are local only (they carry futures).
+ * the coordinator nor a handler thread ever blocks), per-conversation latency, and the idle
+ * ("nothing submitted") signal. Handlers of the llm job types talk to it with {@link Acquire}
+ * and {@link Release}. Messages are local only (they carry futures).
  */
 public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Command> {
 
@@ -38,8 +38,10 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
   enum Outcome {
     COMPLETED,
     FAILED,
-    /** Reaped or cancelled while calling: no latency sample. */
+    /** Reaped or cancelled while calling, before its start-to-close timeout: no sample. */
     CANCELLED,
+    /** Reaped at its start-to-close timeout while calling: a right-censored sample (it took at least the timeout). */
+    REAPED_AT_TIMEOUT,
     /** Reaped or cancelled while waiting for a permit. */
     WITHDRAWN;
 
@@ -73,7 +75,7 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
   private LongSupplier pendingInLedger = () -> 0;
   private boolean everBusy;
   private long idleSince = -1;
-  private boolean starved;
+  private boolean idle;
   private long warnings;
   private boolean dirty = true;
 
@@ -81,9 +83,10 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
     super(ctx);
     this.kind = kind;
     this.settings = settings;
-    this.latency = new ConversationLatency(settings.latencyWindow(), settings.latencyMinSamples(), settings.maxConversations());
+    this.latency = new ConversationLatency(settings.latencyWindow(), settings.latencyMinSamples(), settings.reapRateThreshold(),
+        settings.maxConversations());
     this.view = LlmView.of(ctx.getSystem());
-    this.warnings = view.snapshot().starvationWarnings();
+    this.warnings = view.snapshot().idleWarnings();
     this.jmxName = kind.jmx().name("llm", null);
     kind.jmx().register(jmxName, view);
     kind.metrics().gauge("bulkhead.running", () -> view.snapshot().running().values().stream().mapToLong(i -> i).sum());
@@ -119,6 +122,9 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
     if (r.outcome().sample()) {
       latency.record(r.conversation(), r.millis());
       configuredSeconds.put(r.conversation(), r.timeoutSeconds());
+    } else if (r.outcome() == Outcome.REAPED_AT_TIMEOUT) {
+      latency.recordReaped(r.conversation());
+      configuredSeconds.put(r.conversation(), r.timeoutSeconds());
     }
     dirty = true;
     return this;
@@ -138,13 +144,13 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
     } else if (everBusy) {
       if (idleSince < 0) {
         idleSince = now;
-      } else if (!starved && now - idleSince >= settings.idleThreshold().toMillis()) {
-        starved = true;
+      } else if (!idle && now - idleSince >= settings.idleThreshold().toMillis()) {
+        idle = true;
         warnings++;
-        kind.metrics().counter("starvation.warnings").increment();
+        kind.metrics().counter("idle.warnings").increment();
         getContext().getLog().warn(
-            "llm workers idle for [{}] ms with nothing queued or pending (threshold [{}]): is anything still submitting"
-                + " interactions? (warned once until work arrives)",
+            "llm: nothing submitted, pending, queued or running for [{}] ms (warden.llm.idle.threshold [{}] ms): is anything"
+                + " still submitting interactions? (warned once until work arrives)",
             now - idleSince, settings.idleThreshold().toMillis());
       }
     }
@@ -166,10 +172,10 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
 
   private void busy() {
     everBusy = true;
-    if (starved) {
-      getContext().getLog().info("llm work arrived after [{}] ms idle; starvation flag cleared",
+    if (idle) {
+      getContext().getLog().info("llm work arrived after [{}] ms idle; idle flag cleared",
           System.currentTimeMillis() - idleSince);
-      starved = false;
+      idle = false;
       dirty = true;
     }
     idleSince = -1;
@@ -194,7 +200,7 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
     for (String c : tracked) {
       rows.add(ConversationStats.of(latency.advice(c, configuredSeconds.getOrDefault(c, 0L))));
     }
-    view.publish(new LlmView.Snapshot(List.copyOf(rows), permits, running, queued, pending, starved,
+    view.publish(new LlmView.Snapshot(List.copyOf(rows), permits, running, queued, pending, idle,
         idleSince < 0 ? 0 : now - idleSince, warnings));
     dirty = false;
   }

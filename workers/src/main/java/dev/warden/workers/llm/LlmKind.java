@@ -7,7 +7,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 
 /**
- * The llm worker kind: its root is the {@link LlmCoordinator} (bulkheads, latency, starvation
+ * The llm worker kind: its root is the {@link LlmCoordinator} (bulkheads, latency, idle
  * signal, {@link LlmMXBean}). Interactions themselves are jobs of the ledger, so the node needs
  * the ledger kind too; the host then wires the job types with {@link Llm#of}:
  *

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The llm kind on JMX ({@code dev.warden:node=<node>,type=llm}). Figures are published by the
- * coordinator at most once per {@code warden.llm.starvation.check-interval}; reading never
+ * The llm kind on JMX ({@code dev.warden:node="<node>",type=llm}, the node name quoted as
+ * {@link javax.management.ObjectName#quote} does). Figures are published by the
+ * coordinator at most once per {@code warden.llm.idle.check-interval}; reading never
  * touches the coordinator.
  */
 public interface LlmMXBean {
@@ -24,12 +25,15 @@ public interface LlmMXBean {
   /** Interactions pending in the ledger (not yet started, or waiting to retry). */
   long getPendingInLedger();
 
-  /** True once the queue drained and nothing ran for {@code warden.llm.starvation.idle-threshold}. */
-  boolean isStarved();
+  /**
+   * True once nothing was submitted, pending, queued or running for {@code warden.llm.idle.threshold}
+   * (after some work was seen): is anything still submitting? Cleared when work arrives.
+   */
+  boolean isIdle();
 
   /** How long nothing has been queued or running, in ms; 0 while busy. */
   long getIdleMillis();
 
-  /** Starvation warnings logged since start (one per idle period). */
-  long getStarvationWarnings();
+  /** Idle warnings logged since start (one per idle period). */
+  long getIdleWarnings();
 }

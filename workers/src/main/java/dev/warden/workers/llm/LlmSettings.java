@@ -2,6 +2,7 @@ package dev.warden.workers.llm;
 
 import com.typesafe.config.Config;
 import dev.warden.core.ConfigReader;
+import dev.warden.core.WardenConfigException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +15,7 @@ public record LlmSettings(
     String defaultClass,
     Map<String, TimeoutClass> classes,
     Map<String, String> conversations,
-    Duration queueHeartbeatInterval,
+    Map<String, ModelEndpoint> endpoints,
     Retry retry,
     int maxRunningPerType,
     int defaultModelConcurrency,
@@ -24,20 +25,25 @@ public record LlmSettings(
     int maxLineBytes,
     int latencyWindow,
     int latencyMinSamples,
+    double reapRateThreshold,
     int maxConversations,
     Duration idleThreshold,
     Duration checkInterval) {
 
   private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z0-9_-]{1,40}");
 
-  /** A timeout class: interactions of class {@code name} run as ledger job type {@code llm-<name>}. */
-  public record TimeoutClass(String name, Duration startToClose, Duration heartbeatTimeout) {
+  /**
+   * A timeout class: interactions of class {@code name} run as ledger job type {@code llm-<name>}.
+   * {@code queueHeartbeatInterval}: how often an attempt waiting for a model permit heartbeats.
+   */
+  public record TimeoutClass(String name, Duration startToClose, Duration heartbeatTimeout, Duration queueHeartbeatInterval) {
     public String jobType() {
       return "llm-" + name;
     }
   }
 
-  public record Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double jitter) {}
+  /** {@code maxRetryAfter}: the longest wait a server's Retry-After may impose before the next attempt. */
+  public record Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double jitter, Duration maxRetryAfter) {}
 
   public static LlmSettings create(ActorSystem<?> system) {
     return create(system.settings().config());
@@ -45,7 +51,13 @@ public record LlmSettings(
 
   public static LlmSettings create(Config root) {
     ConfigReader c = ConfigReader.at(root, "warden.llm");
+    if (c.has("starvation")) {
+      throw new WardenConfigException(c.path("starvation"), c.path("starvation") + " was renamed " + c.path("idle")
+          + " { threshold, check-interval }: the flag it set meant \"nothing submitted for the threshold\", not starved workers");
+    }
     Duration heartbeat = c.positiveDuration("heartbeat-timeout");
+    Optional<Duration> queueBeat = "auto".equals(c.config().getValue("queue-heartbeat-interval").unwrapped())
+        ? Optional.empty() : Optional.of(c.positiveDuration("queue-heartbeat-interval"));
     Map<String, TimeoutClass> classes = new HashMap<>();
     ConfigReader cs = c.child("classes");
     for (String name : cs.config().root().keySet()) {
@@ -53,8 +65,15 @@ public record LlmSettings(
         throw cs.bad(name, "timeout class names must match " + CLASS_NAME, null);
       }
       ConfigReader k = cs.child(name);
-      classes.put(name, new TimeoutClass(name, k.positiveDuration("start-to-close"),
-          k.has("heartbeat-timeout") ? k.positiveDuration("heartbeat-timeout") : heartbeat));
+      Duration beat = k.has("heartbeat-timeout") ? k.positiveDuration("heartbeat-timeout") : heartbeat;
+      if (queueBeat.isPresent() && queueBeat.get().compareTo(beat) >= 0) {
+        WardenConfigException b = c.bad("queue-heartbeat-interval", "must be below the heartbeat timeout of class " + name
+            + " (" + human(beat) + ")", null);
+        throw new WardenConfigException(b.path(), b.getMessage()
+            + "; lower it, or set it to auto (a quarter of each class's heartbeat timeout)");
+      }
+      classes.put(name, new TimeoutClass(name, k.positiveDuration("start-to-close"), beat,
+          queueBeat.orElse(beat.dividedBy(4))));
     }
     if (classes.isEmpty()) {
       throw c.bad("classes", "must name at least one timeout class", null);
@@ -72,12 +91,10 @@ public record LlmSettings(
       }
       conversations.put(e.getKey(), cls);
     }
-    Duration queueBeat = c.positiveDuration("queue-heartbeat-interval");
-    for (TimeoutClass t : classes.values()) {
-      if (queueBeat.compareTo(t.heartbeatTimeout()) >= 0) {
-        throw c.bad("queue-heartbeat-interval", "must be below the heartbeat timeout of class " + t.name()
-            + " (" + t.heartbeatTimeout() + "), but was " + queueBeat, null);
-      }
+    Map<String, ModelEndpoint> endpoints = new HashMap<>();
+    ConfigReader ep = c.child("endpoints");
+    for (String name : ep.config().root().keySet()) {
+      endpoints.put(name, ModelEndpoint.read(ep, name));
     }
     ConfigReader r = c.child("retry");
     Duration initial = r.nonNegativeDuration("initial-backoff");
@@ -85,7 +102,8 @@ public record LlmSettings(
     if (max.compareTo(initial) < 0) {
       throw r.bad("max-backoff", "must be >= " + r.path("initial-backoff") + " (" + initial + ")", null);
     }
-    Retry retry = new Retry(r.intAtLeast("max-attempts", 1), initial, max, r.doubleBetween("jitter", 0, 1));
+    Retry retry = new Retry(r.intAtLeast("max-attempts", 1), initial, max, r.doubleBetween("jitter", 0, 1),
+        r.nonNegativeDuration("max-retry-after"));
     ConfigReader b = c.child("bulkhead");
     Map<String, Integer> models = new HashMap<>();
     ConfigReader m = b.child("models");
@@ -95,12 +113,12 @@ public record LlmSettings(
     ConfigReader cl = c.child("client");
     ConfigReader l = c.child("latency");
     int minSamples = l.intAtLeast("min-samples", 1);
-    ConfigReader s = c.child("starvation");
+    ConfigReader s = c.child("idle");
     return new LlmSettings(
         defaultClass,
         Map.copyOf(classes),
         Map.copyOf(conversations),
-        queueBeat,
+        Map.copyOf(endpoints),
         retry,
         c.intAtLeast("max-running-per-type", 1),
         b.intAtLeast("default-max-concurrency", 1),
@@ -110,8 +128,9 @@ public record LlmSettings(
         maxLineBytes(cl),
         l.intAtLeast("window", minSamples),
         minSamples,
+        l.doubleBetween("reap-rate-threshold", 0, 1),
         l.intAtLeast("max-conversations", 1),
-        s.positiveDuration("idle-threshold"),
+        s.positiveDuration("threshold"),
         s.positiveDuration("check-interval"));
   }
 
@@ -121,6 +140,10 @@ public record LlmSettings(
       throw client.bad("max-line-bytes", "must be between 1KiB and 256MiB", null);
     }
     return (int) v;
+  }
+
+  private static String human(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
   }
 
   /** The timeout class of an interaction: its own, else its conversation's, else the default. */

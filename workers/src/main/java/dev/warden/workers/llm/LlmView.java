@@ -14,7 +14,7 @@ final class LlmView implements LlmMXBean {
   private static final Map<ActorSystem<?>, LlmView> views = new ConcurrentHashMap<>();
 
   record Snapshot(List<ConversationStats> conversations, Map<String, Integer> permits, Map<String, Integer> running,
-      Map<String, Integer> queued, long pendingInLedger, boolean starved, long idleMillis, long starvationWarnings) {
+      Map<String, Integer> queued, long pendingInLedger, boolean idle, long idleMillis, long idleWarnings) {
     static final Snapshot EMPTY = new Snapshot(List.of(), Map.of(), Map.of(), Map.of(), 0, false, 0, 0);
   }
 
@@ -61,8 +61,8 @@ final class LlmView implements LlmMXBean {
   }
 
   @Override
-  public boolean isStarved() {
-    return current.get().starved();
+  public boolean isIdle() {
+    return current.get().idle();
   }
 
   @Override
@@ -71,7 +71,7 @@ final class LlmView implements LlmMXBean {
   }
 
   @Override
-  public long getStarvationWarnings() {
-    return current.get().starvationWarnings();
+  public long getIdleWarnings() {
+    return current.get().idleWarnings();
   }
 }

@@ -9,7 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicReference;
@@ -98,7 +100,7 @@ public final class ModelClient {
         return;
       }
       c.fail(new ModelCallException(ModelCallException.Kind.CONNECTION,
-          "connection to " + call.uri() + " failed: " + rootMessage(err), err));
+          "connection to " + call.where() + " failed: " + rootMessage(err), err));
     });
   }
 
@@ -191,7 +193,11 @@ public final class ModelClient {
     HttpResponse.BodySubscriber<Void> handle(HttpResponse.ResponseInfo info) {
       responded = true;
       if (info.statusCode() != 200) {
-        return HttpResponse.BodySubscribers.fromSubscriber(new ErrorBody(info.statusCode(), e -> {
+        int status = info.statusCode();
+        Optional<String> header = status == 429 || status == 503 ? info.headers().firstValue("Retry-After") : Optional.empty();
+        Duration retryAfter = header.flatMap(h -> RetryAfterHeader.parse(h, Instant.now())).orElse(Duration.ZERO);
+        String said = header.map(h -> " (Retry-After: " + StreamParser.snippet(h) + ")").orElse("");
+        return HttpResponse.BodySubscribers.fromSubscriber(new ErrorBody(status, said, retryAfter, e -> {
           bodyRead = true; // whole or cut: the error body's own subscription decided about the connection
           fail(e);
         }));
@@ -328,13 +334,17 @@ public final class ModelClient {
   /** Reads at most {@link #MAX_ERROR_BODY_BYTES} of an error response's body, then fails the call with it. */
   private static final class ErrorBody implements Flow.Subscriber<List<ByteBuffer>> {
     private final int status;
+    private final String said;
+    private final Duration retryAfter;
     private final java.util.function.Consumer<ModelCallException> fail;
     private final java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
     private Flow.Subscription subscription;
     private boolean reported;
 
-    ErrorBody(int status, java.util.function.Consumer<ModelCallException> fail) {
+    ErrorBody(int status, String said, Duration retryAfter, java.util.function.Consumer<ModelCallException> fail) {
       this.status = status;
+      this.said = said;
+      this.retryAfter = retryAfter;
       this.fail = fail;
     }
 
@@ -373,7 +383,8 @@ public final class ModelClient {
       if (!reported) {
         reported = true;
         String text = new String(body.toByteArray(), StandardCharsets.UTF_8);
-        fail.accept(ModelCallException.httpStatus(status, "HTTP " + status + " from model server: " + StreamParser.snippet(text) + cut));
+        fail.accept(ModelCallException.httpStatus(status, "HTTP " + status + " from model server: " + StreamParser.snippet(text) + cut + said,
+            retryAfter));
       }
     }
   }

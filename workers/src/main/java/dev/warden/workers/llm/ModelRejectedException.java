@@ -12,6 +12,11 @@ public final class ModelRejectedException extends RuntimeException {
     super("not retried, the model server rejected the request: " + cause.getMessage(), cause);
   }
 
+  /** A rejection described by {@code message} (which must not carry a credential). */
+  public ModelRejectedException(String message, ModelCallException cause) {
+    super(message, cause);
+  }
+
   /** Whether {@code e} is a rejection (never retried) rather than a failure worth another attempt. */
   public static boolean isRejection(ModelCallException e) {
     int s = e.httpStatus();

@@ -40,6 +40,8 @@ final class GatedModelServer implements AutoCloseable {
   private final CountDownLatch gate = new CountDownLatch(1);
   private final CountDownLatch closed = new CountDownLatch(1);
   private volatile Duration latency = Duration.ZERO;
+  private volatile String requiredKey;
+  private final AtomicInteger unauthorized = new AtomicInteger();
 
   GatedModelServer() throws IOException {
     http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512); // a node's 200 calls connect at once
@@ -56,6 +58,16 @@ final class GatedModelServer implements AutoCloseable {
   void open(Duration after) {
     latency = after;
     gate.countDown();
+  }
+
+  /** From now on a call without {@code Authorization: Bearer <key>} is answered 401 at once (not held, not counted). */
+  void requireBearer(String key) {
+    requiredKey = key;
+  }
+
+  /** Calls answered 401. */
+  int unauthorized() {
+    return unauthorized.get();
   }
 
   /** Calls waiting at the gate or in their latency right now. */
@@ -76,6 +88,16 @@ final class GatedModelServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) {
+    String key = requiredKey;
+    if (key != null && !("Bearer " + key).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+      unauthorized.incrementAndGet();
+      try (ex) {
+        ex.sendResponseHeaders(401, -1);
+      } catch (IOException e) {
+        // the caller went away
+      }
+      return;
+    }
     held.incrementAndGet();
     try (ex) {
       String id = JSON.readTree(ex.getRequestBody().readAllBytes()).path("messages").path(0).path("content").asText();

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Broken model answers, bulkheads, JMX latency and the starvation flag on a real node. */
+/** Broken model answers, bulkheads, JMX latency and the idle (nothing submitted) flag on a real node. */
 class LlmFailuresAndBulkheadTest {
   @TempDir Path dir;
   private final FakeModelServer server = FakeModelServer.start();
@@ -134,7 +134,7 @@ class LlmFailuresAndBulkheadTest {
   }
 
   @Test
-  void latencyAdviceAndOneStarvationWarningAreOnJmx() throws Exception {
+  void latencyAdviceAndOneIdleWarningAreOnJmx() throws Exception {
     server.script("m", answer("ok"));
     try (Warden warden = LlmNode.start(dir, "warden.llm.conversations.summaries = normal\n")) {
       Llm llm = Llm.of(warden);
@@ -149,10 +149,40 @@ class LlmFailuresAndBulkheadTest {
         assertThat(c.getConfiguredSeconds()).isEqualTo(2);
         assertThat(c.getVerdict()).isIn("OK", "TOO_HIGH", "TOO_LOW");
       });
-      await().atMost(Duration.ofSeconds(5)).until(jmx::isStarved);
-      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> jmx.getStarvationWarnings() == 1);
+      await().atMost(Duration.ofSeconds(5)).until(jmx::isIdle);
+      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> jmx.getIdleWarnings() == 1);
       await(llm.result(await(llm.submit(ask(server.uri(), "summaries", "m")))));
-      await().atMost(Duration.ofSeconds(5)).until(() -> !jmx.isStarved() || jmx.getStarvationWarnings() == 2);
+      await().atMost(Duration.ofSeconds(5)).until(() -> !jmx.isIdle() || jmx.getIdleWarnings() == 2);
+    }
+  }
+
+  @Test
+  void aConversationWhoseEveryCallIsReapedAtItsTimeoutIsAdvisedTooLowOnJmx() throws Exception {
+    server.script("slow", trickle("too late", 60, Duration.ofMillis(50))); // alive for 3 s: only the 1 s timeout cuts it
+    String conf = "warden.llm.classes.tight { start-to-close = 1s }\n"
+        + "warden.llm.conversations { pdf-extract = tight }\n"
+        + "warden.ledger.types.llm-tight.max-attempts = 1\n";
+    try (Warden warden = LlmNode.start(dir, conf)) {
+      Llm llm = Llm.of(warden);
+      for (String id : List.of("x1", "x2")) {
+        await(llm.submit(id, ask(server.uri(), "pdf-extract", "slow"), null));
+      }
+      for (String id : List.of("x1", "x2")) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> await(llm.status(id)).orElseThrow().status() == JobStatus.GAVE_UP);
+        assertThat(names(llm, id)).containsExactly("Submitted", "Started#1", "Reaped#1", "GaveUp");
+      }
+      LlmMXBean jmx = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(),
+          new ObjectName("dev.warden:node=" + ObjectName.quote(warden.jmxNode()) + ",type=llm"), LlmMXBean.class);
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        ConversationStats c = jmx.getConversations().stream().filter(s -> s.getConversation().equals("pdf-extract"))
+            .findFirst().orElseThrow(() -> new AssertionError("no advice for pdf-extract: " + jmx.getConversations()));
+        assertThat(c.getSamples()).as("no call completed").isZero();
+        assertThat(c.getReaped()).isEqualTo(2);
+        assertThat(c.getReapRate()).isEqualTo(1.0);
+        assertThat(c.getConfiguredSeconds()).isEqualTo(1);
+        assertThat(c.getVerdict()).isEqualTo("TOO_LOW");
+        assertThat(c.getSuggestedSeconds()).isEqualTo(2);
+      });
     }
   }
 }

@@ -23,7 +23,7 @@ final class LlmNode {
           + "warden.llm.queue-heartbeat-interval = 100ms\n"
           + "warden.llm.retry { initial-backoff = 0s, max-backoff = 0s, jitter = 0 }\n"
           + "warden.llm.latency.min-samples = 2\n"
-          + "warden.llm.starvation { idle-threshold = 300ms, check-interval = 50ms }\n";
+          + "warden.llm.idle { threshold = 300ms, check-interval = 50ms }\n";
 
   private LlmNode() {}
 

@@ -32,7 +32,7 @@ class LlmNodeCrashTest {
   private static final String CONF =
       "warden.ledger.partitions = 4\n"
           + "warden.ledger.reaper.tick = 200ms\n"
-          + "warden.llm.starvation.check-interval = 100ms\n";
+          + "warden.llm.idle.check-interval = 100ms\n";
 
   @TempDir Path dir;
   private GatedModelServer server;

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * submits interactions {@code i-000..} ({@code args[2]} of them), prints {@code SUBMITTED n}, then
  * {@code IN FLIGHT n} once every one is running (calling or queued for a model permit), and runs
  * until it is killed. Mode {@code resume} only re-registers the llm types, waits until every
- * interaction succeeded, prints {@code DONE n} and stops gracefully.
+ * interaction succeeded, prints {@code DONE n} and stops gracefully. With a fifth argument, the
+ * interactions call the endpoint of that name (configured in node.conf) instead of {@code args[1]}.
  */
 public final class LlmNodeMain {
   static final String MODEL = "crash-model";
@@ -49,7 +50,8 @@ public final class LlmNodeMain {
     if (args[3].equals("submit")) {
       List<CompletableFuture<String>> submitted = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        ModelCall call = ModelCall.chat(ModelApi.OLLAMA_CHAT, model, MODEL, List.of(new ChatMessage("user", id(i))));
+        List<ChatMessage> messages = List.of(new ChatMessage("user", id(i)));
+        ModelCall call = args.length > 4 ? ModelCall.chat(args[4], MODEL, messages) : ModelCall.chat(ModelApi.OLLAMA_CHAT, model, MODEL, messages);
         submitted.add(llm.submit(id(i), Interaction.of("crash", call), null).toCompletableFuture());
       }
       CompletableFuture.allOf(submitted.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);

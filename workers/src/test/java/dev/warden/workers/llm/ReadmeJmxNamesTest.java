@@ -1,0 +1,80 @@
+package dev.warden.workers.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.warden.core.Warden;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JMX names the README gives (every {@code `dev.warden:...`} in it) are the names a running
+ * node registers: written the same way (the node name quoted) and, for every MBean type such a node
+ * has, registered under exactly that name.
+ */
+class ReadmeJmxNamesTest {
+  private static final Pattern NAME = Pattern.compile("`(dev\\.warden:[^`]+)`");
+
+  @TempDir Path dir;
+
+  /** The repository's README: the module runs its tests from its own directory, one level down. */
+  private static Path readme() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      Path r = p.resolve("README.md");
+      if (Files.isRegularFile(r) && Files.isDirectory(p.resolve("workers"))) {
+        return r;
+      }
+    }
+    throw new AssertionError("no README.md above " + Path.of("").toAbsolutePath());
+  }
+
+  @Test
+  void everyJmxNameInTheReadmeIsTheNameANodeRegisters() throws Exception {
+    List<String> documented = documentedNames();
+    try (Warden warden = LlmNode.start(dir, "")) {
+      Llm.of(warden);
+      String node = warden.jmxNode();
+      MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+      Set<ObjectName> registered = server.queryNames(new ObjectName("dev.warden:node=" + ObjectName.quote(node) + ",*"), null);
+      Set<String> types = registered.stream().map(n -> n.getKeyProperty("type")).collect(Collectors.toCollection(TreeSet::new));
+      assertThat(types).as("a ledger + llm + checkpointer node").contains("llm", "Tree", "Kind", "Checkpointer");
+
+      Set<String> checked = new TreeSet<>();
+      for (String text : documented) {
+        ObjectName name = new ObjectName(text.replace("<node>", node).replace("<kind>", "llm"));
+        if (name.isPattern()) {
+          continue; // a query shown as an example, not a name
+        }
+        assertThat(name.getKeyProperty("node")).as("README's %s writes the node key as the registry does", text)
+            .isEqualTo(ObjectName.quote(node));
+        if (types.contains(name.getKeyProperty("type"))) {
+          assertThat(server.isRegistered(name)).as("README's %s is registered; the node has %s", text, registered).isTrue();
+          checked.add(name.getKeyProperty("type"));
+        }
+      }
+      assertThat(checked).as("the README names the llm kind's MBean and the core ones").contains("llm", "Tree", "Kind");
+    }
+  }
+
+  private static List<String> documentedNames() throws IOException {
+    List<String> names = new ArrayList<>();
+    Matcher m = NAME.matcher(Files.readString(readme()));
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    assertThat(names).as("JMX names in the README").isNotEmpty();
+    return names;
+  }
+}
