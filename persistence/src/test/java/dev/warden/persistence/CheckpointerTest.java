@@ -10,6 +10,7 @@ import dev.warden.core.Warden;
 import dev.warden.core.jmx.JmxRegistry;
 import dev.warden.core.jmx.KindMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -160,6 +161,22 @@ class CheckpointerTest {
     }
     assertFalse(ManagementFactory.getPlatformMBeanServer().isRegistered(name), "unregistered at stop");
     assertEquals(1, logs.matching("^checkpoint stats n=3 ").size(), "two on demand and the final one: " + logs.lines());
+  }
+
+  @Test
+  void aHighWaterRecordThatCannotBeWrittenFailsItsCheckpointVisibly() throws Exception {
+    try (Warden warden = TestNode.start(dir, "warden.persistence.checkpoint.interval = 0s", Checkpointer.kind())) {
+      Path record = dir.resolve("warden.highwater");
+      Files.delete(record);
+      Files.createDirectories(record.resolve("in-the-way")); // a directory the record cannot be renamed over
+      String summary = checkpointer(warden).checkpointNow();
+      assertTrue(summary.startsWith("checkpoint mode=CHECKPOINT elapsed_ms=") && summary.contains(" outcome=failed cause=\"IOException:"
+          + " CHECKPOINT ran, but the high-water record " + record + " was not written"), summary);
+      Files.delete(record.resolve("in-the-way"));
+      Files.delete(record);
+      assertTrue(checkpointer(warden).checkpointNow().endsWith("outcome=ok"), "the next checkpoint writes it again");
+      assertTrue(Files.readString(record).contains("journal-max-ordering=0\n"));
+    }
   }
 
   private static CheckpointerMXBean checkpointer(Warden warden) {

@@ -93,11 +93,15 @@ class HighWaterTest {
 
   /** 30 jobs, a copy of the stopped database, 30 more, then the copy put back: answers [orderings then, at the end]. */
   private long[] rollBack() throws Exception {
-    runJobs(0, 30, "");
+    return rollBack("");
+  }
+
+  private long[] rollBack(String extra) throws Exception {
+    runJobs(0, 30, extra);
     long then = maxOrdering();
     closeDatabase();
     Files.copy(db(), dir.resolve("older.mv.db"));
-    runJobs(30, 60, "");
+    runJobs(30, 60, extra);
     long end = maxOrdering();
     closeDatabase();
     Files.copy(dir.resolve("older.mv.db"), db(), StandardCopyOption.REPLACE_EXISTING);
@@ -158,6 +162,16 @@ class HighWaterTest {
     assertEquals(List.of(m), logs.at("ERROR", BEHIND), "one ERROR, saying the same");
     assertEquals(recordBefore, Files.readString(record()), "nothing was changed");
     assertEquals(orderings[0], maxOrdering(), "nothing was changed");
+  }
+
+  /** Pekko Persistence JDBC's plugin writes the same table: the checkpointer keeps the record all the same. */
+  @Test
+  void underPekkoPersistenceJdbcsPluginARolledBackDatabaseIsRefusedToo() throws Exception {
+    String plugin = "pekko.persistence.journal.plugin = \"jdbc-journal\"\npekko.persistence.snapshot-store.plugin = \"jdbc-snapshot-store\"\n";
+    long[] orderings = rollBack(plugin);
+    String m = refused(plugin).getMessage();
+    assertTrue(m.contains("the journal ends at ordering " + String.format("%,d", orderings[0])), m);
+    assertTrue(m.contains("says ordering " + String.format("%,d", orderings[1])), m);
   }
 
   @Test
