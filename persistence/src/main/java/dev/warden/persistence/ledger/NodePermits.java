@@ -13,8 +13,9 @@ import java.util.function.IntConsumer;
  * (compare-and-set, never blocking) and gives it back when the attempt ends.
  *
  * <p>Fair between partitions: a partition that found no permit queues, and permits that free up
- * while partitions queue are handed to them in queue order, one each (a woken partition queues
- * again if it wants more), so a busy partition cannot keep re-taking the permits it frees. A
+ * while partitions queue are handed to them in queue order, up to an even share each per turn (a
+ * woken partition queues again if it wants more), so a busy partition cannot keep re-taking the
+ * permits it frees. A
  * partition's permits (held or handed to it) come back when a new incarnation of it starts (after
  * a crash) and when it stops.
  */
@@ -137,23 +138,28 @@ final class NodePermits {
       }
     }
 
-    /** Hands free permits to queued partitions, one each, in queue order, and wakes them. */
+    /**
+     * Hands free permits to queued partitions in queue order and wakes them: each gets up to an
+     * even share of the limit ({@code limit / partitions}, at least one) per turn, so a woken
+     * partition starts a batch, not one attempt per wake-up, and no partition takes them all.
+     */
     private void drain() {
       while (!waiting.isEmpty()) {
         int cur = inUse.get();
-        if (cur >= limit) {
+        int give = Math.min(limit - cur, Math.max(1, limit / partitions));
+        if (give <= 0) {
           return;
         }
-        if (!inUse.compareAndSet(cur, cur + 1)) {
+        if (!inUse.compareAndSet(cur, cur + give)) {
           continue;
         }
         Integer q = waiting.poll();
         if (q == null) {
-          inUse.decrementAndGet();
+          inUse.addAndGet(-give);
           return;
         }
         queued.set(q, 0);
-        handed.incrementAndGet(q);
+        handed.addAndGet(q, give);
         wake.accept(q);
       }
     }
