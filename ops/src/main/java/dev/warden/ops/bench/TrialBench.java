@@ -236,10 +236,7 @@ final class TrialBench {
     }
     long gone = System.currentTimeMillis();
     TrialReport r = report.get(30, TimeUnit.SECONDS);
-    system.systemActorOf(Behaviors.setup(ctx -> {
-      ctx.stop(worker);
-      return Behaviors.stopped();
-    }), "stopper-" + System.nanoTime(), Props.empty());
+    // the idle worker stays until the bench's actor system terminates (nothing of it runs any more)
     if (r.outcome() != TrialReport.Outcome.REQUEUED || breachAt < 0) {
       throw new IllegalStateException("expected the " + mode + " trial to be recycled over its cap, got " + r);
     }
