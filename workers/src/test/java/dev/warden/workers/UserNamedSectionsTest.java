@@ -17,6 +17,7 @@ class UserNamedSectionsTest {
         "warden.llm.classes.batch.start-to-close = 30m",
         "warden.llm.conversations { \"pdf.extract\" = slow }",
         "warden.llm.bulkhead.models { \"llama3.1:8b\" = 2 }",
+        "warden.llm.endpoints.openai { url = \"http://127.0.0.1:1\", api = openai, api-key-env = OPENAI_API_KEY }",
         "warden.supervision.kinds.llm.max-restarts = 10",
         "warden.trial.exit-codes.sucess = [0]",
         "warden.graveyard.import.batch-record = 10")));
