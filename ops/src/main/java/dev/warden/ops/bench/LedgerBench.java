@@ -59,7 +59,7 @@ final class LedgerBench {
     out.printf(
         "%nledger: %d run(s); each run is a fresh JVM (%s) on a fresh H2 file, %s (the node's default: every commit on disk"
             + " before it returns)."
-            + "%n  %,d no-op jobs (host type, max concurrency 1024), one submit call at a time from one thread, first submit to"
+            + "%n  %,d no-op jobs (host type, max concurrency 16,384 on the node), one submit call at a time from one thread, first submit to"
             + " last journaled success: median %.0f jobs/s (target >= 10,000), peak RSS %.0f MB"
             + "%n  %,d jobs: median %.0f jobs/s; floor (plain JDBC, 100 journal-shaped rows per transaction): %.0f rows/s"
             + "%n  runs: throughput %s, burst %s, floor %s, peak RSS %s%n",

@@ -209,7 +209,8 @@ public final class LedgerBenchChild {
       reportCommon(w);
       JobLedger ledger = JobLedger.of(w);
       CompletableFuture<String> done = CompletableFuture.completedFuture("");
-      ledger.register(new JobType("noop", (p, ctx) -> done, JobPolicy.defaults().withMaxConcurrency(1024)));
+      // max concurrency is node-wide now: 16 * 1024 is what the bench always ran with (1024 in each of 16 partitions)
+      ledger.register(new JobType("noop", (p, ctx) -> done, JobPolicy.defaults().withMaxConcurrency(16 * 1024)));
       long t0 = System.nanoTime();
       int retries = submitAll(ledger, "noop", jobs, "job-", "");
       double submitted = (System.nanoTime() - t0) / 1e9;
@@ -347,11 +348,11 @@ public final class LedgerBenchChild {
   }
 
   private static void backlogFill(Path data, int jobs) {
-    // one attempt at a time per partition, and it never ends: everything else stays pending
+    // one attempt at a time per partition (16 on the node), and it never ends: everything else stays pending
     try (Warden w = startNode(data, "warden.ledger.shutdown.drain-timeout = 0s\n")) {
       reportCommon(w);
       JobLedger ledger = JobLedger.of(w);
-      ledger.register(new JobType("noop", (p, ctx) -> new CompletableFuture<>(), JobPolicy.defaults().withMaxConcurrency(1)));
+      ledger.register(new JobType("noop", (p, ctx) -> new CompletableFuture<>(), JobPolicy.defaults().withMaxConcurrency(16)));
       long t0 = System.nanoTime();
       submitAll(ledger, "noop", jobs, "job-", "");
       put("fill_seconds", (System.nanoTime() - t0) / 1e9);
@@ -374,7 +375,7 @@ public final class LedgerBenchChild {
           firstId.complete(ctx.jobId());
         }
         return done;
-      }, JobPolicy.defaults().withMaxConcurrency(1024)));
+      }, JobPolicy.defaults().withMaxConcurrency(16 * 1024)));
       long registered = System.currentTimeMillis();
       // The first job handed to a handler, once its completion is journaled. Waited for, not polled:
       // a polling loop here would take CPU from the very start it measures.
@@ -408,7 +409,7 @@ public final class LedgerBenchChild {
       ledger.register(new JobType("hang", (p, ctx) -> {
         invokedAt.put(ctx.jobId(), System.currentTimeMillis());
         return new CompletableFuture<>(); // never completes
-      }, JobPolicy.defaults().withStartToClose(Duration.ofMillis(timeoutMs)).withMaxConcurrency(1024)
+      }, JobPolicy.defaults().withStartToClose(Duration.ofMillis(timeoutMs)).withMaxConcurrency(16 * 1024)
           .withRetry(RetryPolicy.defaults().withMaxAttempts(1))));
       for (int i = 0; i < jobs; i++) { // spread the deadlines over the reaper's tick
         ledger.submit("hang", "hung-" + i, "").toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -25,6 +25,10 @@ import java.util.zip.GZIPInputStream;
  * for rows the earlier jackson-json binding wrote (JSON, gzipped above 32 KiB). Reading
  * the journal itself, not a node's in-memory history, is what shows what a crash left behind
  * (the crash tests and {@code warden bench recovery} count completions with it).
+ *
+ * <p>A tool for Warden's own tests and benchmarks, not an API for hosts: the journal format is
+ * internal and may change. Hosts read job state through {@link JobLedger}, JMX
+ * ({@code dev.warden:node=<node>,type=Ledger}) or the node's HTTP API.
  */
 public final class LedgerJournal {
   /** Pekko's id of the jackson-json serializer, which wrote the ledger's rows before {@link LedgerCodec}. */
