@@ -1,5 +1,6 @@
 package dev.warden.persistence.journal;
 
+import dev.warden.persistence.internal.Printable;
 import dev.warden.core.WardenConfigException;
 import dev.warden.persistence.PersistenceSettings;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.warden.persistence.journal;
 
+import dev.warden.persistence.internal.Printable;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

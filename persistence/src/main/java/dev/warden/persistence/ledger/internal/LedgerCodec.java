@@ -1,5 +1,6 @@
 package dev.warden.persistence.ledger.internal;
 
+import dev.warden.persistence.internal.Printable;
 import dev.warden.persistence.ledger.JobEvent;
 import dev.warden.persistence.ledger.JobSnapshot;
 import dev.warden.persistence.ledger.JobStatus;
@@ -139,14 +140,14 @@ public final class LedgerCodec {
           result = event(in, types);
           break;
         default:
-          throw new NotSerializableException("unknown ledger manifest [" + manifest + "]");
+          throw new NotSerializableException("unknown ledger manifest [" + Printable.of(manifest, 100) + "]");
       }
       if (in.pos != bytes.length) {
-        throw new NotSerializableException("ledger payload [" + manifest + "] has " + (bytes.length - in.pos) + " bytes after its end");
+        throw new NotSerializableException("ledger payload [" + Printable.of(manifest, 100) + "] has " + (bytes.length - in.pos) + " bytes after its end");
       }
       return result;
     } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
-      throw new NotSerializableException("ledger payload [" + manifest + "] is truncated or damaged: " + e);
+      throw new NotSerializableException("ledger payload [" + Printable.of(manifest, 100) + "] is truncated or damaged: " + Printable.of(e.toString()));
     }
   }
 
@@ -350,7 +351,8 @@ public final class LedgerCodec {
       case SUSPENDED:
         return new JobEvent.Suspended(id, at, in.sint());
       default:
-        throw new NotSerializableException("unknown ledger event tag " + tag + " for job [" + id + "]");
+        // id was decoded from a damaged row: escaped, whichever journal plugin logs this
+        throw new NotSerializableException("unknown ledger event tag " + tag + " for job [" + Printable.of(id, 100) + "]");
     }
   }
 

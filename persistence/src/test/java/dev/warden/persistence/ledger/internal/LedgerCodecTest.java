@@ -68,6 +68,18 @@ class LedgerCodecTest {
   }
 
   @Test
+  void aDamagedRowsDecodedJobIdIsEscapedInTheErrorWhicheverPluginLogsIt() throws Exception {
+    JobEvent beat = new JobEvent.Heartbeat("job\u0000\u001b[31m\u00ff", 1_000L, 1);
+    byte[] bytes = LedgerCodec.encode(beat);
+    assertEquals(0, bytes[1], "an event that names no type has an empty type table");
+    bytes[2] = 0x7e; // the event's tag: now one no codec wrote
+    NotSerializableException e =
+        assertThrows(NotSerializableException.class, () -> LedgerCodec.decode(bytes, LedgerCodec.manifest(beat)));
+    assertTrue(e.getMessage().chars().allMatch(c -> c >= 0x20 && c < 0x7f), "printable ASCII only: " + e.getMessage());
+    assertTrue(e.getMessage().contains("unknown ledger event tag 126 for job [job\\u0000\\u001b[31m\\u00ff]"), e.getMessage());
+  }
+
+  @Test
   void aFailedEventJournaledBeforeStackTracesWereKeptStillDecodes() throws Exception {
     // a one-event row as the codec wrote it before it kept the exception's class and trace (tag 5)
     byte[] old = HexFormat.of().parseHex(

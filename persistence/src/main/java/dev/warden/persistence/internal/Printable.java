@@ -1,4 +1,4 @@
-package dev.warden.persistence.journal;
+package dev.warden.persistence.internal;
 
 /**
  * Text read from a damaged database or file made fit for a log line: printable ASCII is kept,
@@ -7,16 +7,16 @@ package dev.warden.persistence.journal;
  * and the result is cut at a bound. Exceptions whose messages carry such text (a codec naming a
  * job id it decoded from random bytes) are copied with their messages escaped, stack traces kept.
  */
-final class Printable {
+public final class Printable {
   /** Most characters kept of one message. */
-  static final int MAX_CHARS = 500;
+  public static final int MAX_CHARS = 500;
   /** Most causes copied. */
   private static final int MAX_DEPTH = 8;
 
   private Printable() {}
 
   /** {@code s} escaped and cut to {@code max} characters (then ending in "..."); "null" for null. */
-  static String of(String s, int max) {
+  public static String of(String s, int max) {
     if (s == null) {
       return "null";
     }
@@ -33,12 +33,12 @@ final class Printable {
     return i < s.length() ? out.append("...").toString() : out.toString();
   }
 
-  static String of(String s) {
+  public static String of(String s) {
     return of(s, MAX_CHARS);
   }
 
   /** "Class: message" of {@code t}, escaped and bounded. */
-  static String describe(Throwable t) {
+  public static String describe(Throwable t) {
     return of(t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
   }
 
@@ -46,7 +46,7 @@ final class Printable {
    * A copy of {@code t}'s chain (at most {@value #MAX_DEPTH} deep) whose messages are
    * {@link #describe}d: the class names live on in the messages, the stack traces are the originals.
    */
-  static Throwable scrubbed(Throwable t) {
+  public static Throwable scrubbed(Throwable t) {
     return scrubbed(t, 0);
   }
 
@@ -61,7 +61,7 @@ final class Printable {
   }
 
   /** An exception of the chain, its original class named in the message. */
-  static final class Scrubbed extends Exception {
+  public static final class Scrubbed extends Exception {
     private static final long serialVersionUID = 1L;
 
     Scrubbed(String message, Throwable cause) {
