@@ -66,10 +66,10 @@ final class LedgerBench {
     Figures.print(out, "ledger", "peak_rss", Figures.median(rss), "MB " + tag);
     double p50 = Figures.median(sync[0]);
     double floorP50 = Figures.median(sync[4]);
-    Figures.print(out, "ledger", "submit_latency", p50, "ms p50 " + tag);
+    Figures.print(out, "ledger", "submit_latency", p50, "ms " + tag);
     Figures.print(out, "ledger", "submit_latency_p99", Figures.median(sync[1]), "ms " + tag);
     Figures.print(out, "ledger", "sync_throughput", Figures.median(sync[2]), "jobs/s " + tag);
-    Figures.print(out, "ledger", "commit_floor", floorP50, "ms p50 " + tag);
+    Figures.print(out, "ledger", "commit_floor", floorP50, "ms " + tag);
     Figures.print(out, "ledger", "commit_floor_p99", Figures.median(sync[5]), "ms " + tag);
     Figures.print(out, "ledger", "submit_over_floor", p50 / floorP50, "x " + tag);
     Figures.print(out, "ledger", "concurrent_submitters", Figures.median(sync[3]), "jobs/s " + tag);
