@@ -45,7 +45,7 @@ class BenchScenariosTest {
 
   @Test
   @Timeout(60)
-  void ledgerPrintsThroughputBurstFloorRatioAndRss() {
+  void ledgerPrintsThroughputBurstFloorRatioRssAndWaitedSubmitLatency() {
     Run r = bench("ledger", "--jobs", "300", "--runs", "1");
     assertThat(r.code()).as(r.out()).isZero();
     assertThat(figure(r.out(), "ledger.throughput")).isPositive();
@@ -53,6 +53,12 @@ class BenchScenariosTest {
     assertThat(figure(r.out(), "ledger.floor")).isPositive();
     assertThat(figure(r.out(), "ledger.ratio")).isPositive();
     assertThat(figure(r.out(), "ledger.peak_rss")).isBetween(20.0, 4096.0);
+    double submit = figure(r.out(), "ledger.submit_latency");
+    assertThat(submit).isPositive().isLessThanOrEqualTo(figure(r.out(), "ledger.submit_latency_p99"));
+    assertThat(figure(r.out(), "ledger.sync_throughput")).isPositive();
+    assertThat(figure(r.out(), "ledger.commit_floor")).isPositive();
+    assertThat(figure(r.out(), "ledger.submit_over_floor")).isPositive();
+    assertThat(figure(r.out(), "ledger.concurrent_submitters")).isPositive();
   }
 
   @Test

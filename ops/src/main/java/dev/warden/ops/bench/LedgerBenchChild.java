@@ -102,7 +102,7 @@ public final class LedgerBenchChild {
     System.out.flush();
   }
 
-  private static Warden startNode(Path data, String extra) {
+  static Warden startNode(Path data, String extra) {
     String conf = "warden.node-name = bench-ledger\nwarden.jmx.enabled = off\nwarden.jmx.connector.enabled = off\n"
         + "warden.data-dir = \"" + data.toAbsolutePath() + "\"\n" + extra;
     return Warden.start(ConfigFactory.parseString(conf).withFallback(userConfig()), Ledger.kind(), Checkpointer.kind());

@@ -1,0 +1,136 @@
+package dev.warden.ops.bench;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.warden.core.Warden;
+import dev.warden.persistence.ledger.JobLedger;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One measured run of the ledger's waited submits, in a fresh JVM on its own H2 file: what a request
+ * handler sees when it waits for each submit before the next. The job type is paused, so only the
+ * submits are written (Submitted events, as a scheduler's "schedule" call writes one row). Prints
+ * {@code key=value} lines:
+ * <ul>
+ *   <li>{@code sync_*}: {@code N} submits from one thread, each waited for (latency of each, and N / time);
+ *   <li>{@code concurrent_*}: 16 threads, each waiting for its own acknowledgement, {@code 2N} submits in all;
+ *   <li>{@code floor_*}: once the node is closed, the floor on the same file and options: one
+ *       journal-shaped row inserted and committed per transaction, from one thread, {@code N} times.
+ * </ul>
+ * Each part warms up first (its first {@code min(N, 2000)} calls are not counted).
+ */
+public final class LedgerSyncChild {
+  static final int SUBMITTERS = 16;
+
+  private LedgerSyncChild() {}
+
+  public static void main(String[] args) throws Exception {
+    Path data = Path.of(args[0]);
+    int n = Integer.parseInt(args[1]);
+    int warm = Math.min(n, 2000);
+    try (Warden w = LedgerBenchChild.startNode(data, "")) {
+      LedgerBenchChild.put("durability", LedgerBenchChild.durability(w.system().settings().config()));
+      JobLedger ledger = JobLedger.of(w);
+      ledger.pause("held").toCompletableFuture().get(30, TimeUnit.SECONDS);
+      waited(ledger, "warm-", warm);
+      double[] lat = waited(ledger, "sync-", n);
+      report("sync", lat);
+      concurrent(ledger, warm);
+      long t0 = System.nanoTime();
+      int total = concurrent(ledger, 2 * n);
+      LedgerBenchChild.put("concurrent_per_s", total / ((System.nanoTime() - t0) / 1e9));
+    }
+    floor(data, warm);
+    report("floor", floor(data, n));
+    System.out.flush();
+    System.exit(0);
+  }
+
+  /** Submits {@code n} jobs one by one, each waited for; answers each one's latency (ms), sorted. */
+  private static double[] waited(JobLedger ledger, String prefix, int n) throws Exception {
+    double[] lat = new double[n];
+    for (int i = 0; i < n; i++) {
+      long t = System.nanoTime();
+      ledger.submit("held", prefix + i, "").toCompletableFuture().get(30, TimeUnit.SECONDS);
+      lat[i] = (System.nanoTime() - t) / 1e6;
+    }
+    return lat;
+  }
+
+  private static void report(String part, double[] lat) {
+    double sum = Arrays.stream(lat).sum();
+    Arrays.sort(lat);
+    LedgerBenchChild.put(part + "_p50_ms", Figures.quantile(lat, 0.5));
+    LedgerBenchChild.put(part + "_p99_ms", Figures.quantile(lat, 0.99));
+    LedgerBenchChild.put(part + "_per_s", lat.length / (sum / 1000));
+  }
+
+  /** {@link #SUBMITTERS} threads share {@code n} waited submits; answers how many were made. */
+  private static int concurrent(JobLedger ledger, int n) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    String prefix = "c" + System.nanoTime() + "-";
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (int t = 0; t < SUBMITTERS; t++) {
+      Thread th = new Thread(() -> {
+        try {
+          for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+            ledger.submit("held", prefix + i, "").toCompletableFuture().get(30, TimeUnit.SECONDS);
+          }
+        } catch (Exception e) {
+          errors.add(e);
+        }
+      }, "submitter-" + t);
+      th.start();
+      threads.add(th);
+    }
+    for (Thread th : threads) {
+      th.join();
+    }
+    if (!errors.isEmpty()) {
+      throw new IllegalStateException("a waited submit failed: " + errors.get(0), errors.get(0));
+    }
+    return n;
+  }
+
+  /** One journal-shaped row inserted and committed per transaction, {@code n} times; each one's time (ms). */
+  private static double[] floor(Path data, int n) throws Exception {
+    Config cfg = Warden.loadConfig(ConfigFactory.parseString("warden.data-dir = \"" + data.toAbsolutePath() + "\"")
+        .withFallback(LedgerBenchChild.userConfig()));
+    double[] lat = new double[n];
+    try (Connection c = DriverManager.getConnection(cfg.getString("warden.persistence.h2.url"), "sa", "")) {
+      String table = "floor_" + System.nanoTime();
+      try (Statement st = c.createStatement()) {
+        st.execute("CREATE TABLE " + table + " (ordering BIGINT AUTO_INCREMENT, deleted BOOLEAN DEFAULT FALSE,"
+            + " persistence_id VARCHAR(255), sequence_number BIGINT, writer VARCHAR, write_timestamp BIGINT, adapter_manifest VARCHAR,"
+            + " event_payload BLOB, event_ser_id INTEGER, event_ser_manifest VARCHAR, meta_payload BLOB, meta_ser_id INTEGER,"
+            + " meta_ser_manifest VARCHAR, PRIMARY KEY(persistence_id, sequence_number))");
+      }
+      c.setAutoCommit(false);
+      byte[] payload = new byte[200];
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (persistence_id, sequence_number, writer,"
+          + " write_timestamp, adapter_manifest, event_payload, event_ser_id, event_ser_manifest) VALUES (?, ?, 'w', ?, '', ?, 33, 'E')")) {
+        for (int i = 0; i < n; i++) {
+          long t = System.nanoTime();
+          ps.setString(1, "p-" + (i % 16));
+          ps.setLong(2, i);
+          ps.setLong(3, System.currentTimeMillis());
+          ps.setBytes(4, payload);
+          ps.executeUpdate();
+          c.commit();
+          lat[i] = (System.nanoTime() - t) / 1e6;
+        }
+      }
+    }
+    return lat;
+  }
+}
