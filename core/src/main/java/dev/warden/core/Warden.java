@@ -3,7 +3,6 @@ package dev.warden.core;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import dev.warden.core.internal.Asks;
 import dev.warden.core.internal.Guardian;
 import dev.warden.core.internal.KindMBean;
 import dev.warden.core.internal.TreeMBean;
@@ -65,6 +64,7 @@ public final class Warden implements AutoCloseable {
   private final SupervisorTree tree;
   private final JmxRegistry jmx;
   private final Map<String, ActorRef<Object>> kinds;
+  private final List<WorkerKind<?>> workerKinds;
   private final Optional<JmxConnector> connector;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CompletableFuture<Done> stopped = new CompletableFuture<>();
@@ -77,6 +77,7 @@ public final class Warden implements AutoCloseable {
       SupervisorTree tree,
       JmxRegistry jmx,
       Map<String, ActorRef<Object>> kinds,
+      List<WorkerKind<?>> workerKinds,
       Optional<JmxConnector> connector) {
     this.system = system;
     this.ownsSystem = ownsSystem;
@@ -86,6 +87,7 @@ public final class Warden implements AutoCloseable {
     this.tree = tree;
     this.jmx = jmx;
     this.kinds = kinds;
+    this.workerKinds = workerKinds;
     this.connector = connector;
   }
 
@@ -203,7 +205,7 @@ public final class Warden implements AutoCloseable {
             e);
       }
     }
-    Warden warden = new Warden(system, owns, guardian, settings, tree, jmx, refs, connector);
+    Warden warden = new Warden(system, owns, guardian, settings, tree, jmx, refs, List.copyOf(kinds), connector);
     CoordinatedShutdown.get(system)
         .addTask(CoordinatedShutdown.PhaseServiceStop(), "warden-stop-kinds-" + node, warden::stopKinds);
     log.info(
@@ -317,6 +319,14 @@ public final class Warden implements AutoCloseable {
       throw new IllegalArgumentException("no kind [" + name + "]; running: " + kinds.keySet());
     }
     return ref.narrow();
+  }
+
+  /**
+   * The kind of class {@code type} this node was started with, for facades that keep state in
+   * their kind ({@code Graveyard.of(warden)}); empty when the node runs no such kind.
+   */
+  public <K extends WorkerKind<?>> Optional<K> workerKind(Class<K> type) {
+    return workerKinds.stream().filter(type::isInstance).map(type::cast).findFirst();
   }
 
   private static <T> T await(CompletionStage<T> stage, Duration timeout) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
-import dev.warden.core.internal.Ports;
 import dev.warden.core.jmx.JmxConnector;
 import dev.warden.core.jmx.JmxCredentials;
 import java.io.IOException;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
-import dev.warden.core.internal.Ports;
 import dev.warden.core.jmx.JmxConnector;
 import dev.warden.core.jmx.JmxConnectorSettings;
 import dev.warden.core.jmx.JmxCredentials;

@@ -1,6 +1,5 @@
 package dev.warden.core;
 
-import dev.warden.core.internal.Ports;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,6 +1,6 @@
 package dev.warden.ops;
 
-import dev.warden.core.internal.Ports;
+import dev.warden.persistence.CheckpointerKind;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
@@ -10,8 +10,9 @@ import dev.warden.core.tree.NodeState;
 import dev.warden.core.tree.SupervisorTree;
 import dev.warden.core.tree.TreeNode;
 import dev.warden.persistence.Checkpointer;
-import dev.warden.persistence.ledger.Ledger;
+import dev.warden.persistence.ledger.LedgerKind;
 import dev.warden.workers.graveyard.GraveyardDemo;
+import dev.warden.workers.graveyard.Graveyard;
 import dev.warden.workers.graveyard.GraveyardKind;
 import dev.warden.workers.llm.LlmDemo;
 import dev.warden.workers.llm.LlmKind;
@@ -88,8 +89,8 @@ final class DemoCommand implements Callable<Integer> {
                 + ", within = 30s, backoff.min = 50ms, backoff.max = 200ms }\n"
                 + DemoTrials.CONFIG + LlmDemo.CONFIG);
     GraveyardKind graveyard = GraveyardKind.create();
-    List<WorkerKind<?>> kinds = List.of(Checkpointer.kind(), Ledger.kind(), Flaky.kind(),
-        Tally.kind(Duration.ofMillis(50)), TrialKind.create(), LlmKind.create(), graveyard);
+    List<WorkerKind<?>> kinds = List.of(CheckpointerKind.create(), LedgerKind.create(), Flaky.create(),
+        Tally.create(Duration.ofMillis(50)), TrialKind.create(), LlmKind.create(), graveyard);
     out.println("Warden demo: node [demo], data dir " + data + " (H2 file), JMX on 127.0.0.1:" + port);
     Warden warden = Warden.start(node.overridesOver(demo), kinds);
     out.println("JMX credentials (users monitor and control): " + warden.jmxPasswordFile().map(Path::toString).orElse("-"));
@@ -100,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
       DemoTrials.run(warden, data, out);
       step("graveyard: a generated, damaged legacy file imported; damage quarantined with byte offsets:");
       Path gyDir = Files.createDirectories(data.resolve("graveyard-demo"));
-      GraveyardDemo.run(graveyard.graveyard(), gyDir, Instant.parse("2026-01-15T00:00:00Z"))
+      GraveyardDemo.run(Graveyard.of(warden), gyDir, Instant.parse("2026-01-15T00:00:00Z"))
           .forEach(line -> out.println("      " + line));
       step("model calls that hang, answer late, or answer, through the job ledger:");
       LlmDemo.run(warden).forEach(line -> out.println("      " + line));

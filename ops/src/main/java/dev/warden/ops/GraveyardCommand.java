@@ -49,8 +49,9 @@ final class GraveyardCommand implements Runnable {
     kinds.add(kind);
     try (Warden warden = Warden.start(
         node.overridesOver(ConfigFactory.parseString("warden.jmx.connector.enabled = off")), kinds)) {
-      await(kind.graveyard().whenReady(), 120);
-      return work.apply(kind.graveyard());
+      Graveyard graveyard = Graveyard.of(warden);
+      await(graveyard.whenReady(), 120);
+      return work.apply(graveyard);
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.warden.ops;
 
-import dev.warden.core.internal.Ports;
 import dev.warden.core.jmx.JmxCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

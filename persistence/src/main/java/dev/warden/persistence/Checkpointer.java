@@ -109,16 +109,6 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
     }
   }
 
-  /** The checkpointer as a worker kind, running checkpoints over JDBC. */
-  public static WorkerKind<Command> kind() {
-    return new CheckpointerKind(JdbcCheckpointRunner::of);
-  }
-
-  /** The checkpointer as a worker kind with its own runner per incarnation (for tests and other stores). */
-  public static WorkerKind<Command> kind(Function<PersistenceSettings, CheckpointRunner> runners) {
-    return new CheckpointerKind(runners);
-  }
-
   public static Behavior<Command> create(KindContext kind, PersistenceSettings settings, CheckpointRunner runner) {
     return Behaviors.setup(
         ctx -> Behaviors.withTimers(timers -> new Checkpointer(ctx, timers, kind, settings, runner)));

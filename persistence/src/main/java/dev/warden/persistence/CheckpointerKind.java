@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * {@link #prepare} validates the settings and creates the journal schema before any kind
  * starts; it stops last ({@link #SHUTDOWN_ORDER}), after every writer, with the final checkpoint.
  */
-final class CheckpointerKind implements WorkerKind<Checkpointer.Command> {
+public final class CheckpointerKind implements WorkerKind<Checkpointer.Command> {
   /** Above every writing kind (0): the final checkpoint sees their last writes. */
   static final int SHUTDOWN_ORDER = 100;
 
@@ -28,8 +28,18 @@ final class CheckpointerKind implements WorkerKind<Checkpointer.Command> {
 
   private final Function<PersistenceSettings, CheckpointRunner> runners;
 
-  CheckpointerKind(Function<PersistenceSettings, CheckpointRunner> runners) {
+  private CheckpointerKind(Function<PersistenceSettings, CheckpointRunner> runners) {
     this.runners = runners;
+  }
+
+  /** The checkpointer as a worker kind, running checkpoints over JDBC. */
+  public static CheckpointerKind create() {
+    return new CheckpointerKind(JdbcCheckpointRunner::of);
+  }
+
+  /** The checkpointer with its own runner per incarnation (for tests and other stores). */
+  public static CheckpointerKind create(Function<PersistenceSettings, CheckpointRunner> runners) {
+    return new CheckpointerKind(runners);
   }
 
   @Override

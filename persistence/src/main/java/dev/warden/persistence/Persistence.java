@@ -13,6 +13,6 @@ public final class Persistence {
    * worker kinds.
    */
   public static List<WorkerKind<?>> kinds() {
-    return List.of(Checkpointer.kind());
+    return List.of(CheckpointerKind.create());
   }
 }

@@ -89,7 +89,7 @@ class CheckpointerTest {
 
   @Test
   void periodicCheckpointsEachLogOneLineWithElapsedMillis() {
-    try (Warden warden = TestNode.start(dir, "warden.persistence.checkpoint.interval = 200ms", Checkpointer.kind())) {
+    try (Warden warden = TestNode.start(dir, "warden.persistence.checkpoint.interval = 200ms", CheckpointerKind.create())) {
       await().atMost(Duration.ofSeconds(10)).until(() -> logs.matching(OK_LINE).size() >= 2);
     }
     assertEquals(1, logs.matching(STATS_LINE).size(), logs.lines().toString());
@@ -99,7 +99,7 @@ class CheckpointerTest {
   void failingCheckpointsAreLoggedKeepTheScheduleAndDoNotHoldUpShutdown() {
     FailingRunner runner = new FailingRunner();
     Warden warden =
-        TestNode.start(dir, "warden.persistence.checkpoint.interval = 100ms", Checkpointer.kind(s -> runner));
+        TestNode.start(dir, "warden.persistence.checkpoint.interval = 100ms", CheckpointerKind.create(s -> runner));
     try {
       await()
           .atMost(Duration.ofSeconds(10))
@@ -122,7 +122,7 @@ class CheckpointerTest {
         TestNode.start(
             dir,
             "warden.persistence.checkpoint { interval = 0s, final-timeout = 500ms }\nwarden.shutdown.kind-timeout = 20s",
-            Checkpointer.kind(s -> runner[0] = new HangingSyncRunner(s)));
+            CheckpointerKind.create(s -> runner[0] = new HangingSyncRunner(s)));
     long start = System.nanoTime();
     // without its own bound the checkpointer would hold shutdown for the 20 s kind-timeout
     assertTimeoutPreemptively(Duration.ofSeconds(8), warden::close);
@@ -142,7 +142,7 @@ class CheckpointerTest {
   @Test
   void checkpointNowRunsOverJmxAndTheKindOperation() throws Exception {
     ObjectName name;
-    try (Warden warden = TestNode.start(dir, "warden.persistence.checkpoint.interval = 0s", Checkpointer.kind())) {
+    try (Warden warden = TestNode.start(dir, "warden.persistence.checkpoint.interval = 0s", CheckpointerKind.create())) {
       name = new JmxRegistry(warden.jmxNode(), true).name("Checkpointer", null);
       CheckpointerMXBean bean = checkpointer(warden);
       assertEquals(0, bean.getCount(), "interval 0 runs no periodic checkpoint");
@@ -165,7 +165,7 @@ class CheckpointerTest {
 
   @Test
   void aHighWaterRecordThatCannotBeWrittenFailsItsCheckpointVisibly() throws Exception {
-    try (Warden warden = TestNode.start(dir, "warden.persistence.checkpoint.interval = 0s", Checkpointer.kind())) {
+    try (Warden warden = TestNode.start(dir, "warden.persistence.checkpoint.interval = 0s", CheckpointerKind.create())) {
       Path record = dir.resolve("warden.highwater");
       Files.delete(record);
       Files.createDirectories(record.resolve("in-the-way")); // a directory the record cannot be renamed over

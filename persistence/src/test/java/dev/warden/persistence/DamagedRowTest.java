@@ -8,7 +8,7 @@ import dev.warden.core.Warden;
 import dev.warden.core.tree.NodeState;
 import dev.warden.persistence.ledger.JobLedger;
 import dev.warden.persistence.ledger.JobType;
-import dev.warden.persistence.ledger.Ledger;
+import dev.warden.persistence.ledger.LedgerKind;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -43,14 +43,14 @@ class DamagedRowTest {
 
   @Test
   void aDamagedRowDegradesItsPartitionAndEveryLogLineStaysPrintable() throws Exception {
-    try (Warden node = TestNode.start(dir, CONF, Ledger.kind(), Checkpointer.kind())) {
+    try (Warden node = TestNode.start(dir, CONF, LedgerKind.create(), CheckpointerKind.create())) {
       JobLedger ledger = JobLedger.of(node);
       ledger.register(JobType.of("work", (p, ctx) -> CompletableFuture.completedFuture("done")));
       IntStream.range(0, 8).forEach(i -> TestNode.await(ledger.submit("work", "job-" + i, "p").thenCompose(v -> ledger.result("job-" + i))));
     }
     String partition = damageFirstLedgerRow();
     try (LogCapture logs = new LogCapture();
-        Warden node = TestNode.start(dir, CONF, Ledger.kind(), Checkpointer.kind())) {
+        Warden node = TestNode.start(dir, CONF, LedgerKind.create(), CheckpointerKind.create())) {
       await().atMost(Duration.ofSeconds(15)).until(() -> !logs.matching("DEGRADED").isEmpty());
       String degraded = logs.matching("DEGRADED").get(0);
       assertTrue(degraded.contains("journal row " + partition + " #1 (serializer 7201, manifest [B]) does not deserialize:"

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.core.WardenConfigException;
-import dev.warden.persistence.ledger.Ledger;
+import dev.warden.persistence.ledger.LedgerKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,7 +27,7 @@ class DatabaseFilesTest {
   @Test
   void theDataDirectoryDatabaseAndTraceFileAreOwnerOnly() throws Exception {
     Path data = work.resolve("data");
-    try (Warden w = TestNode.start(data, NO_JMX, Checkpointer.kind())) {
+    try (Warden w = TestNode.start(data, NO_JMX, CheckpointerKind.create())) {
       assertThat(mode(data)).isEqualTo("rwx------");
       assertThat(mode(data.resolve("warden.mv.db"))).isEqualTo("rw-------");
       assertThat(mode(data.resolve("warden.trace.db"))).isEqualTo("rw-------");
@@ -38,12 +38,12 @@ class DatabaseFilesTest {
   void aDatabaseLeftWorldReadableByAnEarlierStartIsTightenedAtTheNextStart() throws Exception {
     Path data = Files.createDirectory(work.resolve("open"));
     Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
-    try (Warden w = TestNode.start(data, NO_JMX, Checkpointer.kind())) {
+    try (Warden w = TestNode.start(data, NO_JMX, CheckpointerKind.create())) {
       assertThat(mode(data.resolve("warden.mv.db"))).isEqualTo("rw-------");
     }
     Files.setPosixFilePermissions(data.resolve("warden.mv.db"), PosixFilePermissions.fromString("rw-r--r--"));
     SchemaBootstrap.forgetCheckedUrls(); // as if the process restarted
-    try (Warden w = TestNode.start(data, NO_JMX + "warden.data-file-mode = \"640\"\n", Checkpointer.kind())) {
+    try (Warden w = TestNode.start(data, NO_JMX + "warden.data-file-mode = \"640\"\n", CheckpointerKind.create())) {
       assertThat(mode(data.resolve("warden.mv.db"))).isEqualTo("rw-r-----");
       assertThat(mode(data)).as("a directory Warden did not create is left alone").isEqualTo("rwxr-xr-x");
     }
@@ -52,7 +52,7 @@ class DatabaseFilesTest {
   @Test
   void aSemicolonInTheDataDirectoryIsRefusedAndNothingIsWritten() throws Exception {
     Path data = work.resolve("d;TRACE_LEVEL_FILE=3");
-    assertThatThrownBy(() -> TestNode.start(data, NO_JMX, Checkpointer.kind()))
+    assertThatThrownBy(() -> TestNode.start(data, NO_JMX, CheckpointerKind.create()))
         .isInstanceOf(WardenConfigException.class)
         .hasMessage("warden.data-dir must not contain ';' (the H2 URL would read what follows as database settings),"
             + " but was " + data)
@@ -76,7 +76,7 @@ class DatabaseFilesTest {
   @Test
   void aBadSettingOfALaterKindFailsTheStartBeforeTheDatabaseFileIsCreated() {
     Path data = work.resolve("data");
-    assertThatThrownBy(() -> TestNode.start(data, NO_JMX + "warden.ledger.partitions = 0\n", Checkpointer.kind(), Ledger.kind()))
+    assertThatThrownBy(() -> TestNode.start(data, NO_JMX + "warden.ledger.partitions = 0\n", CheckpointerKind.create(), LedgerKind.create()))
         .isInstanceOf(WardenConfigException.class)
         .hasMessageContaining("warden.ledger.partitions");
     assertThat(data).doesNotExist();

@@ -4,7 +4,7 @@ import dev.warden.core.Warden;
 import dev.warden.persistence.journal.HighWaterMark;
 import dev.warden.persistence.ledger.JobLedger;
 import dev.warden.persistence.ledger.JobType;
-import dev.warden.persistence.ledger.Ledger;
+import dev.warden.persistence.ledger.LedgerKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +27,7 @@ public final class HighWaterNodeMain {
       Path dir = Path.of(args[0]);
       int jobs = Integer.parseInt(args[1]);
       Warden node = TestNode.start(dir, HighWaterTest.CONF + "warden.persistence.checkpoint.interval = 100ms\n",
-          Ledger.kind(), Checkpointer.kind());
+          LedgerKind.create(), CheckpointerKind.create());
       JobLedger ledger = JobLedger.of(node);
       ledger.register(JobType.of("work", (p, ctx) -> CompletableFuture.completedFuture("done " + p)));
       List<CompletableFuture<String>> results = IntStream.range(0, jobs)

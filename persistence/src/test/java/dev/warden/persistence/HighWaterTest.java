@@ -11,7 +11,7 @@ import dev.warden.persistence.journal.HighWaterMark;
 import dev.warden.persistence.ledger.JobLedger;
 import dev.warden.persistence.ledger.JobStatus;
 import dev.warden.persistence.ledger.JobType;
-import dev.warden.persistence.ledger.Ledger;
+import dev.warden.persistence.ledger.LedgerKind;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -62,7 +62,7 @@ class HighWaterTest {
   }
 
   static Warden node(Path dir, String extra) {
-    return TestNode.start(dir, CONF + extra, Ledger.kind(), Checkpointer.kind());
+    return TestNode.start(dir, CONF + extra, LedgerKind.create(), CheckpointerKind.create());
   }
 
   /** Runs jobs {@code from..to-1} to success on a node that then stops cleanly. */

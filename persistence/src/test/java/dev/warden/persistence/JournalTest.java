@@ -41,7 +41,7 @@ class JournalTest {
   }
 
   private Warden start() {
-    return TestNode.start(dir, FAST, Checkpointer.kind(), new CounterKind());
+    return TestNode.start(dir, FAST, CheckpointerKind.create(), new CounterKind());
   }
 
   private static Counter.State state(Warden warden) {

@@ -64,7 +64,7 @@ class PersistenceSettingsTest {
     WardenConfigException e =
         assertThrows(
             WardenConfigException.class,
-            () -> TestNode.start(dir, "warden.persistence.checkpoint.interval = -5s", Checkpointer.kind()));
+            () -> TestNode.start(dir, "warden.persistence.checkpoint.interval = -5s", CheckpointerKind.create()));
     assertTrue(e.getMessage().contains("warden.persistence.checkpoint.interval"), e.getMessage());
     assertTrue(e.getMessage().contains("-5s"), e.getMessage());
     assertEquals("warden.persistence.checkpoint.interval", e.path());

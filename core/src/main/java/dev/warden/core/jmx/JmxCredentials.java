@@ -1,7 +1,7 @@
 package dev.warden.core.jmx;
 
 import dev.warden.core.WardenConfigException;
-import dev.warden.core.internal.RateLimitedLog;
+import dev.warden.core.RateLimitedLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

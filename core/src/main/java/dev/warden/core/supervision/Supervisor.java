@@ -1,6 +1,6 @@
 package dev.warden.core.supervision;
 
-import dev.warden.core.internal.RateLimitedLog;
+import dev.warden.core.RateLimitedLog;
 import dev.warden.core.tree.NodeState;
 import dev.warden.core.tree.SupervisorTree;
 import java.time.Duration;

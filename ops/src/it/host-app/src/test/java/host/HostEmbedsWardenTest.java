@@ -12,7 +12,7 @@ import dev.warden.core.WardenSerializable;
 import dev.warden.persistence.ledger.JobLedger;
 import dev.warden.persistence.ledger.JobPolicy;
 import dev.warden.persistence.ledger.JobType;
-import dev.warden.persistence.ledger.Ledger;
+import dev.warden.persistence.ledger.LedgerKind;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
@@ -46,7 +46,7 @@ class HostEmbedsWardenTest {
             .writeValueAsString(Map.of("at", Instant.parse("2026-12-06T00:00:00Z"))));
 
     String conf = "warden.node-name = host\nwarden.data-dir = \"" + dir.toString().replace("\\", "/") + "\"";
-    try (Warden warden = Warden.start(ConfigFactory.parseString(conf), Ledger.kind())) {
+    try (Warden warden = Warden.start(ConfigFactory.parseString(conf), LedgerKind.create())) {
       JobLedger jobs = JobLedger.of(warden);
       jobs.register(new JobType("shout",
           (payload, ctx) -> CompletableFuture.completedFuture(payload.toUpperCase(Locale.ROOT)), JobPolicy.defaults()));

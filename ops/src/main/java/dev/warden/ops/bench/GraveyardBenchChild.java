@@ -4,9 +4,9 @@ import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.core.WorkerKind;
 import dev.warden.persistence.Persistence;
-import dev.warden.persistence.sexp.QuarantineSink;
-import dev.warden.persistence.sexp.ReaderSettings;
-import dev.warden.persistence.sexp.SexpReader;
+import dev.warden.workers.graveyard.legacy.QuarantineSink;
+import dev.warden.workers.graveyard.legacy.ReaderSettings;
+import dev.warden.workers.graveyard.legacy.SexpReader;
 import dev.warden.workers.graveyard.Graveyard;
 import dev.warden.workers.graveyard.GraveyardKind;
 import dev.warden.workers.graveyard.ImportReport;
@@ -79,7 +79,7 @@ public final class GraveyardBenchChild {
   private static void importPhase(Path file, Path data) throws Exception {
     GraveyardKind kind = GraveyardKind.create();
     try (Warden w = startNode(data, kind)) {
-      Graveyard g = kind.graveyard();
+      Graveyard g = Graveyard.of(w);
       g.whenReady().toCompletableFuture().get(120, TimeUnit.SECONDS);
       HeapWatch heap = HeapWatch.start();
       long t0 = System.nanoTime();
@@ -161,7 +161,7 @@ public final class GraveyardBenchChild {
     long t0 = System.nanoTime();
     GraveyardKind kind = GraveyardKind.create();
     try (Warden w = startNode(data, kind)) {
-      Graveyard g = kind.graveyard();
+      Graveyard g = Graveyard.of(w);
       g.whenReady().toCompletableFuture().get(10, TimeUnit.MINUTES);
       boolean avoid = g.shouldAvoid(0.5, 1.0);
       double inMain = (System.nanoTime() - t0) / 1e9;

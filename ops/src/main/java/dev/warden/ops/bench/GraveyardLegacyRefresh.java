@@ -1,13 +1,13 @@
 package dev.warden.ops.bench;
 
-import dev.warden.persistence.sexp.LegacyField;
-import dev.warden.persistence.sexp.LegacyRecord;
-import dev.warden.persistence.sexp.QuarantineSink;
-import dev.warden.persistence.sexp.ReadRecord;
-import dev.warden.persistence.sexp.ReaderSettings;
-import dev.warden.persistence.sexp.SexpNumber;
-import dev.warden.persistence.sexp.SexpReader;
-import dev.warden.persistence.sexp.SexpValue;
+import dev.warden.workers.graveyard.legacy.LegacyField;
+import dev.warden.workers.graveyard.legacy.LegacyRecord;
+import dev.warden.workers.graveyard.legacy.QuarantineSink;
+import dev.warden.workers.graveyard.legacy.ReadRecord;
+import dev.warden.workers.graveyard.legacy.ReaderSettings;
+import dev.warden.workers.graveyard.legacy.SexpNumber;
+import dev.warden.workers.graveyard.legacy.SexpReader;
+import dev.warden.workers.graveyard.legacy.SexpValue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

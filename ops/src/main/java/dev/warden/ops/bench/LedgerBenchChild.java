@@ -1,5 +1,6 @@
 package dev.warden.ops.bench;
 
+import dev.warden.persistence.CheckpointerKind;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
@@ -9,7 +10,7 @@ import dev.warden.persistence.ledger.JobLedger;
 import dev.warden.persistence.ledger.JobPolicy;
 import dev.warden.persistence.ledger.JobType;
 import dev.warden.persistence.ledger.JobView;
-import dev.warden.persistence.ledger.Ledger;
+import dev.warden.persistence.ledger.LedgerKind;
 import dev.warden.persistence.ledger.LedgerBusyException;
 import dev.warden.persistence.ledger.RetryPolicy;
 import java.io.FileOutputStream;
@@ -105,7 +106,7 @@ public final class LedgerBenchChild {
   static Warden startNode(Path data, String extra) {
     String conf = "warden.node-name = bench-ledger\nwarden.jmx.enabled = off\nwarden.jmx.connector.enabled = off\n"
         + "warden.data-dir = \"" + data.toAbsolutePath() + "\"\n" + extra;
-    return Warden.start(ConfigFactory.parseString(conf).withFallback(userConfig()), Ledger.kind(), Checkpointer.kind());
+    return Warden.start(ConfigFactory.parseString(conf).withFallback(userConfig()), LedgerKind.create(), CheckpointerKind.create());
   }
 
   /**

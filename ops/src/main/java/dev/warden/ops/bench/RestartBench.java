@@ -34,7 +34,7 @@ final class RestartBench {
                 + "warden.jmx.enabled = off\nwarden.jmx.connector.enabled = off\n"
                 + "warden.supervision.kinds.flaky { max-restarts = 1000000000, within = 1s,"
                 + " backoff.min = 0ms, backoff.max = 0ms }\n");
-    try (Warden warden = Warden.start(node.overridesOver(cfg), Flaky.kind())) {
+    try (Warden warden = Warden.start(node.overridesOver(cfg), Flaky.create())) {
       ActorRef<Flaky.Command> flaky = warden.kind(Flaky.NAME);
       measure(warden, flaky, iterations, true);
       measure(warden, flaky, iterations, false);

@@ -1,5 +1,6 @@
 package dev.warden.ops.example;
 
+import dev.warden.persistence.CheckpointerKind;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.KindContext;
 import dev.warden.core.Warden;
@@ -40,7 +41,7 @@ public final class EmbeddingExample {
     // README:begin
     try (Warden warden = Warden.start(
         ConfigFactory.parseString("warden.node-name = billing\nwarden.data-dir = \"" + dataDir + "\""),
-        Checkpointer.kind(), new Greeter())) {
+        CheckpointerKind.create(), new Greeter())) {
       ActorRef<Greeter.Greet> greeter = warden.kind("greeter");   // stable across the kind's restarts
       return AskPattern.<Greeter.Greet, String>ask(
               greeter, replyTo -> new Greeter.Greet("world", replyTo), Duration.ofSeconds(5), warden.system().scheduler())

@@ -1,8 +1,9 @@
 package dev.warden.persistence.ledger;
 
+import dev.warden.persistence.CheckpointerKind;
 import dev.warden.core.PerNode;
 import dev.warden.core.Warden;
-import dev.warden.core.internal.Asks;
+import dev.warden.core.Asks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * mode swaps the local refs for Cluster Sharding behind the same methods).
  *
  * <pre>{@code
- * try (Warden warden = Warden.start(conf, Ledger.kind(), Checkpointer.kind())) {
+ * try (Warden warden = Warden.start(conf, LedgerKind.create(), CheckpointerKind.create())) {
  *   JobLedger jobs = JobLedger.of(warden);
  *   jobs.register(JobType.of("resize", (payload, ctx) -> resize(payload)));
  *   jobs.submit("resize", "img-42", "{\"w\":640}").toCompletableFuture().join();
@@ -48,13 +49,13 @@ public final class JobLedger {
     this.outstanding = new AtomicIntegerArray(handle.partitions().size());
   }
 
-  /** The ledger of a running node that has {@link Ledger#kind()}; blocks briefly the first time. */
+  /** The ledger of a running node that has {@link LedgerKind#create()}; blocks briefly the first time. */
   public static JobLedger of(Warden warden) {
     return instances.get(warden, JobLedger::connect);
   }
 
   private static JobLedger connect(Warden warden) {
-    ActorRef<LedgerRoot.Command> root = warden.kind(Ledger.NAME);
+    ActorRef<LedgerRoot.Command> root = warden.kind(LedgerKind.NAME);
     try {
       LedgerRoot.Handle h =
           AskPattern.<LedgerRoot.Command, LedgerRoot.Handle>ask(root, LedgerRoot.GetHandle::new, Duration.ofSeconds(10), warden.system().scheduler())

@@ -1,6 +1,6 @@
 package dev.warden.persistence.ledger;
 
-import dev.warden.core.internal.Asks;
+import dev.warden.core.Asks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

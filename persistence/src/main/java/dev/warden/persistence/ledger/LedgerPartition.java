@@ -1,6 +1,6 @@
 package dev.warden.persistence.ledger;
 
-import dev.warden.core.internal.RateLimitedLog;
+import dev.warden.core.RateLimitedLog;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.warden.persistence.ledger;
 
-import dev.warden.core.internal.RateLimitedLog;
+import dev.warden.core.RateLimitedLog;
 
 /**
  * Reports (completions, failures, heartbeats) for an attempt that is not the job's running one:

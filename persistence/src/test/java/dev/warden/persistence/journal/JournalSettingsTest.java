@@ -1,5 +1,6 @@
 package dev.warden.persistence.journal;
 
+import dev.warden.persistence.CheckpointerKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.core.WardenConfigException;
 import dev.warden.persistence.Checkpointer;
-import dev.warden.persistence.ledger.Ledger;
+import dev.warden.persistence.ledger.LedgerKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class JournalSettingsTest {
   void aBadValueFailsTheNodesStartBeforeAnyJournalUse(@TempDir Path dir) {
     String conf = "warden.data-dir = \"" + dir.toAbsolutePath() + "\"\nwarden.journal.queue-size = 0\n";
     WardenConfigException e =
-        assertThrows(WardenConfigException.class, () -> Warden.start(ConfigFactory.parseString(conf), Ledger.kind()));
+        assertThrows(WardenConfigException.class, () -> Warden.start(ConfigFactory.parseString(conf), LedgerKind.create()));
     assertEquals("warden.journal.queue-size", e.path());
     assertTrue(e.getMessage().contains("0"), e.getMessage());
     assertTrue(!Files.exists(dir.resolve("warden.mv.db")), "nothing was created before the rejection");
@@ -45,7 +46,7 @@ class JournalSettingsTest {
   void aBadValueFailsACheckpointerOnlyStartToo(@TempDir Path dir) {
     String conf = "warden.data-dir = \"" + dir.toAbsolutePath() + "\"\nwarden.journal.read-threads = 0\n";
     WardenConfigException e =
-        assertThrows(WardenConfigException.class, () -> Warden.start(ConfigFactory.parseString(conf), Checkpointer.kind()));
+        assertThrows(WardenConfigException.class, () -> Warden.start(ConfigFactory.parseString(conf), CheckpointerKind.create()));
     assertEquals("warden.journal.read-threads", e.path());
     assertTrue(!Files.exists(dir.resolve("warden.mv.db")), "nothing was created before the rejection");
   }

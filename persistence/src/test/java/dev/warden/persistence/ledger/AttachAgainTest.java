@@ -1,5 +1,6 @@
 package dev.warden.persistence.ledger;
 
+import dev.warden.persistence.CheckpointerKind;
 import static dev.warden.persistence.ledger.LedgerNode.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,7 +29,7 @@ class AttachAgainTest {
   void aSecondAttachmentInTheSameHostSystemSeesTheFirstOnesJobsAndRunsNewOnes() {
     String conf = "warden.data-dir = \"" + dir.toAbsolutePath() + "\"\n" + LedgerNode.FAST;
     ActorSystem<Void> host = ActorSystem.create(Behaviors.empty(), "host", Warden.loadConfig(ConfigFactory.parseString(conf)));
-    List<WorkerKind<?>> kinds = List.of(Ledger.kind(), Checkpointer.kind());
+    List<WorkerKind<?>> kinds = List.of(LedgerKind.create(), CheckpointerKind.create());
     try {
       Warden first = Warden.attach(host, kinds);
       JobLedger ledger = JobLedger.of(first);

@@ -58,7 +58,7 @@ class DrainTest {
       JobLedger ledger = JobLedger.of(warden);
       ledger.register(new JobType("work", handler, JobPolicy.defaults().withRetry(retry)));
       LedgerRoot.Handle handle = await(AskPattern.<LedgerRoot.Command, LedgerRoot.Handle>ask(
-          warden.kind(Ledger.NAME), LedgerRoot.GetHandle::new, Duration.ofSeconds(10), warden.system().scheduler()));
+          warden.kind(LedgerKind.NAME), LedgerRoot.GetHandle::new, Duration.ofSeconds(10), warden.system().scheduler()));
       LedgerSettings settings = handle.settings();
       String longJob = idIn(settings, 0, "long-");
       String retried = idIn(settings, 1, "retried-");

@@ -63,7 +63,7 @@ class JournalJmxTest {
     String conf = "warden.data-dir = \"" + dir.toAbsolutePath().toString().replace("\\", "/") + "\"\n" + LedgerNode.FAST;
     ObjectName name;
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    try (Warden warden = Warden.start(ConfigFactory.parseString(conf), Ledger.kind())) {
+    try (Warden warden = Warden.start(ConfigFactory.parseString(conf), LedgerKind.create())) {
       JobLedger ledger = JobLedger.of(warden);
       ledger.register(JobType.of("echo", (p, ctx) -> CompletableFuture.completedFuture(p)));
       assertEquals("p", await(ledger.submit("echo", "job", "p").thenCompose(v -> ledger.result("job"))));

@@ -1,5 +1,6 @@
 package dev.warden.persistence.ledger;
 
+import dev.warden.persistence.CheckpointerKind;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.persistence.Checkpointer;
@@ -21,7 +22,7 @@ final class LedgerNode {
 
   static Warden start(Path dir, String extra) {
     String conf = "warden.data-dir = \"" + dir.toAbsolutePath() + "\"\n" + FAST + extra;
-    return Warden.start(ConfigFactory.parseString(conf), Ledger.kind(), Checkpointer.kind());
+    return Warden.start(ConfigFactory.parseString(conf), LedgerKind.create(), CheckpointerKind.create());
   }
 
   static <T> T await(CompletionStage<T> stage) {

@@ -1,8 +1,8 @@
 package dev.warden.workers.graveyard;
 
-import dev.warden.persistence.sexp.FieldState;
-import dev.warden.persistence.sexp.LegacyField;
-import dev.warden.persistence.sexp.LegacyRecord;
+import dev.warden.workers.graveyard.legacy.FieldState;
+import dev.warden.workers.graveyard.legacy.LegacyField;
+import dev.warden.workers.graveyard.legacy.LegacyRecord;
 import java.util.EnumSet;
 import java.util.Set;
 

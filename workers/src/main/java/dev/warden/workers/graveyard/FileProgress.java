@@ -1,8 +1,8 @@
 package dev.warden.workers.graveyard;
 
 import dev.warden.core.WardenSerializable;
-import dev.warden.persistence.sexp.Layout;
-import dev.warden.persistence.sexp.ResumePoint;
+import dev.warden.workers.graveyard.legacy.Layout;
+import dev.warden.workers.graveyard.legacy.ResumePoint;
 
 /**
  * How far one legacy file has been imported, journaled with each import batch so a crash

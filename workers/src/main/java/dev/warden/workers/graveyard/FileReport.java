@@ -1,6 +1,6 @@
 package dev.warden.workers.graveyard;
 
-import dev.warden.persistence.sexp.DamageReason;
+import dev.warden.workers.graveyard.legacy.DamageReason;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Collectors;

@@ -1,8 +1,8 @@
 package dev.warden.workers.graveyard;
 
-import dev.warden.persistence.sexp.LegacyField;
-import dev.warden.persistence.sexp.LegacyRecord;
-import dev.warden.persistence.sexp.SexpNumber;
+import dev.warden.workers.graveyard.legacy.LegacyField;
+import dev.warden.workers.graveyard.legacy.LegacyRecord;
+import dev.warden.workers.graveyard.legacy.SexpNumber;
 import java.time.Duration;
 import java.time.Instant;
 

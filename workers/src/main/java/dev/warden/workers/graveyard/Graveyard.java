@@ -1,7 +1,8 @@
 package dev.warden.workers.graveyard;
 
-import dev.warden.core.internal.Asks;
-import dev.warden.persistence.sexp.LegacyRecord;
+import dev.warden.core.Warden;
+import dev.warden.core.Asks;
+import dev.warden.workers.graveyard.legacy.LegacyRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +38,13 @@ public final class Graveyard {
 
   Graveyard(Clock clock) {
     this.clock = clock;
+  }
+
+  /** The graveyard of a running node started with {@link GraveyardKind}. */
+  public static Graveyard of(Warden warden) {
+    return warden.workerKind(GraveyardKind.class)
+        .orElseThrow(() -> new IllegalArgumentException("node [" + warden.jmxNode() + "] runs no graveyard kind"))
+        .graveyard();
   }
 
   void attach(ActorSystem<?> system, ActorRef<PatternJournal.Command> journal, ActorRef<Importer.Command> importer,

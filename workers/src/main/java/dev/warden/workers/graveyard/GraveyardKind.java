@@ -14,13 +14,14 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 /**
  * The graveyard worker kind: failure patterns in an event-sourced journal, legacy file import,
  * and the avoid-region and pattern-match answers. The host keeps the kind and asks it for
- * {@link #graveyard()}:
+ * {@link Graveyard#of}:
  *
  * <pre>{@code
  * GraveyardKind kind = GraveyardKind.create();
  * try (Warden w = Warden.start(config, kind)) {
- *   kind.graveyard().importFiles(ImportRequest.of(Path.of("graveyard.sexp")));
- *   boolean avoid = kind.graveyard().shouldAvoid(0.35, 1.2);
+ *   Graveyard graveyard = Graveyard.of(w);
+ *   graveyard.importFiles(ImportRequest.of(Path.of("graveyard.sexp")));
+ *   boolean avoid = graveyard.shouldAvoid(0.35, 1.2);
  * }
  * }</pre>
  *
@@ -45,7 +46,8 @@ public final class GraveyardKind implements WorkerKind<Void> {
     return new GraveyardKind(clock);
   }
 
-  public Graveyard graveyard() {
+  /** The facade this kind serves; hosts reach it through {@link Graveyard#of}. */
+  Graveyard graveyard() {
     return graveyard;
   }
 

@@ -2,7 +2,7 @@ package dev.warden.workers.graveyard;
 
 import com.typesafe.config.Config;
 import dev.warden.core.ConfigReader;
-import dev.warden.persistence.sexp.ReaderSettings;
+import dev.warden.workers.graveyard.legacy.ReaderSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorSystem;

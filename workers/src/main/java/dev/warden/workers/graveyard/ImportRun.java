@@ -1,13 +1,13 @@
 package dev.warden.workers.graveyard;
 
 import dev.warden.core.DataFiles;
-import dev.warden.persistence.sexp.DamageReason;
-import dev.warden.persistence.sexp.FileQuarantineSink;
-import dev.warden.persistence.sexp.LegacyRecord;
-import dev.warden.persistence.sexp.ReadRecord;
-import dev.warden.persistence.sexp.ReadSummary;
-import dev.warden.persistence.sexp.ResumePoint;
-import dev.warden.persistence.sexp.SexpReader;
+import dev.warden.workers.graveyard.legacy.DamageReason;
+import dev.warden.workers.graveyard.legacy.FileQuarantineSink;
+import dev.warden.workers.graveyard.legacy.LegacyRecord;
+import dev.warden.workers.graveyard.legacy.ReadRecord;
+import dev.warden.workers.graveyard.legacy.ReadSummary;
+import dev.warden.workers.graveyard.legacy.ResumePoint;
+import dev.warden.workers.graveyard.legacy.SexpReader;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package dev.warden.workers.graveyard;
 
-import dev.warden.persistence.sexp.LegacyField;
-import dev.warden.persistence.sexp.LegacyRecord;
-import dev.warden.persistence.sexp.SexpNumber;
-import dev.warden.persistence.sexp.SexpString;
-import dev.warden.persistence.sexp.SexpSymbol;
-import dev.warden.persistence.sexp.SexpValue;
+import dev.warden.workers.graveyard.legacy.LegacyField;
+import dev.warden.workers.graveyard.legacy.LegacyRecord;
+import dev.warden.workers.graveyard.legacy.SexpNumber;
+import dev.warden.workers.graveyard.legacy.SexpString;
+import dev.warden.workers.graveyard.legacy.SexpSymbol;
+import dev.warden.workers.graveyard.legacy.SexpValue;
 
 /** How record values become cluster-key components and back into the names users see. */
 final class Keys {

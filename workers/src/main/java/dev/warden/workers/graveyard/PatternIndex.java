@@ -1,9 +1,9 @@
 package dev.warden.workers.graveyard;
 
-import dev.warden.persistence.sexp.FieldState;
-import dev.warden.persistence.sexp.LegacyField;
-import dev.warden.persistence.sexp.LegacyRecord;
-import dev.warden.persistence.sexp.SexpNumber;
+import dev.warden.workers.graveyard.legacy.FieldState;
+import dev.warden.workers.graveyard.legacy.LegacyField;
+import dev.warden.workers.graveyard.legacy.LegacyRecord;
+import dev.warden.workers.graveyard.legacy.SexpNumber;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.warden.workers.graveyard;
 
 import dev.warden.core.WardenSerializable;
-import dev.warden.persistence.sexp.LegacyRecord;
+import dev.warden.workers.graveyard.legacy.LegacyRecord;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;

@@ -1,5 +1,6 @@
 package dev.warden.workers.llm;
 
+import dev.warden.persistence.CheckpointerKind;
 import com.typesafe.config.Config;
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
@@ -12,7 +13,7 @@ import org.apache.pekko.actor.typed.Behavior;
  * the ledger kind too; the host then wires the job types with {@link Llm#of}:
  *
  * <pre>{@code
- * try (Warden warden = Warden.start(conf, Ledger.kind(), LlmKind.create(), Checkpointer.kind())) {
+ * try (Warden warden = Warden.start(conf, LedgerKind.create(), LlmKind.create(), CheckpointerKind.create())) {
  *   Llm llm = Llm.of(warden); // registers the llm job types: journaled interactions resume now
  *   String id = llm.submit(Interaction.of("summaries", call)).toCompletableFuture().join();
  *   String text = llm.result(id).toCompletableFuture().join();

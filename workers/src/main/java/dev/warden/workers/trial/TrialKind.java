@@ -1,5 +1,6 @@
 package dev.warden.workers.trial;
 
+import dev.warden.persistence.CheckpointerKind;
 import com.typesafe.config.Config;
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
@@ -16,7 +17,7 @@ import org.apache.pekko.actor.typed.Behavior;
 
 /**
  * The trial kind ({@code trial}): a pool of trial workers under the memory guard. Start it with
- * the ledger, e.g. {@code Warden.start(conf, Ledger.kind(), TrialKind.create(), Checkpointer.kind())},
+ * the ledger, e.g. {@code Warden.start(conf, LedgerKind.create(), TrialKind.create(), CheckpointerKind.create())},
  * then use {@link Trials#of}.
  */
 public final class TrialKind implements WorkerKind<TrialPool.Command> {

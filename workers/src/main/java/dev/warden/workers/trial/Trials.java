@@ -58,7 +58,7 @@ public final class Trials {
         .withRetry(RetryPolicy.defaults().withMaxAttempts(settings.maxAttempts()))));
   }
 
-  /** The trial API of a node running {@code Ledger.kind()} and {@link TrialKind}; registers the job type. */
+  /** The trial API of a node running {@code LedgerKind.create()} and {@link TrialKind}; registers the job type. */
   public static Trials of(Warden warden) {
     return instances.get(warden, Trials::new);
   }

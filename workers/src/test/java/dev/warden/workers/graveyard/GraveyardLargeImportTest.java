@@ -3,7 +3,7 @@ package dev.warden.workers.graveyard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.warden.persistence.sexp.DamageReason;
+import dev.warden.workers.graveyard.legacy.DamageReason;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

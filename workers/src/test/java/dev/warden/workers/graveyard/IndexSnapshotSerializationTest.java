@@ -139,7 +139,7 @@ class IndexSnapshotSerializationTest {
   void importProgressRoundTripsWithItsStampAndEarlierProgressStillReads() {
     FileStamp stamp = new FileStamp(1234, 1_767_225_600_123_456_789L, 1_767_225_600_223_456_789L, "(dev=803,ino=42)");
     FileProgress progress = FileProgress.of("graveyard:/data/graveyard.sexp", Source.GRAVEYARD, "/data/graveyard.sexp",
-        new dev.warden.persistence.sexp.ResumePoint(1200, dev.warden.persistence.sexp.Layout.RECORD_PER_LINE), 17,
+        new dev.warden.workers.graveyard.legacy.ResumePoint(1200, dev.warden.workers.graveyard.legacy.Layout.RECORD_PER_LINE), 17,
         "ab".repeat(32), stamp, 3);
     PatternJournal.PatternsRecorded event = new PatternJournal.PatternsRecorded(Source.GRAVEYARD, List.of(), progress);
     var serializer = serialization.findSerializerFor(event);

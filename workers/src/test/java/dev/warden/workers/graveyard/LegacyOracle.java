@@ -1,11 +1,11 @@
 package dev.warden.workers.graveyard;
 
-import dev.warden.persistence.sexp.FieldState;
-import dev.warden.persistence.sexp.LegacyField;
-import dev.warden.persistence.sexp.LegacyRecord;
-import dev.warden.persistence.sexp.SexpString;
-import dev.warden.persistence.sexp.SexpSymbol;
-import dev.warden.persistence.sexp.SexpValue;
+import dev.warden.workers.graveyard.legacy.FieldState;
+import dev.warden.workers.graveyard.legacy.LegacyField;
+import dev.warden.workers.graveyard.legacy.LegacyRecord;
+import dev.warden.workers.graveyard.legacy.SexpString;
+import dev.warden.workers.graveyard.legacy.SexpSymbol;
+import dev.warden.workers.graveyard.legacy.SexpValue;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.warden.workers.graveyard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.warden.persistence.sexp.LegacyRecord;
+import dev.warden.workers.graveyard.legacy.LegacyRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,11 @@
 package dev.warden.workers.llm;
 
+import dev.warden.persistence.CheckpointerKind;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.persistence.Checkpointer;
 import dev.warden.persistence.ledger.JobEvent;
-import dev.warden.persistence.ledger.Ledger;
+import dev.warden.persistence.ledger.LedgerKind;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -29,7 +30,7 @@ final class LlmNode {
 
   static Warden start(Path dir, String extra) {
     String conf = "warden.data-dir = \"" + dir.toAbsolutePath() + "\"\n" + FAST + extra;
-    return Warden.start(ConfigFactory.parseString(conf), Ledger.kind(), LlmKind.create(), Checkpointer.kind());
+    return Warden.start(ConfigFactory.parseString(conf), LedgerKind.create(), LlmKind.create(), CheckpointerKind.create());
   }
 
   static <T> T await(CompletionStage<T> stage) {

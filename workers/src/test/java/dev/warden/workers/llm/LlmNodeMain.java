@@ -1,10 +1,11 @@
 package dev.warden.workers.llm;
 
+import dev.warden.persistence.CheckpointerKind;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.persistence.Checkpointer;
-import dev.warden.persistence.ledger.Ledger;
+import dev.warden.persistence.ledger.LedgerKind;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ public final class LlmNodeMain {
     int n = Integer.parseInt(args[2]);
     Config conf = ConfigFactory.parseString("warden.data-dir = \"" + dir.toAbsolutePath() + "\"\n")
         .withFallback(ConfigFactory.parseFile(dir.resolve("node.conf").toFile()));
-    Warden warden = Warden.start(conf, Ledger.kind(), LlmKind.create(), Checkpointer.kind());
+    Warden warden = Warden.start(conf, LedgerKind.create(), LlmKind.create(), CheckpointerKind.create());
     Llm llm = Llm.of(warden);
     if (args[3].equals("submit")) {
       List<CompletableFuture<String>> submitted = new ArrayList<>();

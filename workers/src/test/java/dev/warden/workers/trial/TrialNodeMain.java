@@ -1,9 +1,10 @@
 package dev.warden.workers.trial;
 
+import dev.warden.persistence.CheckpointerKind;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.persistence.Checkpointer;
-import dev.warden.persistence.ledger.Ledger;
+import dev.warden.persistence.ledger.LedgerKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +25,7 @@ public final class TrialNodeMain {
   static Warden start(Path dir) {
     return Warden.start(ConfigFactory.parseString("warden.node-name = trial-node\nwarden.data-dir = \"" + dir + "\"\n"
             + "warden.trial { workers = 2, stop-grace = 300ms }\n"),
-        Ledger.kind(), TrialKind.create(), Checkpointer.kind());
+        LedgerKind.create(), TrialKind.create(), CheckpointerKind.create());
   }
 
   public static void main(String[] args) throws Exception {

@@ -1,5 +1,6 @@
 package dev.warden.workers.trial;
 
+import dev.warden.persistence.CheckpointerKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,7 +9,7 @@ import dev.warden.core.Warden;
 import dev.warden.persistence.Checkpointer;
 import dev.warden.persistence.ledger.JobEvent;
 import dev.warden.persistence.ledger.JobStatus;
-import dev.warden.persistence.ledger.Ledger;
+import dev.warden.persistence.ledger.LedgerKind;
 import dev.warden.persistence.ledger.LedgerJournal;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ class TrialNodeSigtermTest {
     return Warden.start(ConfigFactory.parseString("warden.node-name = trial-sigterm\nwarden.data-dir = \"" + dir + "\"\n"
             + "warden.ledger.shutdown.drain-timeout = 5s\n"
             + "warden.trial { workers = 1, stop-grace = 300ms }\n"),
-        Ledger.kind(), TrialKind.create(), Checkpointer.kind());
+        LedgerKind.create(), TrialKind.create(), CheckpointerKind.create());
   }
 
   /** Child program: a node on {@code args[0]} that submits {@link #study} and runs until it is stopped. */

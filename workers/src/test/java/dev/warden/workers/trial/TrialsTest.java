@@ -1,5 +1,6 @@
 package dev.warden.workers.trial;
 
+import dev.warden.persistence.CheckpointerKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
@@ -8,7 +9,7 @@ import dev.warden.core.process.MemoryProbe;
 import dev.warden.persistence.Checkpointer;
 import dev.warden.persistence.ledger.JobLedger;
 import dev.warden.persistence.ledger.JobStatus;
-import dev.warden.persistence.ledger.Ledger;
+import dev.warden.persistence.ledger.LedgerKind;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ class TrialsTest {
         ConfigFactory.parseString("warden.node-name = trials-test\nwarden.data-dir = \"" + dir + "\"\n"
             + "warden.trial { workers = 2, stop-grace = 300ms, brake-retry-delay = 0s }\n"
             + "warden.memory-guard.check-interval = 50ms\n" + extra),
-        Ledger.kind(), TrialKind.create(MemoryProbe.proc()), Checkpointer.kind());
+        LedgerKind.create(), TrialKind.create(MemoryProbe.proc()), CheckpointerKind.create());
   }
 
   private static Study study(String name, String script, List<Map<String, String>> params) {
