@@ -4,11 +4,10 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.internal.Guardian;
-import dev.warden.core.internal.KindMBean;
-import dev.warden.core.internal.TreeMBean;
 import dev.warden.core.jmx.JmxConnector;
 import dev.warden.core.jmx.JmxConnectorSettings;
 import dev.warden.core.jmx.JmxRegistry;
+import dev.warden.core.supervision.Supervisor;
 import dev.warden.core.tree.SupervisorTree;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -180,12 +179,12 @@ public final class Warden implements AutoCloseable {
                 Duration.ofSeconds(30),
                 system.scheduler()),
             Duration.ofSeconds(31));
-    jmx.register(jmx.name("Tree", null), new TreeMBean(tree));
+    jmx.register(jmx.name("Tree", null), tree.mxBean());
     for (WorkerKind<?> k : kinds) {
       boolean pausable = k.pauseMessage().isPresent() && k.resumeMessage().isPresent();
       jmx.register(
           jmx.name("Kind", k.name()),
-          new KindMBean(
+          Supervisor.mxBean(
               k.name(), Guardian.ROOT + "/" + k.name(), tree, metrics.get(k.name()), refs.get(k.name()),
               k.operations(), pausable));
     }

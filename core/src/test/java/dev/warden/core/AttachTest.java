@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
-import dev.warden.core.jmx.KindMXBean;
+import dev.warden.core.supervision.KindMXBean;
 import dev.warden.core.tree.NodeState;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.core.Warden;
 import dev.warden.core.jmx.JmxRegistry;
-import dev.warden.core.jmx.KindMXBean;
+import dev.warden.core.supervision.KindMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;

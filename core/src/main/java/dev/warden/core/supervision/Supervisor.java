@@ -1,10 +1,12 @@
 package dev.warden.core.supervision;
 
+import dev.warden.core.KindMetrics;
 import dev.warden.core.RateLimitedLog;
 import dev.warden.core.tree.NodeState;
 import dev.warden.core.tree.SupervisorTree;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -93,6 +95,16 @@ public final class Supervisor extends AbstractBehavior<Object> {
   }
 
   private record ChildStopped(Done done) {}
+
+  /**
+   * The JMX face of a kind's {@code supervisor}: the kind's node at {@code path} in {@code tree},
+   * its {@code metrics}, and the operator's controls ({@code operations} by name; pause and resume
+   * only when {@code pausable}).
+   */
+  public static KindMXBean mxBean(String kind, String path, SupervisorTree tree, KindMetrics metrics,
+      ActorRef<Object> supervisor, Map<String, ?> operations, boolean pausable) {
+    return new KindMBean(kind, path, tree, metrics, supervisor, operations, pausable);
+  }
 
   /** Creates the supervisor; the child is spawned immediately. */
   public static <T> Behavior<Object> create(Spec<T> spec, SupervisorTree tree) {

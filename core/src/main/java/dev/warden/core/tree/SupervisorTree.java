@@ -75,6 +75,11 @@ public final class SupervisorTree {
     return i;
   }
 
+  /** This tree as an MXBean, for the node's {@code type=Tree} MBean. */
+  public TreeMXBean mxBean() {
+    return new TreeMBean(this);
+  }
+
   /** Renders {@code nodes} as an indented tree, one line per node. */
   public static String render(List<TreeNode> nodes) {
     StringBuilder sb = new StringBuilder();

@@ -1,12 +1,12 @@
-package dev.warden.core.jmx;
+package dev.warden.core.tree;
 
-import dev.warden.core.tree.TreeNode;
 import java.util.List;
 
 /**
  * The whole supervisor tree of one node, as open types: {@code Nodes} arrives at any JMX client
  * as an array of {@code CompositeData} (path, kind, state, restartCount, lastFailure,
- * lastFailureAtMillis, startedAtMillis, uptimeMillis).
+ * lastFailureAtMillis, startedAtMillis, uptimeMillis). Registered by every node as
+ * {@code dev.warden:node=<node>,type=Tree}; {@link SupervisorTree#mxBean()} makes it.
  */
 public interface TreeMXBean {
   List<TreeNode> getNodes();

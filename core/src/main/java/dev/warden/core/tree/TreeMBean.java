@@ -1,17 +1,13 @@
-package dev.warden.core.internal;
+package dev.warden.core.tree;
 
-import dev.warden.core.jmx.TreeMXBean;
-import dev.warden.core.tree.NodeState;
-import dev.warden.core.tree.SupervisorTree;
-import dev.warden.core.tree.TreeNode;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** {@link TreeMXBean} over the live registry. */
-public final class TreeMBean implements TreeMXBean {
+final class TreeMBean implements TreeMXBean {
   private final SupervisorTree tree;
 
-  public TreeMBean(SupervisorTree tree) {
+  TreeMBean(SupervisorTree tree) {
     this.tree = tree;
   }
 

@@ -1,9 +1,12 @@
-package dev.warden.core.jmx;
+package dev.warden.core.supervision;
 
 import java.util.List;
 import java.util.Map;
 
-/** One worker kind: its supervisor's state, counters, and operator operations. */
+/**
+ * One worker kind: its supervisor's state, counters, and operator operations. Registered for every
+ * kind as {@code dev.warden:node=<node>,type=Kind,name=<kind>}; {@link Supervisor#mxBean} makes it.
+ */
 public interface KindMXBean {
   String getName();
 

@@ -1,8 +1,6 @@
-package dev.warden.core.internal;
+package dev.warden.core.supervision;
 
 import dev.warden.core.KindMetrics;
-import dev.warden.core.jmx.KindMXBean;
-import dev.warden.core.supervision.Supervisor;
 import dev.warden.core.tree.SupervisorTree;
 import dev.warden.core.tree.TreeNode;
 import java.util.ArrayList;
@@ -12,7 +10,7 @@ import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /** {@link KindMXBean} for one kind: reads the tree and metrics, sends controls to its supervisor. */
-public final class KindMBean implements KindMXBean {
+final class KindMBean implements KindMXBean {
   private final String kind;
   private final String path;
   private final SupervisorTree tree;
@@ -21,7 +19,7 @@ public final class KindMBean implements KindMXBean {
   private final Map<String, ?> operations;
   private final boolean pausable;
 
-  public KindMBean(
+  KindMBean(
       String kind,
       String path,
       SupervisorTree tree,
