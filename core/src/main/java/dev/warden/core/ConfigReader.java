@@ -183,6 +183,6 @@ public final class ConfigReader {
     }
     ConfigValue v = c.getValue(key);
     Object raw = v.unwrapped();
-    return raw instanceof String ? (String) raw : v.render().replaceAll("\\s+", " ");
+    return raw instanceof String s ? s : v.render().replaceAll("\\s+", " ");
   }
 }

@@ -163,14 +163,13 @@ public final class DataFiles {
   }
 
   private static String reason(IOException e) {
-    if (e instanceof NoSuchFileException) {
-      return ((NoSuchFileException) e).getFile() + " does not exist";
+    if (e instanceof NoSuchFileException missing) {
+      return missing.getFile() + " does not exist";
     }
-    if (e instanceof java.nio.file.AccessDeniedException) {
-      return "permission denied on " + ((FileSystemException) e).getFile();
+    if (e instanceof java.nio.file.AccessDeniedException denied) {
+      return "permission denied on " + denied.getFile();
     }
-    if (e instanceof FileSystemException) {
-      FileSystemException f = (FileSystemException) e;
+    if (e instanceof FileSystemException f) {
       return (f.getFile() == null ? "" : f.getFile() + ": ") + (f.getReason() == null ? e.getClass().getSimpleName() : f.getReason());
     }
     return e.toString();

@@ -71,8 +71,8 @@ public final class UnknownKeys {
     }
     List<Unknown> out = new ArrayList<>();
     ConfigValue root = config.root().get("warden");
-    if (root instanceof ConfigObject) {
-      walk(List.of("warden"), (ConfigObject) root, known, userNamed, out);
+    if (root instanceof ConfigObject warden) {
+      walk(List.of("warden"), warden, known, userNamed, out);
     }
     out.sort((a, b) -> a.key().compareTo(b.key()));
     return out;
@@ -86,8 +86,8 @@ public final class UnknownKeys {
 
   private static void collect(List<String> path, ConfigValue value, Set<List<String>> known) {
     known.add(path);
-    if (value instanceof ConfigObject) {
-      for (Map.Entry<String, ConfigValue> e : ((ConfigObject) value).entrySet()) {
+    if (value instanceof ConfigObject obj) {
+      for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
         collect(append(path, e.getKey()), e.getValue(), known);
       }
     }
@@ -105,8 +105,8 @@ public final class UnknownKeys {
       }
       if (!known.contains(child)) {
         out.add(new Unknown(ConfigUtil.joinPath(child), nearest(ConfigUtil.joinPath(child), known)));
-      } else if (e.getValue() instanceof ConfigObject) {
-        walk(child, (ConfigObject) e.getValue(), known, userNamed, out);
+      } else if (e.getValue() instanceof ConfigObject nested) {
+        walk(child, nested, known, userNamed, out);
       }
     }
   }

@@ -6,7 +6,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /** A child with in-memory state that crashes on request: the unit of the supervision tests. */
 final class Counter {
-  interface Command {}
+  sealed interface Command permits Increment, Get, Crash, To {}
 
   record Increment() implements Command {}
 

@@ -30,7 +30,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 public final class Guardian extends AbstractBehavior<Guardian.Command> {
   public static final String ROOT = "/warden";
 
-  public interface Command {}
+  public sealed interface Command permits StartKinds, StopKinds {}
 
   /** Spawns every kind; answers the stable supervisor refs by kind name. */
   public record StartKinds(

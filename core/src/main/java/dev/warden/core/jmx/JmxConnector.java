@@ -129,8 +129,8 @@ public final class JmxConnector implements AutoCloseable {
       if (e instanceof AlreadyBoundException) {
         throw new IOException(e);
       }
-      if (e instanceof IOException) {
-        throw (IOException) e;
+      if (e instanceof IOException io) {
+        throw io;
       }
       throw (RuntimeException) e;
     }
@@ -175,7 +175,7 @@ public final class JmxConnector implements AutoCloseable {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof BoundServerSocketFactory && ((BoundServerSocketFactory) o).address.equals(address);
+      return o instanceof BoundServerSocketFactory f && f.address.equals(address);
     }
 
     @Override

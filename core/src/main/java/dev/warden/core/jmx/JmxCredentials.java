@@ -117,7 +117,7 @@ public final class JmxCredentials implements JMXAuthenticator {
 
   @Override
   public Subject authenticate(Object credentials) {
-    String[] pair = credentials instanceof String[] ? (String[]) credentials : null;
+    String[] pair = credentials instanceof String[] p ? p : null;
     if (pair == null || pair.length != 2 || pair[0] == null || pair[1] == null) {
       throw refuse("credentials must be {user, password}", "?");
     }

@@ -34,7 +34,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Command> {
 
-  public interface Command {}
+  public sealed interface Command
+      permits Stop, Kill, GetInfo, Spawned, SpawnFailed, RootExited, Exited, SignOfLife, ResultLine, KillNow, TrackTree {}
 
   /** Stop the process tree: SIGTERM now, SIGKILL after the spec's grace period. */
   public record Stop(String reason) implements Command {}
@@ -51,7 +52,7 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
   public record Info(long pid, long rssBytes, long uptimeMillis, long lastSignOfLifeMillis) {}
 
   /** What the owner hears. */
-  public interface Event {}
+  public sealed interface Event permits Started, Heartbeat, Result, Finished {}
 
   public record Started(long pid, long startedAtMillis) implements Event {}
 

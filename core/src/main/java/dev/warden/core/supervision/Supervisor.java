@@ -249,8 +249,8 @@ public final class Supervisor extends AbstractBehavior<Object> {
     }
     Throwable cause = rootCause(failed.getCause());
     long now = System.currentTimeMillis();
-    if (cause instanceof CrashWatcher.IntensityExceeded) {
-      return degrade(((CrashWatcher.IntensityExceeded) cause).crashes, cause.getCause(), now);
+    if (cause instanceof CrashWatcher.IntensityExceeded exceeded) {
+      return degrade(exceeded.crashes, cause.getCause(), now);
     }
     // failed outside the restart strategy (e.g. in setup): respawn under the same window
     crashTimes.addLast(now);

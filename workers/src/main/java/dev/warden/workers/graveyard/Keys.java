@@ -90,11 +90,11 @@ final class Keys {
    */
   static String matchSymbol(LegacyRecord r) {
     SexpValue v = r.value(LegacyField.SYMBOL);
-    if (v instanceof SexpString) {
-      return ((SexpString) v).value();
+    if (v instanceof SexpString s) {
+      return s.value();
     }
-    if (v instanceof SexpSymbol && !v.isNil()) {
-      return upcase(((SexpSymbol) v).name());
+    if (v instanceof SexpSymbol s && !s.isNil()) {
+      return upcase(s.name());
     }
     return null;
   }

@@ -82,7 +82,7 @@ final class InteractionHandler implements JobHandler {
       }
       Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
       boolean cancelled = a.ctx.isCancelled()
-          || (t instanceof ModelCallException && ((ModelCallException) t).kind() == ModelCallException.Kind.CANCELLED);
+          || (t instanceof ModelCallException m && m.kind() == ModelCallException.Kind.CANCELLED);
       if (cancelled && a.ctx.isCancelled() && a.reachedTimeout()) {
         a.release(ms, LlmCoordinator.Outcome.REAPED_AT_TIMEOUT);
       } else {
@@ -123,10 +123,9 @@ final class InteractionHandler implements JobHandler {
    * they are.
    */
   static Throwable classify(Throwable t, ModelCall target, java.time.Duration maxRetryAfter) {
-    if (!(t instanceof ModelCallException)) {
+    if (!(t instanceof ModelCallException e)) {
       return t;
     }
-    ModelCallException e = (ModelCallException) t;
     if (ModelRejectedException.isRejection(e)) {
       int status = e.httpStatus();
       if ((status == 401 || status == 403) && target.endpoint().isPresent()) {

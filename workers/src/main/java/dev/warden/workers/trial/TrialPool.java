@@ -20,7 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class TrialPool extends AbstractBehavior<TrialPool.Command> {
 
-  public interface Command {}
+  public sealed interface Command permits Dispatch, Cancel, FromWorker {}
 
   /** Run one attempt; {@code listener} is called (on this actor) with heartbeats and the report. */
   public record Dispatch(TrialSpec trial, Consumer<TrialEvent> listener) implements Command {}
@@ -108,10 +108,9 @@ public final class TrialPool extends AbstractBehavior<TrialPool.Command> {
 
   private Behavior<Command> onFromWorker(FromWorker m) {
     TrialEvent e = m.event();
-    String k = e instanceof TrialReport
-        ? key(((TrialReport) e).trialId(), ((TrialReport) e).attempt())
-        : key(((TrialEvent.TrialHeartbeat) e).trialId(), ((TrialEvent.TrialHeartbeat) e).attempt());
-    Running r = e instanceof TrialReport ? running.remove(k) : running.get(k);
+    Running r = e instanceof TrialReport report
+        ? running.remove(key(report.trialId(), report.attempt()))
+        : running.get(key(e.trialId(), e.attempt()));
     if (r == null) {
       return this;
     }

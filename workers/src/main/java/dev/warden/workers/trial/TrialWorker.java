@@ -31,7 +31,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
 
-  public interface Command {}
+  public sealed interface Command permits Run, Cancel, FromProcess, GuardTick {}
 
   /** Run one trial attempt; {@code replyTo} gets heartbeats and then one {@link TrialReport}. */
   public record Run(TrialSpec trial, ActorRef<TrialEvent> replyTo) implements Command {}
@@ -281,15 +281,14 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
       return this;
     }
     ExternalProcess.Event e = m.event();
-    if (e instanceof ExternalProcess.Started) {
-      running.pid = ((ExternalProcess.Started) e).pid();
-    } else if (e instanceof ExternalProcess.Heartbeat) {
-      running.replyTo.tell(new TrialEvent.TrialHeartbeat(running.trial.trialId(), running.trial.attempt(),
-          ((ExternalProcess.Heartbeat) e).atMillis()));
-    } else if (e instanceof ExternalProcess.Result) {
-      running.result = ((ExternalProcess.Result) e).json();
-    } else if (e instanceof ExternalProcess.Finished) {
-      onFinished((ExternalProcess.Finished) e);
+    if (e instanceof ExternalProcess.Started started) {
+      running.pid = started.pid();
+    } else if (e instanceof ExternalProcess.Heartbeat beat) {
+      running.replyTo.tell(new TrialEvent.TrialHeartbeat(running.trial.trialId(), running.trial.attempt(), beat.atMillis()));
+    } else if (e instanceof ExternalProcess.Result result) {
+      running.result = result.json();
+    } else if (e instanceof ExternalProcess.Finished finished) {
+      onFinished(finished);
     }
     return this;
   }

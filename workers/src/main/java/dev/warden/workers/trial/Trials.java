@@ -139,11 +139,10 @@ public final class Trials {
       return;
     }
     pool.tell(new TrialPool.Dispatch(spec, event -> {
-      if (event instanceof TrialEvent.TrialHeartbeat) {
-        ctx.heartbeat();
+      if (!(event instanceof TrialReport r)) {
+        ctx.heartbeat(); // a TrialHeartbeat: the only other event
         return;
       }
-      TrialReport r = (TrialReport) event;
       switch (r.outcome()) {
         case SUCCEEDED:
           result.complete(r.detail().isEmpty() ? "{}" : r.detail());

@@ -11,7 +11,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * job crashes on corrupt input. Used by {@code warden demo} and the restart benchmark.
  */
 public final class Flaky {
-  public interface Command {}
+  public sealed interface Command permits Process, GetProcessed {}
 
   /** Process one item; an item starting with "poison" crashes the worker. */
   public record Process(String item) implements Command {}

@@ -14,7 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * loop shows that a crash restarts only the failing child. Supports pause and resume.
  */
 public final class Tally {
-  public interface Command {}
+  public sealed interface Command permits GetCount, Tick, Pause, Resume {}
 
   public record GetCount(ActorRef<Long> replyTo) implements Command {}
 

@@ -176,7 +176,7 @@ public final class LegacyRecord {
   /** The number under a known key, or null when it is missing, NIL or not a number. */
   public SexpNumber number(LegacyField field) {
     SexpValue v = value(field);
-    return v instanceof SexpNumber ? (SexpNumber) v : null;
+    return v instanceof SexpNumber n ? n : null;
   }
 
   /**
@@ -188,7 +188,7 @@ public final class LegacyRecord {
     if (v == null || v.isNil()) {
       return null;
     }
-    return v instanceof SexpString ? ((SexpString) v).value() : v.toSexp();
+    return v instanceof SexpString s ? s.value() : v.toSexp();
   }
 
   /** The fields whose values the legacy daemon computes with as double-floats. */
@@ -218,13 +218,12 @@ public final class LegacyRecord {
   }
 
   private static String nonFiniteFloat(SexpValue v) {
-    if (v instanceof SexpNumber) {
-      SexpNumber n = (SexpNumber) v;
+    if (v instanceof SexpNumber n) {
       return n.kind() == SexpNumber.Kind.DECIMAL && !Double.isFinite(n.value())
           ? "float " + abbreviated(n.text()) + " overflows a double" : null;
     }
-    if (v instanceof SexpList) {
-      for (SexpValue item : ((SexpList) v).items()) {
+    if (v instanceof SexpList list) {
+      for (SexpValue item : list.items()) {
         String why = nonFiniteFloat(item);
         if (why != null) {
           return why;
@@ -257,7 +256,7 @@ public final class LegacyRecord {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof LegacyRecord && java.util.Arrays.equals(pairs, ((LegacyRecord) o).pairs);
+    return o instanceof LegacyRecord other && java.util.Arrays.equals(pairs, other.pairs);
   }
 
   @Override

@@ -487,7 +487,7 @@ final class RecordScanner {
   }
 
   private static boolean isKeyword(SexpValue value) {
-    return value instanceof SexpSymbol && ((SexpSymbol) value).isKeyword();
+    return value instanceof SexpSymbol s && s.isKeyword();
   }
 
   private void noteError(DamageReason reason, String detail) {
