@@ -2,6 +2,7 @@ package dev.warden.core;
 
 import com.typesafe.config.Config;
 import dev.warden.core.jmx.JmxRegistry;
+import dev.warden.core.supervision.ChildSpec;
 import dev.warden.core.supervision.SupervisionSettings;
 import dev.warden.core.supervision.Supervisor;
 import dev.warden.core.tree.SupervisorTree;
@@ -80,7 +81,8 @@ public final class KindContext {
   /**
    * Spawns {@code child} under its own {@link Supervisor} at {@code <kind path>/<name>} with this
    * kind's restart intensity: a crash of that child restarts only it. The returned ref is stable
-   * across the child's restarts.
+   * across the child's restarts. The child's log lines carry this kind's name as MDC
+   * {@link WardenMdc#KIND}.
    */
   public <C> ActorRef<C> supervise(ActorContext<?> ctx, String name, Supplier<Behavior<C>> child) {
     return supervise(ctx, name, child, supervision());
@@ -88,7 +90,7 @@ public final class KindContext {
 
   public <C> ActorRef<C> supervise(
       ActorContext<?> ctx, String name, Supplier<Behavior<C>> child, SupervisionSettings s) {
-    Supervisor.Spec<C> spec = Supervisor.Spec.of(path + "/" + name, kind, child, s).removedOnStop();
+    ChildSpec<C> spec = ChildSpec.of(path + "/" + name, kind, child, s).removedOnStop();
     ActorRef<Object> ref = ctx.spawn(Supervisor.create(spec, tree), name);
     return ref.narrow();
   }

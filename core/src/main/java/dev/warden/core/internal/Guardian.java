@@ -3,6 +3,7 @@ package dev.warden.core.internal;
 import dev.warden.core.KindContext;
 import dev.warden.core.WardenSettings;
 import dev.warden.core.WorkerKind;
+import dev.warden.core.supervision.ChildSpec;
 import dev.warden.core.supervision.Supervisor;
 import dev.warden.core.tree.NodeState;
 import dev.warden.core.tree.SupervisorTree;
@@ -58,6 +59,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
   private Guardian(ActorContext<Command> ctx, WardenSettings settings, SupervisorTree tree) {
     super(ctx);
+    ctx.setLoggerName(Guardian.class);
     this.settings = settings;
     this.tree = tree;
     tree.register(ROOT, "runtime");
@@ -83,8 +85,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   }
 
   private <T> void spawnKind(WorkerKind<T> kind, KindContext kctx) {
-    Supervisor.Spec<T> spec =
-        Supervisor.Spec.of(kctx.path(), kind.name(), () -> kind.rootBehavior(kctx), kctx.supervision());
+    ChildSpec<T> spec =
+        ChildSpec.of(kctx.path(), kind.name(), () -> kind.rootBehavior(kctx), kctx.supervision());
     if (kind.pauseMessage().isPresent() && kind.resumeMessage().isPresent()) {
       spec = spec.withPause(kind.pauseMessage().get(), kind.resumeMessage().get());
     }

@@ -1,6 +1,5 @@
 package dev.warden.core.supervision;
 
-import java.util.ArrayDeque;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.BehaviorInterceptor;
@@ -32,14 +31,15 @@ final class CrashWatcher extends BehaviorInterceptor<Object, Object> {
   record Restarted() {}
 
   private final ActorRef<Object> supervisor;
-  private final SupervisionSettings settings;
-  private final ArrayDeque<Long> crashes = new ArrayDeque<>();
+  private final int maxRestarts;
+  private final CrashWindow crashes;
   private boolean restarting;
 
   CrashWatcher(ActorRef<Object> supervisor, SupervisionSettings settings) {
     super(Object.class);
     this.supervisor = supervisor;
-    this.settings = settings;
+    this.maxRestarts = settings.maxRestarts();
+    this.crashes = new CrashWindow(settings.within());
   }
 
   @Override
@@ -75,17 +75,12 @@ final class CrashWatcher extends BehaviorInterceptor<Object, Object> {
   }
 
   private RuntimeException crashed(RuntimeException e) {
-    long now = System.currentTimeMillis();
-    crashes.addLast(now);
-    long windowStart = now - settings.within().toMillis();
-    while (!crashes.isEmpty() && crashes.peekFirst() < windowStart) {
-      crashes.removeFirst();
-    }
-    if (crashes.size() > settings.maxRestarts()) {
-      throw new IntensityExceeded(e, crashes.size());
+    int inWindow = crashes.crashed(System.currentTimeMillis());
+    if (inWindow > maxRestarts) {
+      throw new IntensityExceeded(e, inWindow);
     }
     restarting = true;
-    supervisor.tell(new Crashed(e, crashes.size()));
+    supervisor.tell(new Crashed(e, inWindow));
     return e;
   }
 }

@@ -1,20 +1,16 @@
 package dev.warden.core.supervision;
 
 import dev.warden.core.KindMetrics;
-import dev.warden.core.RateLimitedLog;
+import dev.warden.core.WardenMdc;
 import dev.warden.core.tree.NodeState;
 import dev.warden.core.tree.SupervisorTree;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ChildFailed;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -57,35 +53,6 @@ public final class Supervisor extends AbstractBehavior<Object> {
   /** Asks for this supervisor's child ref (empty while restarting or degraded). For tests and tools. */
   public record GetChild(ActorRef<Optional<ActorRef<Void>>> replyTo) {}
 
-  /** What to supervise. */
-  public record Spec<T>(
-      String path,
-      String kind,
-      Supplier<Behavior<T>> child,
-      SupervisionSettings settings,
-      Optional<T> pauseMessage,
-      Optional<T> resumeMessage,
-      Optional<Function<ActorRef<Done>, T>> stopMessage,
-      boolean removeOnStop) {
-
-    public static <T> Spec<T> of(String path, String kind, Supplier<Behavior<T>> child, SupervisionSettings s) {
-      return new Spec<>(path, kind, child, s, Optional.empty(), Optional.empty(), Optional.empty(), false);
-    }
-
-    public Spec<T> withPause(T pause, T resume) {
-      return new Spec<>(path, kind, child, settings, Optional.of(pause), Optional.of(resume), stopMessage, removeOnStop);
-    }
-
-    public Spec<T> withStopMessage(Function<ActorRef<Done>, T> stop) {
-      return new Spec<>(path, kind, child, settings, pauseMessage, resumeMessage, Optional.of(stop), removeOnStop);
-    }
-
-    /** Remove the node from the tree when it stops for good (nested, short-lived nodes). */
-    public Spec<T> removedOnStop() {
-      return new Spec<>(path, kind, child, settings, pauseMessage, resumeMessage, stopMessage, true);
-    }
-  }
-
   private enum RestartTick {
     INSTANCE
   }
@@ -106,23 +73,28 @@ public final class Supervisor extends AbstractBehavior<Object> {
     return new KindMBean(kind, path, tree, metrics, supervisor, operations, pausable);
   }
 
-  /** Creates the supervisor; the child is spawned immediately. */
-  public static <T> Behavior<Object> create(Spec<T> spec, SupervisorTree tree) {
-    return Behaviors.setup(
-        ctx ->
-            Behaviors.withTimers(
-                timers ->
-                    Behaviors.withStash(
-                        RESTART_BUFFER, stash -> new Supervisor(ctx, timers, stash, spec, tree))));
+  /**
+   * Creates the supervisor; the child is spawned immediately. Both log with the kind's name as MDC
+   * {@link WardenMdc#KIND}.
+   */
+  public static <T> Behavior<Object> create(ChildSpec<T> spec, SupervisorTree tree) {
+    return Behaviors.withMdc(
+        Object.class,
+        Map.of(WardenMdc.KIND, spec.kind()),
+        Behaviors.setup(
+            ctx ->
+                Behaviors.withTimers(
+                    timers ->
+                        Behaviors.withStash(
+                            RESTART_BUFFER, stash -> new Supervisor(ctx, timers, stash, spec, tree)))));
   }
 
   private final TimerScheduler<Object> timers;
   private final StashBuffer<Object> buffer;
-  private final Spec<Object> spec;
+  private final ChildSpec<Object> spec;
   private final SupervisorTree tree;
-  private final ArrayDeque<Long> crashTimes = new ArrayDeque<>();
-  private final RateLimitedLog deadLetterLog;
-  private final RateLimitedLog reportLog;
+  private final CrashWindow setupCrashes;
+  private final SupervisorReports reports;
   private ActorRef<Object> child;
   private int incarnation;
   private long totalRestarts;
@@ -136,15 +108,16 @@ public final class Supervisor extends AbstractBehavior<Object> {
       ActorContext<Object> ctx,
       TimerScheduler<Object> timers,
       StashBuffer<Object> buffer,
-      Spec<T> spec,
+      ChildSpec<T> spec,
       SupervisorTree tree) {
     super(ctx);
+    ctx.setLoggerName(Supervisor.class);
     this.timers = timers;
     this.buffer = buffer;
-    this.spec = (Spec<Object>) spec;
+    this.spec = (ChildSpec<Object>) spec;
     this.tree = tree;
-    this.deadLetterLog = new RateLimitedLog(ctx.getLog(), Duration.ofSeconds(10));
-    this.reportLog = new RateLimitedLog(ctx.getLog(), Duration.ofSeconds(1), 10);
+    this.setupCrashes = new CrashWindow(spec.settings().within());
+    this.reports = new SupervisorReports(ctx, spec);
     tree.register(spec.path(), spec.kind());
     spawnChild();
   }
@@ -168,23 +141,7 @@ public final class Supervisor extends AbstractBehavior<Object> {
 
   private void spawnChild() {
     incarnation++;
-    // Pekko's own failure log is off: the supervisor report is the one line per crash
-    CrashWatcher watcher = new CrashWatcher(getContext().getSelf(), spec.settings());
-    Behavior<Object> watched = Behaviors.intercept(() -> watcher, spec.child().get());
-    SupervisionSettings s = spec.settings();
-    SupervisorStrategy strategy =
-        s.minBackoff().isZero()
-            ? SupervisorStrategy.restart().withLoggingEnabled(false)
-            : SupervisorStrategy.restartWithBackoff(s.minBackoff(), s.maxBackoff(), s.randomFactor())
-                .withStashCapacity(RESTART_BUFFER)
-                .withLoggingEnabled(false);
-    Behavior<Object> restarting = Behaviors.supervise(watched).onFailure(Exception.class, strategy);
-    // what the restart strategy lets through (intensity exceeded, errors) stops the child; the
-    // DEGRADED line or the respawn report below says so once, without a second error log
-    Behavior<Object> b =
-        Behaviors.supervise(restarting)
-            .onFailure(Throwable.class, SupervisorStrategy.stop().withLoggingEnabled(false));
-    child = getContext().spawn(b, childName());
+    child = getContext().spawn(ChildBehavior.of(spec, getContext().getSelf()), childName());
     getContext().watch(child);
     paused = false;
     tree.state(spec.path(), NodeState.RUNNING);
@@ -202,11 +159,7 @@ public final class Supervisor extends AbstractBehavior<Object> {
       buffer.stash(msg);
     } else {
       getContext().getSystem().deadLetters().tell(msg);
-      deadLetterLog.warn(
-          "supervisor [{}] dropped a [{}] to dead letters: child is {}",
-          spec.path(),
-          msg.getClass().getSimpleName(),
-          degraded ? "DEGRADED" : stopReplyTo != null ? "stopping" : "restarting and its buffer is full");
+      reports.dropped(msg, degraded ? "DEGRADED" : stopReplyTo != null ? "stopping" : "restarting and its buffer is full");
     }
     return this;
   }
@@ -215,19 +168,9 @@ public final class Supervisor extends AbstractBehavior<Object> {
   private Behavior<Object> onCrashed(CrashWatcher.Crashed crash) {
     totalRestarts++;
     long now = System.currentTimeMillis();
-    String message = describe(crash.cause());
+    String message = SupervisorReports.describe(crash.cause());
     tree.update(spec.path(), n -> n.withFailure(message, now, true).withState(NodeState.RESTARTING, now));
-    reportLog.warn(
-            "SUPERVISOR REPORT supervisor=[{}] child=[{}] kind=[{}] cause=[{}] restart=[{}] ({} within {})",
-            spec.path(),
-            childName(),
-            spec.kind(),
-            message,
-            totalRestarts,
-            crash.inWindow(),
-            spec.settings().within(),
-            // the stack trace once per window: a crash loop repeats the same one
-            crash.inWindow() == 1 ? crash.cause() : null);
+    reports.crashed(childName(), totalRestarts, crash);
     return this;
   }
 
@@ -253,16 +196,12 @@ public final class Supervisor extends AbstractBehavior<Object> {
       return degrade(exceeded.crashes, cause.getCause(), now);
     }
     // failed outside the restart strategy (e.g. in setup): respawn under the same window
-    crashTimes.addLast(now);
-    long windowStart = now - spec.settings().within().toMillis();
-    while (!crashTimes.isEmpty() && crashTimes.peekFirst() < windowStart) {
-      crashTimes.removeFirst();
+    int inWindow = setupCrashes.crashed(now);
+    if (inWindow > spec.settings().maxRestarts()) {
+      return degrade(inWindow, cause, now);
     }
-    if (crashTimes.size() > spec.settings().maxRestarts()) {
-      return degrade(crashTimes.size(), cause, now);
-    }
-    onCrashed(new CrashWatcher.Crashed(cause, crashTimes.size()));
-    Duration backoff = spec.settings().backoffFor(crashTimes.size());
+    onCrashed(new CrashWatcher.Crashed(cause, inWindow));
+    Duration backoff = spec.settings().backoffFor(inWindow);
     if (backoff.isZero()) {
       return restartNow();
     }
@@ -272,25 +211,10 @@ public final class Supervisor extends AbstractBehavior<Object> {
 
   private Behavior<Object> degrade(int crashes, Throwable cause, long now) {
     degraded = true;
-    String message = describe(cause);
+    String message = SupervisorReports.describe(cause);
     tree.update(spec.path(), n -> n.withFailure(message, now, false).withState(NodeState.DEGRADED, now));
-    getContext()
-        .getLog()
-        .error(
-            "kind [{}] DEGRADED: supervisor [{}] saw [{}] crashes within [{}], more than max-restarts [{}];"
-                + " child parked, siblings keep running; last cause: {}",
-            spec.kind(),
-            spec.path(),
-            crashes,
-            spec.settings().within(),
-            spec.settings().maxRestarts(),
-            message,
-            cause);
+    reports.degraded(crashes, cause);
     return buffer.unstashAll(this);
-  }
-
-  private static String describe(Throwable t) {
-    return t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 
   private Behavior<Object> onChildTerminated(Terminated t) {
@@ -305,7 +229,7 @@ public final class Supervisor extends AbstractBehavior<Object> {
       restartWhenStopped = false;
       return restartNow();
     }
-    getContext().getLog().info("supervisor [{}] child [{}] stopped by itself", spec.path(), childName());
+    reports.stoppedByItself(childName());
     tree.state(spec.path(), NodeState.STOPPED);
     if (spec.removeOnStop()) {
       tree.remove(spec.path());
@@ -330,35 +254,42 @@ public final class Supervisor extends AbstractBehavior<Object> {
   }
 
   private Behavior<Object> onControl(Control c) {
-    switch (c) {
-      case RESTART:
-        getContext().getLog().info("supervisor [{}] restart requested by operator", spec.path());
-        crashTimes.clear();
-        if (degraded || child == null) {
-          degraded = false;
-          timers.cancel(RestartTick.INSTANCE);
-          return restartNow();
-        }
-        restartWhenStopped = true;
-        getContext().stop(child);
-        return this;
-      case PAUSE:
-        if (child != null && spec.pauseMessage().isPresent() && !paused) {
-          child.tell(spec.pauseMessage().get());
-          paused = true;
-          tree.state(spec.path(), NodeState.PAUSED);
-        }
-        return this;
-      case RESUME:
-        if (child != null && spec.resumeMessage().isPresent() && paused) {
-          child.tell(spec.resumeMessage().get());
-          paused = false;
-          tree.state(spec.path(), NodeState.RUNNING);
-        }
-        return this;
-      default:
-        return this;
+    return switch (c) {
+      case RESTART -> onRestart();
+      case PAUSE -> onPause();
+      case RESUME -> onResume();
+    };
+  }
+
+  private Behavior<Object> onRestart() {
+    reports.restartRequested();
+    setupCrashes.clear();
+    if (degraded || child == null) {
+      degraded = false;
+      timers.cancel(RestartTick.INSTANCE);
+      return restartNow();
     }
+    restartWhenStopped = true;
+    getContext().stop(child);
+    return this;
+  }
+
+  private Behavior<Object> onPause() {
+    if (child != null && spec.pauseMessage().isPresent() && !paused) {
+      child.tell(spec.pauseMessage().get());
+      paused = true;
+      tree.state(spec.path(), NodeState.PAUSED);
+    }
+    return this;
+  }
+
+  private Behavior<Object> onResume() {
+    if (child != null && spec.resumeMessage().isPresent() && paused) {
+      child.tell(spec.resumeMessage().get());
+      paused = false;
+      tree.state(spec.path(), NodeState.RUNNING);
+    }
+    return this;
   }
 
   private Behavior<Object> onStop(Stop stop) {
@@ -383,9 +314,7 @@ public final class Supervisor extends AbstractBehavior<Object> {
 
   private Behavior<Object> onStopTimeout() {
     if (child != null) {
-      getContext()
-          .getLog()
-          .warn("supervisor [{}] child [{}] did not stop within its timeout; stopping it now", spec.path(), childName());
+      reports.stopTimedOut(childName());
       getContext().stop(child);
     }
     return this;
