@@ -3,15 +3,10 @@ package dev.warden.core.process;
 import dev.warden.core.DataFiles;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -21,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.MDC;
 
 /**
  * Owns one external process: starts it, pumps its output (on pump threads, never on this actor),
@@ -83,24 +79,7 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
     INSTANCE
   }
 
-  /** One long-lived thread forks every child, so a parent-death signal fires only with the JVM. */
-  private static final ExecutorService SPAWNER =
-      Executors.newSingleThreadExecutor(r -> daemon(r, "warden-process-spawner"));
-
-  private static final ExecutorService PUMPS = Executors.newCachedThreadPool(r -> daemon(r, "warden-process-pump"));
-
-  /** Scans /proc for a run's marker, off actor threads; one at a time bounds their cost. */
-  private static final ExecutorService SWEEPER = Executors.newSingleThreadExecutor(r -> daemon(r, "warden-process-sweeper"));
-
   private static final AtomicLong RUNS = new AtomicLong();
-
-  private static final boolean SETPRIV = Files.isExecutable(Path.of("/usr/bin/setpriv"));
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
-  }
 
   public static Behavior<Command> create(String name, ProcessSpec spec, ActorRef<Event> owner) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ExternalProcess(ctx, timers, name, spec, owner)));
@@ -131,27 +110,7 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
     this.owner = owner;
     this.marker = spec.owner().orElseGet(() ->
         "warden-" + ProcessHandle.current().pid() + "/" + name + "/" + RUNS.incrementAndGet());
-    ctx.pipeToSelf(
-        CompletableFuture.supplyAsync(this::spawn, SPAWNER),
-        (p, err) -> err != null ? new SpawnFailed(err) : new Spawned(p));
-  }
-
-  private Process spawn() {
-    List<String> argv = new ArrayList<>();
-    if (spec.dieWithNode() && SETPRIV) {
-      argv.addAll(List.of("/usr/bin/setpriv", "--pdeathsig", "KILL", "--"));
-    }
-    argv.addAll(spec.argv());
-    ProcessBuilder pb = new ProcessBuilder(argv);
-    pb.environment().putAll(spec.env());
-    pb.environment().put(ProcessTree.OWNER_ENV, marker);
-    spec.workDir().ifPresent(d -> pb.directory(d.toFile()));
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    try {
-      return pb.start();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot start " + spec.argv() + ": " + e.getMessage(), e);
-    }
+    ctx.pipeToSelf(ProcessLauncher.spawn(spec, marker), (p, err) -> err != null ? new SpawnFailed(err) : new Spawned(p));
   }
 
   @Override
@@ -200,12 +159,7 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
             self.tell(new ResultLine(json));
           }
         };
-    pumps =
-        CompletableFuture.allOf(
-            CompletableFuture.runAsync(
-                new OutputPump(process.getInputStream(), name + " stdout", getContext().getLog(), jobLog, sink, spec), PUMPS),
-            CompletableFuture.runAsync(
-                new OutputPump(process.getErrorStream(), name + " stderr", getContext().getLog(), jobLog, sink, spec), PUMPS));
+    pumps = ProcessLauncher.pump(process, name, getContext().getLog(), jobLog, sink, spec, MDC.getCopyOfContextMap());
     getContext().pipeToSelf(process.onExit(), (p, err) -> new RootExited(p == null ? -1 : p.exitValue()));
     timers.startTimerWithFixedDelay(TrackTree.INSTANCE, java.time.Duration.ofMillis(500));
     if (stopReason != null) {
@@ -296,21 +250,11 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
       tree.forEach(ProcessHandle::destroyForcibly);
     }
     Set<Long> known = pids(tree);
-    CompletableFuture<List<Long>> swept = CompletableFuture.supplyAsync(() -> sweep(known), SWEEPER);
+    CompletableFuture<List<Long>> swept = ProcessLauncher.sweepLater(marker, known);
     getContext().pipeToSelf(
         swept.thenCompose(pids -> pumps.completeOnTimeout(null, 2, java.util.concurrent.TimeUnit.SECONDS).thenApply(v -> pids)),
         (pids, err) -> new Exited(m.code(), pids == null ? List.of() : pids));
     return this;
-  }
-
-  /**
-   * SIGKILL to every process still carrying this run's marker (blocking: reads /proc); answers
-   * those that had escaped, i.e. were not among the {@code known} members of the tree.
-   */
-  private List<Long> sweep(Set<Long> known) {
-    List<Long> killed = new ArrayList<>(ProcessTree.killWithEnv(ProcessTree.OWNER_ENV, marker));
-    killed.removeIf(known::contains);
-    return killed;
   }
 
   private static Set<Long> pids(Set<ProcessHandle> handles) {
@@ -338,7 +282,7 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
       tree.addAll(ProcessTree.members(process.toHandle()));
       ProcessTree.kill(process.toHandle(), tree);
       // the last chance (the node may be closing): sweep here, bounded by one /proc scan per pass
-      List<Long> swept = sweep(pids(tree));
+      List<Long> swept = ProcessLauncher.sweep(marker, pids(tree));
       if (!swept.isEmpty()) {
         getContext().getLog().info("process [{}]: killed {} escaped process(es) carrying its marker: pids {}", name, swept.size(), swept);
       }

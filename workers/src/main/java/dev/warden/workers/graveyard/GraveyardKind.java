@@ -73,6 +73,7 @@ public final class GraveyardKind implements WorkerKind<Void> {
   public Behavior<Void> rootBehavior(KindContext kc) {
     return Behaviors.setup(
         ctx -> {
+          ctx.setLoggerName(GraveyardKind.class);
           GraveyardSettings settings = GraveyardSettings.create(kc.config());
           ImportMetrics metrics = new ImportMetrics(kc.metrics(), graveyard::storedPatterns, graveyard::storedHighWater);
           ActorRef<PatternJournal.Command> journal =

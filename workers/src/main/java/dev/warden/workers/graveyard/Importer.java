@@ -53,6 +53,7 @@ final class Importer extends AbstractBehavior<Importer.Command> {
   private Importer(ActorContext<Command> ctx, GraveyardSettings settings, ActorRef<PatternJournal.Command> journal,
       Graveyard graveyard, ImportMetrics metrics) {
     super(ctx);
+    ctx.setLoggerName(Importer.class);
     this.settings = settings;
     this.journal = journal;
     this.graveyard = graveyard;

@@ -69,6 +69,7 @@ public final class PatternJournal extends EventSourcedBehavior<PatternJournal.Co
 
   private PatternJournal(ActorContext<Command> ctx, GraveyardSettings settings, Consumer<PatternIndex> onRecovered) {
     super(PersistenceId.ofUniqueId(settings.persistenceId()));
+    ctx.setLoggerName(PatternJournal.class);
     this.ctx = ctx;
     this.settings = settings;
     this.onRecovered = onRecovered;

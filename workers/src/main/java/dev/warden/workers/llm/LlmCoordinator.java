@@ -81,6 +81,8 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
 
   private LlmCoordinator(ActorContext<Command> ctx, KindContext kind, LlmSettings settings) {
     super(ctx);
+    // before Pekko's timer interceptor first touches the log: it would name it after ActorCell
+    ctx.setLoggerName(LlmCoordinator.class);
     this.kind = kind;
     this.settings = settings;
     this.latency = new ConversationLatency(settings.latencyWindow(), settings.latencyMinSamples(), settings.reapRateThreshold(),

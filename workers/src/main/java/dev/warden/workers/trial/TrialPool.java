@@ -43,6 +43,7 @@ public final class TrialPool extends AbstractBehavior<TrialPool.Command> {
 
   private TrialPool(ActorContext<Command> ctx, KindContext kctx, TrialSettings settings, MemoryProbe probe) {
     super(ctx);
+    ctx.setLoggerName(TrialPool.class);
     this.settings = settings;
     this.events = ctx.messageAdapter(TrialEvent.class, FromWorker::new);
     for (int i = 1; i <= settings.workers(); i++) {

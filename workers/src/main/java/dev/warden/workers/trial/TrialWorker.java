@@ -1,6 +1,7 @@
 package dev.warden.workers.trial;
 
 import dev.warden.core.KindMetrics;
+import dev.warden.core.WardenMdc;
 import dev.warden.core.process.ExitPolicy;
 import dev.warden.core.process.ExternalProcess;
 import dev.warden.core.process.MemoryGuard;
@@ -8,6 +9,7 @@ import dev.warden.core.process.MemoryProbe;
 import dev.warden.core.process.ProcessSpec;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -43,10 +45,10 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
    * {@code env} is added to every trial's environment (e.g. the node's marker for orphan sweeps at
    * start); {@code ownerPrefix} starts each run's own owner marker (unique per worker).
    */
-  public record Settings(MemoryGuard.Settings guard, Duration stopGrace, Path logDir, java.util.Map<String, String> env,
+  public record Settings(MemoryGuard.Settings guard, Duration stopGrace, Path logDir, Map<String, String> env,
       java.util.function.Consumer<String> info, ExitPolicy exitPolicy, String ownerPrefix) {
     public Settings(MemoryGuard.Settings guard, Duration stopGrace, Path logDir, String ownerPrefix) {
-      this(guard, stopGrace, logDir, java.util.Map.of(), s -> { }, ExitPolicy.defaults(), ownerPrefix);
+      this(guard, stopGrace, logDir, Map.of(), s -> { }, ExitPolicy.defaults(), ownerPrefix);
     }
   }
 
@@ -58,8 +60,12 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
 
   private static final long MIB = 1L << 20;
 
+  /** A worker whose lines carry the trial in hand as MDC {@code jobId} (and its process's lines too). */
   public static Behavior<Command> create(String name, Settings settings, MemoryProbe probe, KindMetrics metrics) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new TrialWorker(ctx, t, name, settings, probe, metrics)));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> {
+      TrialWorker worker = new TrialWorker(ctx, t, name, settings, probe, metrics);
+      return Behaviors.withMdc(Command.class, worker::mdc, worker);
+    }));
   }
 
   private final TimerScheduler<Command> timers;
@@ -112,6 +118,14 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
     metrics.gauge(name + ".consecutive-brakes", consecutive::get);
   }
 
+  /** The trial a message is about, or else the one running, as MDC {@code jobId}. */
+  private Map<String, String> mdc(Command msg) {
+    String trial = msg instanceof Run run ? run.trial().trialId()
+        : msg instanceof Cancel cancel ? cancel.trialId()
+        : running != null ? running.trial.trialId() : null;
+    return trial == null ? Map.of() : Map.of(WardenMdc.JOB_ID, trial);
+  }
+
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
@@ -144,14 +158,15 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
       run.replyTo().tell(new TrialReport(t.trialId(), t.attempt(), TrialReport.Outcome.BRAKED, detail, 0));
       return this;
     }
-    java.util.Map<String, String> env = new java.util.HashMap<>(t.env());
+    Map<String, String> env = new java.util.HashMap<>(t.env());
     env.putAll(settings.env());
     ProcessSpec spec = ProcessSpec.of(t.argv()).withEnv(env).withStopGrace(settings.stopGrace())
         .withOwner(settings.ownerPrefix() + "/" + t.trialId() + "#" + t.attempt() + "/" + ++runs)
         .withExitPolicy(settings.exitPolicy())
         .withLogFile(settings.logDir().resolve(t.trialId() + "-" + t.attempt() + ".log"));
-    ActorRef<ExternalProcess.Command> p = getContext().spawnAnonymous(
-        ExternalProcess.create(name + "/" + t.trialId() + "#" + t.attempt(), spec, processEvents));
+    ActorRef<ExternalProcess.Command> p = getContext().spawnAnonymous(Behaviors.withMdc(ExternalProcess.Command.class,
+        Map.of(WardenMdc.KIND, TrialKind.NAME, WardenMdc.JOB_ID, t.trialId()),
+        ExternalProcess.create(name + "/" + t.trialId() + "#" + t.attempt(), spec, processEvents)));
     running = new Running(t, run.replyTo(), p);
     timers.startTimerWithFixedDelay(GuardTick.INSTANCE, settings.guard().checkInterval());
     return this;
