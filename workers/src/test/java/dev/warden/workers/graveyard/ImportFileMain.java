@@ -96,8 +96,8 @@ public final class ImportFileMain {
 
     HeapWatch() {
       for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-        if (gc instanceof com.sun.management.GarbageCollectorMXBean) {
-          collectors.add((com.sun.management.GarbageCollectorMXBean) gc);
+        if (gc instanceof com.sun.management.GarbageCollectorMXBean collector) {
+          collectors.add(collector);
         }
       }
       List<String> heapPools = new ArrayList<>();

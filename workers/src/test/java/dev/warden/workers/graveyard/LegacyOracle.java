@@ -102,8 +102,8 @@ final class LegacyOracle {
       LegacyRecord r = e.record();
       SexpValue s = r.value(LegacyField.SYMBOL);
       // string= takes string designators: a string's contents, a symbol's (upcased) name
-      String designated = s instanceof SexpString ? ((SexpString) s).value()
-          : s instanceof SexpSymbol && !s.isNil() ? ((SexpSymbol) s).name().toUpperCase(java.util.Locale.ROOT) : null;
+      String designated = s instanceof SexpString str ? str.value()
+          : s instanceof SexpSymbol sym && !sym.isNil() ? sym.name().toUpperCase(java.util.Locale.ROOT) : null;
       if (designated == null || !designated.equals(want)) {
         continue;
       }

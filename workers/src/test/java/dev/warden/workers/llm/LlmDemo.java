@@ -76,7 +76,7 @@ public final class LlmDemo {
   }
 
   private static String name(JobEvent e) {
-    return e instanceof JobEvent.Reaped ? e.label() + "(" + ((JobEvent.Reaped) e).reason() + ")" : e.label();
+    return e instanceof JobEvent.Reaped r ? e.label() + "(" + r.reason() + ")" : e.label();
   }
 
   private static <T> T get(java.util.concurrent.CompletionStage<T> stage) {
