@@ -30,7 +30,7 @@ public final class KindRoutes {
 
   /**
    * The OpenAPI 3 part describing these routes: an object with {@code paths} (full paths, e.g.
-   * {@code /api/v1/jobs}) and optionally {@code components.schemas}; see
+   * {@code /api/v1/jobs}) and optionally {@code components} (schemas, parameters, responses); see
    * {@link HttpContext#openApiResource}.
    */
   public KindRoutes withOpenApi(JsonNode fragment) {

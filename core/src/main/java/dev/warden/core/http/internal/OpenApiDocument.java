@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's OpenAPI 3 document: the server's own part (a resource beside this class) with the
- * {@code paths} and {@code components.schemas} of every kind that adds routes merged in. Assembled
+ * {@code paths} and {@code components} (schemas, parameters, ...) of every kind that adds routes
+ * merged in. Assembled
  * once at start, so it lists exactly what this node serves.
  */
 final class OpenApiDocument {
@@ -20,10 +21,13 @@ final class OpenApiDocument {
   static ObjectNode assemble(ObjectNode own, Map<String, JsonNode> kinds) {
     ObjectNode doc = own.deepCopy();
     ObjectNode paths = child(doc, "paths");
-    ObjectNode schemas = child(child(doc, "components"), "schemas");
+    ObjectNode components = child(doc, "components");
     kinds.forEach((kind, part) -> {
       merge(paths, part.path("paths"), kind, "path");
-      merge(schemas, part.path("components").path("schemas"), kind, "schema");
+      for (Iterator<String> it = part.path("components").fieldNames(); it.hasNext(); ) {
+        String section = it.next(); // schemas, parameters, responses, ...
+        merge(child(components, section), part.path("components").path(section), kind, section);
+      }
     });
     return doc;
   }
