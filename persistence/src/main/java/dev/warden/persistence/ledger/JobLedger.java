@@ -188,7 +188,7 @@ public final class JobLedger {
 
   /**
    * A page of jobs matching {@code query}, answered from the partitions' memory (never the
-   * journal): live jobs and the most recent terminal ones ({@code warden.ledger.retained-terminal}).
+   * journal): live jobs and the most recent terminal ones ({@code warden.ledger.retained-terminal-per-partition}).
    * Pages follow each other through {@link JobPage#next()} without a job twice or a job left out,
    * however many are submitted meanwhile (a job submitted later lists after the cursor when oldest
    * first). Asks every partition once.

@@ -9,7 +9,7 @@ import java.util.Set;
  * Which jobs {@link JobLedger#list} answers: filtered by type, status and id prefix, ordered by
  * (submit time, id), oldest first unless {@code newestFirst}, starting after {@code after}, at most
  * {@code limit} ({@value #MAX_LIMIT} at most). Only the jobs the ledger keeps in memory are listed:
- * the live ones and the most recent terminal ones ({@code warden.ledger.retained-terminal}).
+ * the live ones and the most recent terminal ones ({@code warden.ledger.retained-terminal-per-partition}).
  *
  * @param statuses empty for every status
  */

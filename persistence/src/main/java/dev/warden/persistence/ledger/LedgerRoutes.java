@@ -214,7 +214,7 @@ final class LedgerRoutes {
 
   private static ApiException unknown(String id) {
     return ApiException.notFound("id", "no job [" + id + "] (unknown, or a terminal job no longer retained:"
-        + " warden.ledger.retained-terminal)");
+        + " warden.ledger.retained-terminal-per-partition)");
   }
 
   /** The facade's refusals as the API's: busy is 503 (nothing recorded, retry), a bad argument 400 on {@code field}. */

@@ -159,7 +159,7 @@ final class TrialRoutes {
     return trials("trial/" + study + "/").thenApply(set -> {
       if (set.trials().isEmpty()) {
         throw ApiException.notFound("study", "no trials of study [" + study + "] in the ledger (never submitted, or"
-            + " ended longer ago than the ledger retains: warden.ledger.retained-terminal)");
+            + " ended longer ago than the ledger retains: warden.ledger.retained-terminal-per-partition)");
       }
       return set;
     });
