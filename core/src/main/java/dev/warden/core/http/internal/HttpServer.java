@@ -93,14 +93,11 @@ public final class HttpServer {
     ObjectNode doc = OpenApiDocument.assemble((ObjectNode) http.openApiResource(HttpServer.class, "openapi.json"), openApi);
     AtomicBoolean stopping = new AtomicBoolean();
     NodeRoutes node = new NodeRoutes(http, kinds, checks, doc, stopping::get);
-    List<Route> api = new ArrayList<>();
-    api.add(node.api());
-    api.addAll(kindRoutes);
-    Route root = handleExceptions(errors(http, settings.maxBody()), () -> handleRejections(rejections(http, settings.maxBody()), () -> withSizeLimit(settings.maxBody(),
-        () -> concat(
-            node.health(),
-            pathPrefix("api", () -> authorized(http, token, () -> pathPrefix("v1",
-                () -> concat(api.get(0), api.subList(1, api.size()).toArray(Route[]::new)))))))));
+    Route v1 = concat(node.api(), kindRoutes.toArray(Route[]::new));
+    Route routes = concat(node.health(), pathPrefix("api", () -> authorized(http, token, () -> pathPrefix("v1", () -> v1))));
+    long maxBody = settings.maxBody();
+    Route root = handleExceptions(errors(http, maxBody),
+        () -> handleRejections(rejections(http, maxBody), () -> withSizeLimit(maxBody, () -> routes)));
     ServerSettings server = ServerSettings.create(warden.system().classicSystem()).withServerHeader(Optional.empty());
     try {
       ServerBinding b = Http.get(warden.system())
