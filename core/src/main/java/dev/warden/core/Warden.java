@@ -3,6 +3,9 @@ package dev.warden.core;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import dev.warden.core.http.HttpSettings;
+import dev.warden.core.http.internal.HttpServer;
+import dev.warden.core.http.internal.KindHandle;
 import dev.warden.core.internal.Guardian;
 import dev.warden.core.jmx.JmxConnector;
 import dev.warden.core.jmx.JmxConnectorSettings;
@@ -10,8 +13,10 @@ import dev.warden.core.jmx.JmxRegistry;
 import dev.warden.core.supervision.Supervisor;
 import dev.warden.core.tree.SupervisorTree;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +70,8 @@ public final class Warden implements AutoCloseable {
   private final Map<String, ActorRef<Object>> kinds;
   private final List<WorkerKind<?>> workerKinds;
   private final Optional<JmxConnector> connector;
+  /** The HTTP server when warden.http.enabled; set once in boot, after the kinds started. */
+  private volatile HttpServer http;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CompletableFuture<Done> stopped = new CompletableFuture<>();
 
@@ -205,15 +212,32 @@ public final class Warden implements AutoCloseable {
       }
     }
     Warden warden = new Warden(system, owns, guardian, settings, tree, jmx, refs, List.copyOf(kinds), connector);
+    HttpSettings hs = HttpSettings.create(config);
+    if (hs.enabled()) {
+      List<KindHandle> handles = new ArrayList<>();
+      for (WorkerKind<?> k : kinds) {
+        handles.add(new KindHandle(k.name(), Guardian.ROOT + "/" + k.name(), metrics.get(k.name()), refs.get(k.name()),
+            k.operations(), k.pauseMessage().isPresent() && k.resumeMessage().isPresent()));
+      }
+      try {
+        warden.http = HttpServer.start(hs, warden, handles, kinds);
+      } catch (RuntimeException e) {
+        connector.ifPresent(JmxConnector::close);
+        jmx.unregisterAll();
+        throw e;
+      }
+    }
     CoordinatedShutdown.get(system)
         .addTask(CoordinatedShutdown.PhaseServiceStop(), "warden-stop-kinds-" + node, warden::stopKinds);
     log.info(
-        "warden node [{}] up: {} kind(s) {}, data-dir [{}]{}",
+        "warden node [{}] up: {} kind(s) {}, data-dir [{}]{}{}",
         node,
         kinds.size(),
         refs.keySet(),
         settings.dataDir(),
-        connector.map(c -> ", JMX at " + c.url()).orElse(""));
+        connector.map(c -> ", JMX at " + c.url()).orElse(""),
+        warden.httpUrl().map(u -> ", HTTP API at " + u + "/api/v1" + (warden.http.tokenRequired() ? " (bearer token required)" : ""))
+            .orElse(""));
     return warden;
   }
 
@@ -226,6 +250,7 @@ public final class Warden implements AutoCloseable {
       kind.validate(config);
     }
     UnknownKeys.check(config);
+    HttpSettings.create(config);
     DataFiles.create(config).directory(settings.dataDir(), "warden.data-dir");
   }
 
@@ -246,7 +271,11 @@ public final class Warden implements AutoCloseable {
   private CompletionStage<Done> stopKinds() {
     if (closing.compareAndSet(false, true)) {
       Duration total = settings.kindStopTimeout().multipliedBy(4).plusSeconds(5);
-      Asks.<Guardian.Command, Done>ask(system, guardian, reply -> new Guardian.StopKinds(!ownsSystem, reply), total)
+      // The HTTP server goes first: no request reaches a kind that is stopping.
+      CompletionStage<Done> unbound = http == null ? CompletableFuture.completedFuture(Done.getInstance()) : http.stop();
+      unbound
+          .thenCompose(u -> Asks.<Guardian.Command, Done>ask(
+              system, guardian, reply -> new Guardian.StopKinds(!ownsSystem, reply), total))
           .whenComplete(
               (done, err) -> {
                 if (err != null) {
@@ -309,6 +338,16 @@ public final class Warden implements AutoCloseable {
   /** The JMX connector's password file when it runs (a path to show; never its content). */
   public Optional<Path> jmxPasswordFile() {
     return connector.map(JmxConnector::passwordFile);
+  }
+
+  /** The address of the node's HTTP server when it runs ({@code warden.http.enabled}); the bound port when configured 0. */
+  public Optional<InetSocketAddress> httpAddress() {
+    return Optional.ofNullable(http).map(HttpServer::address);
+  }
+
+  /** {@code http://host:port} of the node's HTTP server when it runs (the API is under {@code /api/v1}). */
+  public Optional<String> httpUrl() {
+    return Optional.ofNullable(http).map(HttpServer::url);
   }
 
   /** Stable ref to a kind's supervisor: messages reach the kind's current root. */

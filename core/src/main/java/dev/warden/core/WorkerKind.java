@@ -1,5 +1,7 @@
 package dev.warden.core;
 
+import dev.warden.core.http.HttpContext;
+import dev.warden.core.http.KindRoutes;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -83,5 +85,15 @@ public interface WorkerKind<T> {
   /** Named operations an operator may invoke over JMX; each sends its message to the root. */
   default Map<String, T> operations() {
     return Map.of();
+  }
+
+  /**
+   * Routes this kind adds to the node's HTTP API ({@code warden.http}), mounted under
+   * {@code /api/v1}, with their part of the OpenAPI document and an optional readiness check;
+   * none by default. Called once per node, after every kind has started, on the thread that
+   * starts the node.
+   */
+  default Optional<KindRoutes> routes(HttpContext http) {
+    return Optional.empty();
   }
 }

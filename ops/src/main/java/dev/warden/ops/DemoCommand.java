@@ -85,6 +85,7 @@ final class DemoCommand implements Callable<Integer> {
             "warden.node-name = demo\n"
                 + "warden.data-dir = \"" + data.toString().replace("\\", "/") + "\"\n"
                 + "warden.jmx.connector { enabled = on, port = " + port + " }\n"
+                + "warden.http.port = 0\n"
                 + "warden.supervision.kinds.flaky { max-restarts = " + MAX_RESTARTS
                 + ", within = 30s, backoff.min = 50ms, backoff.max = 200ms }\n"
                 + DemoTrials.CONFIG + LlmDemo.CONFIG);

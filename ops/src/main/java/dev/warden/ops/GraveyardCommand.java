@@ -48,7 +48,7 @@ final class GraveyardCommand implements Runnable {
     List<WorkerKind<?>> kinds = new ArrayList<>(Persistence.kinds());
     kinds.add(kind);
     try (Warden warden = Warden.start(
-        node.overridesOver(ConfigFactory.parseString("warden.jmx.connector.enabled = off")), kinds)) {
+        node.overridesOver(ConfigFactory.parseString("warden.jmx.connector.enabled = off\nwarden.http.enabled = off")), kinds)) {
       Graveyard graveyard = Graveyard.of(warden);
       await(graveyard.whenReady(), 120);
       return work.apply(graveyard);

@@ -20,6 +20,8 @@ final class RunCommand implements Callable<Integer> {
             + warden.jmxServiceUrl().map(u -> ", JMX " + u).orElse("")
             + warden.jmxPasswordFile().map(f -> " (credentials in " + f + ")").orElse("")
             + " (stop with Ctrl-C or SIGTERM)");
+    warden.httpUrl().ifPresent(u -> System.out.println("warden node [" + warden.jmxNode() + "] HTTP API at " + u
+        + "/api/v1 (OpenAPI: " + u + "/api/v1/openapi.json, health: " + u + "/ready)"));
     System.out.flush();
     warden.system().getWhenTerminated().toCompletableFuture().join();
     return 0;

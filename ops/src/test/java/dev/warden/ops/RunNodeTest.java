@@ -7,15 +7,21 @@ import static org.awaitility.Awaitility.await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `warden run` as a real node process: its tree read through `warden tree --jmx`, then SIGTERM. */
+/** `warden run` as a real node process: its tree read through `warden tree --jmx`, its HTTP API, then SIGTERM. */
 class RunNodeTest {
   @TempDir Path work;
 
@@ -23,8 +29,21 @@ class RunNodeTest {
   void runningNodeTreeIsReadableOverJmxAndSigtermStopsItCleanly() throws Exception {
     int port = Ports.freeLoopbackPort();
     try (WardenProcess node =
-        WardenProcess.start(work, "run", "-Dwarden.jmx.connector.port=" + port, "-Dwarden.node-name=it-node")) {
+        WardenProcess.start(work, "run", "-Dwarden.jmx.connector.port=" + port, "-Dwarden.node-name=it-node",
+            "-Dwarden.http.port=0")) {
       await().atMost(Duration.ofSeconds(60)).until(() -> node.output().contains("running, data-dir"));
+      // the API's URL is printed at start (conf/application.conf turns HTTP on; port 0 here: a free one)
+      await().atMost(Duration.ofSeconds(10)).until(() -> node.output().contains("HTTP API at http://127.0.0.1:"));
+      Matcher url = Pattern.compile("HTTP API at (http://127\\.0\\.0\\.1:\\d+)/api/v1")
+          .matcher(node.output());
+      assertThat(url.find()).isTrue();
+      HttpClient http = HttpClient.newHttpClient();
+      await().atMost(Duration.ofSeconds(30)).until(() -> http.send(
+          HttpRequest.newBuilder(URI.create(url.group(1) + "/ready")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+      String kinds = http.send(HttpRequest.newBuilder(URI.create(url.group(1) + "/api/v1/kinds")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(kinds).contains("\"name\":\"ledger\"").contains("\"name\":\"graveyard\"").contains("\"name\":\"llm\"");
       // the default data directory is ./data under the working directory
       assertThat(node.output()).contains(work.resolve("data").toString());
       // where the JMX credentials are, never what they are

@@ -13,8 +13,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** Files holding secrets: written owner-only, refused when others may read (or change) them. */
-final class OwnerOnly {
+/** Files holding secrets: written owner-only, refused when others may read (or change) them (JMX, the HTTP token). */
+public final class OwnerOnly {
   private static final Set<PosixFilePermission> OTHERS =
       EnumSet.of(
           PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
@@ -26,7 +26,7 @@ final class OwnerOnly {
    * Refuses {@code file} (the value of {@code key}) when it is missing or, on a POSIX file system,
    * when group or others have any permission ({@code secret}) or may write it (otherwise).
    */
-  static void check(Path file, String key, boolean secret) {
+  public static void check(Path file, String key, boolean secret) {
     if (!Files.isRegularFile(file)) {
       throw new WardenConfigException(key, key + " " + file + " does not exist or is not a regular file");
     }

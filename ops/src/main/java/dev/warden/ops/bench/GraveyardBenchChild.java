@@ -57,7 +57,7 @@ public final class GraveyardBenchChild {
   static Warden startNode(Path data, GraveyardKind kind) {
     List<WorkerKind<?>> kinds = new ArrayList<>(Persistence.kinds());
     kinds.add(kind);
-    String conf = "warden.node-name = bench-graveyard\nwarden.jmx.enabled = off\nwarden.jmx.connector.enabled = off\n"
+    String conf = "warden.node-name = bench-graveyard\nwarden.jmx.enabled = off\nwarden.jmx.connector.enabled = off\nwarden.http.enabled = off\n"
         + "warden.data-dir = \"" + data.toAbsolutePath() + "\"\n";
     return Warden.start(ConfigFactory.parseString(conf), kinds);
   }

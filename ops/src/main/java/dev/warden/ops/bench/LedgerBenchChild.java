@@ -104,7 +104,7 @@ public final class LedgerBenchChild {
   }
 
   static Warden startNode(Path data, String extra) {
-    String conf = "warden.node-name = bench-ledger\nwarden.jmx.enabled = off\nwarden.jmx.connector.enabled = off\n"
+    String conf = "warden.node-name = bench-ledger\nwarden.jmx.enabled = off\nwarden.jmx.connector.enabled = off\nwarden.http.enabled = off\n"
         + "warden.data-dir = \"" + data.toAbsolutePath() + "\"\n" + extra;
     return Warden.start(ConfigFactory.parseString(conf).withFallback(userConfig()), LedgerKind.create(), CheckpointerKind.create());
   }

@@ -31,7 +31,7 @@ final class RestartBench {
     var cfg =
         ConfigFactory.parseString(
             "warden.node-name = bench-restart\n"
-                + "warden.jmx.enabled = off\nwarden.jmx.connector.enabled = off\n"
+                + "warden.jmx.enabled = off\nwarden.jmx.connector.enabled = off\nwarden.http.enabled = off\n"
                 + "warden.supervision.kinds.flaky { max-restarts = 1000000000, within = 1s,"
                 + " backoff.min = 0ms, backoff.max = 0ms }\n");
     try (Warden warden = Warden.start(node.overridesOver(cfg), Flaky.create())) {

@@ -5,6 +5,7 @@ import dev.warden.core.PerNode;
 import dev.warden.core.Warden;
 import dev.warden.core.Asks;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -172,6 +173,41 @@ public final class JobLedger {
     return handle.stats().count(type, bucket);
   }
 
+  /**
+   * True once every partition has recovered from the journal since the node started: before that,
+   * asks wait in the partitions' stashes. The node's readiness ({@code /ready}).
+   */
+  public boolean recovered() {
+    return handle.stats().recovered();
+  }
+
+  /** The number of partitions ({@code warden.ledger.partitions}). */
+  public int partitions() {
+    return handle.partitions().size();
+  }
+
+  /**
+   * A page of jobs matching {@code query}, answered from the partitions' memory (never the
+   * journal): live jobs and the most recent terminal ones ({@code warden.ledger.retained-terminal-per-partition}).
+   * Pages follow each other through {@link JobPage#next()} without a job twice or a job left out,
+   * however many are submitted meanwhile (a job submitted later lists after the cursor when oldest
+   * first). Asks every partition once.
+   */
+  public CompletionStage<JobPage> list(JobQuery query) {
+    List<CompletableFuture<List<JobPage.Entry>>> parts = new ArrayList<>();
+    for (int p = 0; p < handle.partitions().size(); p++) {
+      parts.add(this.<List<JobPage.Entry>>askPartition(p, r -> new LedgerPartition.ListJobs(query, r)).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      List<JobPage.Entry> all = new ArrayList<>();
+      parts.forEach(f -> all.addAll(f.join()));
+      all.sort(query.order());
+      List<JobPage.Entry> page = all.subList(0, Math.min(query.limit(), all.size()));
+      Optional<JobCursor> next = all.size() > query.limit() ? Optional.of(page.get(page.size() - 1).cursor()) : Optional.empty();
+      return new JobPage(page, next);
+    });
+  }
+
   /** Epoch ms of the reaper's last complete run; 0 before the first. */
   public long reaperLastRun() {
     return handle.stats().reaperLastRun.get();
@@ -182,7 +218,10 @@ public final class JobLedger {
   }
 
   private <R> CompletionStage<R> ask(String id, Function<ActorRef<R>, LedgerPartition.Command> message) {
-    int p = handle.settings().partitionOf(id);
+    return askPartition(handle.settings().partitionOf(id), message);
+  }
+
+  private <R> CompletionStage<R> askPartition(int p, Function<ActorRef<R>, LedgerPartition.Command> message) {
     if (outstanding.incrementAndGet(p) > handle.settings().commandBuffer()) {
       outstanding.decrementAndGet(p);
       return CompletableFuture.failedFuture(

@@ -4,6 +4,8 @@ import dev.warden.persistence.CheckpointerKind;
 import com.typesafe.config.Config;
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
+import dev.warden.core.http.HttpContext;
+import dev.warden.core.http.KindRoutes;
 import dev.warden.persistence.PersistenceSettings;
 import dev.warden.persistence.SchemaBootstrap;
 import java.util.Map;
@@ -65,5 +67,11 @@ public final class LedgerKind implements WorkerKind<LedgerRoot.Command> {
   @Override
   public Map<String, LedgerRoot.Command> operations() {
     return Map.of("reapNow", LedgerRoot.ReapNow.INSTANCE);
+  }
+
+  /** {@code /api/v1/jobs} and {@code /api/v1/ledger}; the node is ready once every partition has recovered. */
+  @Override
+  public Optional<KindRoutes> routes(HttpContext http) {
+    return Optional.of(LedgerRoutes.create(http));
   }
 }

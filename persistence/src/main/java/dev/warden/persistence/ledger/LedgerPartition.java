@@ -9,8 +9,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.ToLongFunction;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -55,6 +57,12 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   public record GetStatus(String id, ActorRef<Optional<JobView>> replyTo) implements Command {}
 
   public record GetHistory(String id, ActorRef<List<JobEvent>> replyTo) implements Command {}
+
+  /**
+   * Added for the HTTP API (issue 21): up to {@code limit + 1} of this partition's jobs that match
+   * the query, in no order ({@link JobLedger#list} merges the partitions' answers). From memory only.
+   */
+  public record ListJobs(JobQuery query, ActorRef<List<JobPage.Entry>> replyTo) implements Command {}
 
   /** Answered once the job is terminal (at once if it is); empty for an unknown id. */
   public record AwaitResult(String id, ActorRef<Optional<JobView>> replyTo) implements Command {}
@@ -196,6 +204,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
         .onCommand(Beat.class, this::onBeat)
         .onCommand(GetStatus.class, (s, c) -> Effect().reply(c.replyTo(), Optional.ofNullable(s.jobs.get(c.id())).map(JobRecord::view)))
         .onCommand(GetHistory.class, this::onGetHistory)
+        .onCommand(ListJobs.class, this::onListJobs)
         .onCommand(AwaitResult.class, this::onAwaitResult)
         .onCommand(RegisterType.class, this::onRegisterType)
         .onCommand(WatchParents.class, this::onWatchParents)
@@ -274,6 +283,34 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   private Effect<LedgerBatch, PartitionState> onGetHistory(PartitionState s, GetHistory g) {
     JobRecord r = s.jobs.get(g.id());
     return Effect().reply(g.replyTo(), r == null ? List.of() : List.copyOf(r.history));
+  }
+
+  /**
+   * Added for the HTTP API (issue 21), the ledger's one list query: one pass over the jobs in
+   * memory keeping the first {@code limit + 1} in the query's order (a bounded heap whose head is the
+   * last kept), so a page costs O(jobs · log limit) here and nothing in the journal.
+   */
+  private Effect<LedgerBatch, PartitionState> onListJobs(PartitionState s, ListJobs l) {
+    JobQuery q = l.query();
+    ToLongFunction<JobRecord> submittedAt = r -> r.history.isEmpty() ? 0 : r.history.get(0).at();
+    int keep = q.limit() + 1;
+    PriorityQueue<JobRecord> kept = new PriorityQueue<>(keep + 1,
+        (a, b) -> q.compare(submittedAt.applyAsLong(b), b.id, submittedAt.applyAsLong(a), a.id));
+    for (JobRecord r : s.jobs.values()) {
+      if (q.matches(r.id, r.type, r.status) && q.beyondCursor(submittedAt.applyAsLong(r), r.id)) {
+        kept.add(r);
+        if (kept.size() > keep) {
+          kept.poll();
+        }
+      }
+    }
+    List<JobPage.Entry> out = new ArrayList<>(kept.size());
+    for (JobRecord r : kept) {
+      JobView v = r.view();
+      out.add(new JobPage.Entry(submittedAt.applyAsLong(r),
+          new JobView(v.id(), v.type(), v.status(), v.attempt(), v.parent(), v.result(), v.cause())));
+    }
+    return Effect().reply(l.replyTo(), out);
   }
 
   private Effect<LedgerBatch, PartitionState> onAwaitResult(PartitionState s, AwaitResult a) {

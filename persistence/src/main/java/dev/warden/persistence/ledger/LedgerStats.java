@@ -70,6 +70,16 @@ final class LedgerStats {
     return sum;
   }
 
+  /** True once every partition has recovered (each publishes its counts first thing after recovery). */
+  boolean recovered() {
+    for (int i = 0; i < counts.length(); i++) {
+      if (counts.get(i) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   long total(String bucket) {
     return counts().values().stream().mapToLong(b -> b.getOrDefault(bucket, 0L)).sum();
   }

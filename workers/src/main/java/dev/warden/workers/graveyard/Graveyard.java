@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -32,6 +33,8 @@ public final class Graveyard {
   private volatile Wiring wiring;
   private volatile Semaphore inFlight;
   private final CompletableFuture<Done> ready = new CompletableFuture<>();
+  private final AtomicInteger importsRunning = new AtomicInteger();
+  private volatile ImportReport lastImport;
 
   private record Wiring(ActorSystem<?> system, ActorRef<PatternJournal.Command> journal,
       ActorRef<Importer.Command> importer, GraveyardSettings settings) {}
@@ -105,7 +108,30 @@ public final class Graveyard {
   /** Imports legacy files as a supervised child; fails if another import is running or this one fails. */
   public CompletionStage<ImportReport> importFiles(ImportRequest request) {
     Wiring w = wiring();
-    return Asks.askWithStatus(w.system(), w.importer(), r -> new Importer.Run(request, r), w.settings().importTimeout());
+    importsRunning.incrementAndGet();
+    return Asks.<Importer.Command, ImportReport>askWithStatus(
+            w.system(), w.importer(), r -> new Importer.Run(request, r), w.settings().importTimeout())
+        .whenComplete((r, e) -> importsRunning.decrementAndGet());
+  }
+
+  /** Whether an import asked through {@link #importFiles} is running now. */
+  public boolean importRunning() {
+    return importsRunning.get() > 0;
+  }
+
+  /** The last successful import's report since this node started (per file: status, records, quarantine by reason). */
+  public Optional<ImportReport> lastImport() {
+    return Optional.ofNullable(lastImport);
+  }
+
+  void imported(ImportReport report) {
+    lastImport = report;
+  }
+
+  /** Every legacy file imported so far (journaled progress): how far, how many records, how many damaged ranges. */
+  public List<FileProgress> importedFiles() {
+    PatternIndex i = index;
+    return i == null ? List.of() : i.files();
   }
 
   private Wiring wiring() {

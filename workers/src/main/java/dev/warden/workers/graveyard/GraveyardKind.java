@@ -4,8 +4,11 @@ import dev.warden.persistence.PersistenceSettings;
 import com.typesafe.config.Config;
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
+import dev.warden.core.http.HttpContext;
+import dev.warden.core.http.KindRoutes;
 import dev.warden.persistence.SchemaBootstrap;
 import java.time.Clock;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -67,6 +70,12 @@ public final class GraveyardKind implements WorkerKind<Void> {
   public void prepare(ActorSystem<?> system) {
     SchemaBootstrap.ensure(system);
     GraveyardSettings.create(system);
+  }
+
+  /** {@code /api/v1/graveyard}: import status, regions, should-avoid; ready once the pattern journal recovered. */
+  @Override
+  public Optional<KindRoutes> routes(HttpContext http) {
+    return Optional.of(GraveyardRoutes.create(http, graveyard));
   }
 
   @Override

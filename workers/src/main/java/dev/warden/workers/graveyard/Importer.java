@@ -95,6 +95,7 @@ final class Importer extends AbstractBehavior<Importer.Command> {
     busy = false;
     if (f.failure() == null) {
       metrics.succeeded(f.report(), graveyard.storedPatterns());
+      graveyard.imported(f.report());
       graveyard.clearDegraded();
       getContext().getLog().info(
           "graveyard import succeeded at [{}] in [{}] ms: [{}] records read, [{}] imported, [{}] quarantined, [{}] records/s, parse-error rate [{}], [{}] patterns stored{}",

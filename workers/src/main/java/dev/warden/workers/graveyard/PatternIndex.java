@@ -105,6 +105,13 @@ final class PatternIndex {
     return Optional.ofNullable(files.get(key));
   }
 
+  /** Every file's progress, by key. */
+  List<FileProgress> files() {
+    List<FileProgress> out = new ArrayList<>(files.values());
+    out.sort(java.util.Comparator.comparing(FileProgress::key));
+    return out;
+  }
+
   private void put(Cluster old, Cluster next) {
     clusters.put(next.key(), next);
     if (next.bounded()) {

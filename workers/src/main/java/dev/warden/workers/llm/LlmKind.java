@@ -4,6 +4,9 @@ import dev.warden.persistence.CheckpointerKind;
 import com.typesafe.config.Config;
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
+import dev.warden.core.http.HttpContext;
+import dev.warden.core.http.KindRoutes;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 
@@ -53,6 +56,12 @@ public final class LlmKind implements WorkerKind<LlmCoordinator.Command> {
   @Override
   public void prepare(ActorSystem<?> system) {
     LlmSettings.create(system);
+  }
+
+  /** {@code /api/v1/llm}: latency per conversation and timeout advice, as on JMX. */
+  @Override
+  public Optional<KindRoutes> routes(HttpContext http) {
+    return Optional.of(LlmRoutes.create(http));
   }
 
   @Override

@@ -4,6 +4,9 @@ import dev.warden.persistence.CheckpointerKind;
 import com.typesafe.config.Config;
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
+import dev.warden.core.http.HttpContext;
+import dev.warden.core.http.KindRoutes;
+import dev.warden.persistence.ledger.LedgerKind;
 import dev.warden.core.WardenSettings;
 import dev.warden.core.process.MemoryProbe;
 import dev.warden.core.process.ProcessTree;
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.LoggerFactory;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -100,6 +104,12 @@ public final class TrialKind implements WorkerKind<TrialPool.Command> {
 
   static String owner(Path dataDir) {
     return dataDir.toAbsolutePath().normalize().toString();
+  }
+
+  /** {@code /api/v1/trials/studies}: studies, their trials, the best so far (on a node with the ledger kind). */
+  @Override
+  public Optional<KindRoutes> routes(HttpContext http) {
+    return http.warden().workerKind(LedgerKind.class).isPresent() ? Optional.of(TrialRoutes.create(http)) : Optional.empty();
   }
 
   @Override
