@@ -56,12 +56,12 @@ public record BuildSettings(
     Duration stale = h.positiveDuration("stale-after");
     Duration offline = h.positiveDuration("offline-after");
     if (offline.compareTo(stale) <= 0) {
-      throw h.bad("offline-after", "must be longer than warden.build.heartbeat.stale-after (" + stale + ")", null);
+      throw h.bad("offline-after", "must be longer than warden.build.heartbeat.stale-after (" + written(h, "stale-after") + ")", null);
     }
     Duration interval = g.positiveDuration("probe-interval");
     Duration timeout = g.positiveDuration("probe-timeout");
     if (timeout.compareTo(interval) > 0) {
-      throw g.bad("probe-timeout", "must be at most warden.build.healing.probe-interval (" + interval + ")", null);
+      throw g.bad("probe-timeout", "must be at most warden.build.healing.probe-interval (" + written(g, "probe-interval") + ")", null);
     }
     ConfigReader ladder = g.child("ladder");
     Map<EscalationLevel, Rung> rungs = new EnumMap<>(EscalationLevel.class);
@@ -87,6 +87,11 @@ public record BuildSettings(
   /** The settings of {@code level}. */
   public Rung rung(EscalationLevel level) {
     return ladder.get(level);
+  }
+
+  /** A value as the configuration wrote it ("90s", not PT1M30S). */
+  private static String written(ConfigReader r, String key) {
+    return String.valueOf(r.config().getValue(key).unwrapped());
   }
 
   private static List<String> command(ConfigReader r) {
