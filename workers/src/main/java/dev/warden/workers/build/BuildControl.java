@@ -239,6 +239,12 @@ public final class BuildControl {
     return Optional.ofNullable(state.drones.get(droneId)).map(d -> metrics.drone(d, now));
   }
 
+  /** True when {@code droneId} holds {@code lease} as the package's current lease (what a report of it would need). */
+  public boolean holds(String droneId, LeaseRef lease) {
+    PackageState p = state.packages.get(lease.packageId());
+    return p != null && p.heldBy(droneId, lease.epoch());
+  }
+
   public List<String> droneIds() {
     return List.copyOf(state.drones.keySet());
   }
