@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * The make-up of a simulated build farm, drawn once from a seed, so the Warden run and the baseline

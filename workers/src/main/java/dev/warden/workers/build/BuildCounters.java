@@ -2,7 +2,6 @@ package dev.warden.workers.build;
 
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.Map;
 
 /** Totals and last-hour rates. Those counted from events are rebuilt by replay; the rest are soft. */
 final class BuildCounters {
@@ -27,13 +26,5 @@ final class BuildCounters {
   void reclaimed(ReclaimCause cause, Instant at) {
     reclaims.merge(cause, 1L, Long::sum);
     reclaimedHour.add(at);
-  }
-
-  long reclaimsTotal() {
-    return reclaims.values().stream().mapToLong(Long::longValue).sum();
-  }
-
-  static <K extends Enum<K>> Map<K, Long> copy(EnumMap<K, Long> m) {
-    return Map.copyOf(m);
   }
 }

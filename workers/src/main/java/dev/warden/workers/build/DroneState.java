@@ -57,8 +57,4 @@ final class DroneState {
     LeaseRef ref = new LeaseRef(pkg, epoch);
     return ref.equals(current) || unreported.contains(ref);
   }
-
-  boolean building() {
-    return current != null;
-  }
 }

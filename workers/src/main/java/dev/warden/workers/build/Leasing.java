@@ -32,6 +32,11 @@ final class Leasing {
     return out;
   }
 
+  /** True when {@code d} said it builds a lease it still holds. */
+  boolean building(DroneState d) {
+    return d.current != null && state.packages.get(d.current.packageId()).heldBy(d.id, d.current.epoch());
+  }
+
   List<BuildEvent> lease(DroneState d, int wanted, Instant now) {
     int free = Math.min(wanted, settings.prefetch() - notStarted(d).size());
     List<BuildEvent> events = new ArrayList<>();
@@ -42,7 +47,7 @@ final class Leasing {
     for (PackageState p : state.queue.first(d.capabilities, free)) {
       events.add(new LeaseGranted(p.id, now, d.id, p.epoch + 1, expiry));
     }
-    if (events.isEmpty() && settings.stealing() && !d.building() && notStarted(d).isEmpty()) {
+    if (events.isEmpty() && settings.stealing() && !building(d) && notStarted(d).isEmpty()) {
       steal(d, free, now, events);
     }
     return events;

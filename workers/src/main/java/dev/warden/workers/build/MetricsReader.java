@@ -46,7 +46,7 @@ final class MetricsReader {
     for (DroneState d : state.drones.values()) {
       if (d.fresh(now, settings) && !d.paused) {
         healthy += d.cores;
-        if (d.current != null && state.packages.get(d.current.packageId()).heldBy(d.id, d.current.epoch())) {
+        if (leasing.building(d)) {
           busy += d.cores;
         }
       }

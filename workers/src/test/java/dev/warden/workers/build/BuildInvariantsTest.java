@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * behaves and every package must end built or blocked.
  */
 class BuildInvariantsTest {
-  private static final int SEEDS = 20;
+  private static final int SEEDS = 12;
   private static final int STEPS = 1500;
 
   /** A simulated drone: what it really holds. */

@@ -74,6 +74,16 @@ class StealingTest {
   }
 
   @Test
+  void aDroneWhoseLastReportedBuildWasJustAcceptedIsIdleAndMaySteal() {
+    busyDonor();
+    farm.submit("q1");
+    Lease own = farm.leaseOne("thief");
+    farm.building("thief", own, farm.now);
+    farm.succeed("thief", own); // its last heartbeat still says it builds q1
+    assertThat(farm.lease("thief", 5)).extracting(Lease::packageId).containsExactly("p5", "p4");
+  }
+
+  @Test
   void aDroneWithWorkOfItsOwnDoesNotSteal() {
     busyDonor();
     farm.submit("q1");
