@@ -124,4 +124,28 @@ class BenchScenariosTest {
     assertThat(max).isLessThan(5_000.0); // a tick is 1 s; generous for a loaded machine
     assertThat(r.out()).contains("reaper.tick: 1000 ms");
   }
+
+  /** The value of figure line {@code name} of a scenario without a database (no durability mode). */
+  private static double plainFigure(String out, String name) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + ": (-?[0-9.]+) .+$").matcher(out);
+    assertThat(m.find()).as("figure line %s in:%n%s", name, out).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
+  @Test
+  @Timeout(120)
+  void buildsSimulatesADayLosingAndDoubleAcceptingNothingAndChurningFarLessThanTheNotStartedTimeout() {
+    Run r = bench("builds", "--jobs", "400", "--runs", "1");
+    assertThat(r.code()).as(r.out()).isZero();
+    assertThat(plainFigure(r.out(), "builds.lost")).as(r.out()).isZero();
+    assertThat(plainFigure(r.out(), "builds.double_accepted")).isZero();
+    assertThat(plainFigure(r.out(), "builds.reclaim_loops")).isZero();
+    assertThat(plainFigure(r.out(), "builds.escalations_healthy")).isZero();
+    double churn = plainFigure(r.out(), "builds.churn_per_hour");
+    assertThat(churn).isLessThan(plainFigure(r.out(), "builds.baseline_churn_per_hour") / 10);
+    assertThat(plainFigure(r.out(), "builds.baseline_reclaim_loops")).isPositive();
+    assertThat(plainFigure(r.out(), "builds.utilization")).isBetween(80.0, 100.0);
+    assertThat(plainFigure(r.out(), "builds.wall_time")).isPositive().isLessThan(60.0);
+    assertThat(r.out()).contains("24 h simulated").contains("unfinished at the end 0");
+  }
 }

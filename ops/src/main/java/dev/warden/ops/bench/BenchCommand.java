@@ -14,9 +14,9 @@ import picocli.CommandLine.Parameters;
  * fresh child JVM on a fresh H2 file and name the durability mode on every figure line.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure a scenario: restart, trial, graveyard, ledger, recovery, backlog, reaper.")
+    description = "Measure a scenario: restart, trial, graveyard, ledger, recovery, backlog, reaper, builds.")
 public final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "SCENARIO", description = "restart | trial | graveyard | ledger | recovery | backlog | reaper")
+  @Parameters(index = "0", paramLabel = "SCENARIO", description = "restart | trial | graveyard | ledger | recovery | backlog | reaper | builds")
   String scenario;
 
   @Option(names = "--runs", description = "measured runs (median reported); default 3 for ledger, recovery, backlog, reaper and graveyard, else 5")
@@ -68,9 +68,12 @@ public final class BenchCommand implements Callable<Integer> {
       case "trial":
         new TrialBench(node, n, iterations).run(System.out);
         return 0;
+      case "builds":
+        new BuildsBench(node.overrides(), n, jobs).run(System.out);
+        return 0;
       default:
         throw new NodeOptions.UsageError(
-            "unknown bench scenario [" + scenario + "]; known: restart, trial, graveyard, ledger, recovery, backlog, reaper");
+            "unknown bench scenario [" + scenario + "]; known: restart, trial, graveyard, ledger, recovery, backlog, reaper, builds");
     }
   }
 }
