@@ -11,8 +11,14 @@ class EmbeddingExampleTest {
   @TempDir Path data;
 
   @Test
-  void readmeSnippetRunsAndItsKindAnswers() throws Exception {
+  void ownKindSnippetRunsAndItsKindAnswers() throws Exception {
     assertThat(EmbeddingExample.run(data.toString())).isEqualTo("hello, world");
+    assertThat(data.resolve("warden.mv.db")).exists();
+  }
+
+  @Test
+  void readmeSnippetRunsAJobThroughTheLedger() throws Exception {
+    assertThat(EmbeddingExample.runJob(data.toString())).isEqualTo("hello, world");
     assertThat(data.resolve("warden.mv.db")).exists();
   }
 
@@ -21,11 +27,12 @@ class EmbeddingExampleTest {
   }
 
   @Test
-  void readmeShowsTheSnippetVerbatim() throws Exception {
+  void pagesShowTheSnippetsVerbatim() throws Exception {
     String source = Files.readString(Path.of("src/test/java/dev/warden/ops/example/EmbeddingExample.java"));
-    String readme = Files.readString(Path.of("../README.md"));
-    assertThat(readme)
-        .contains(block(source, "// README:kind-begin", "  // README:kind-end"))
-        .contains(block(source, "// README:begin", "    // README:end"));
+    assertThat(Files.readString(Path.of("../docs/embedding.md")))
+        .contains(block(source, "// doc:begin own-kind", "  // doc:end own-kind\n"))
+        .contains(block(source, "// doc:begin own-kind-start", "    // doc:end own-kind-start\n"));
+    assertThat(Files.readString(Path.of("../README.md")))
+        .contains(block(source, "// doc:begin embed", "    // doc:end embed\n"));
   }
 }

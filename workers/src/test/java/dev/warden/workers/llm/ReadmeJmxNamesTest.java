@@ -14,15 +14,17 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The JMX names the README gives (every {@code `dev.warden:...`} in it) are the names a running
- * node registers: written the same way (the node name quoted) and, for every MBean type such a node
- * has, registered under exactly that name.
+ * The JMX names the README and the pages under docs/ give (every {@code `dev.warden:...`} in them;
+ * the table of MBeans is in docs/operations/jmx.md) are the names a running node registers: written
+ * the same way (the node name quoted) and, for every MBean type such a node has, registered under
+ * exactly that name.
  */
 class ReadmeJmxNamesTest {
   private static final Pattern NAME = Pattern.compile("`(dev\\.warden:[^`]+)`");
@@ -38,6 +40,16 @@ class ReadmeJmxNamesTest {
       }
     }
     throw new AssertionError("no README.md above " + Path.of("").toAbsolutePath());
+  }
+
+  /** The README and every Markdown page under docs/ beside it. */
+  private static List<Path> pages() throws IOException {
+    Path readme = readme();
+    List<Path> pages = new ArrayList<>(List.of(readme));
+    try (Stream<Path> s = Files.walk(readme.resolveSibling("docs"))) {
+      s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+    }
+    return pages;
   }
 
   @Test
@@ -57,24 +69,26 @@ class ReadmeJmxNamesTest {
         if (name.isPattern()) {
           continue; // a query shown as an example, not a name
         }
-        assertThat(name.getKeyProperty("node")).as("README's %s writes the node key as the registry does", text)
+        assertThat(name.getKeyProperty("node")).as("documented %s writes the node key as the registry does", text)
             .isEqualTo(ObjectName.quote(node));
         if (types.contains(name.getKeyProperty("type"))) {
-          assertThat(server.isRegistered(name)).as("README's %s is registered; the node has %s", text, registered).isTrue();
+          assertThat(server.isRegistered(name)).as("documented %s is registered; the node has %s", text, registered).isTrue();
           checked.add(name.getKeyProperty("type"));
         }
       }
-      assertThat(checked).as("the README names the llm kind's MBean and the core ones").contains("llm", "Tree", "Kind");
+      assertThat(checked).as("the pages name the llm kind's MBean and the core ones").contains("llm", "Tree", "Kind");
     }
   }
 
   private static List<String> documentedNames() throws IOException {
     List<String> names = new ArrayList<>();
-    Matcher m = NAME.matcher(Files.readString(readme()));
-    while (m.find()) {
-      names.add(m.group(1));
+    for (Path page : pages()) {
+      Matcher m = NAME.matcher(Files.readString(page));
+      while (m.find()) {
+        names.add(m.group(1));
+      }
     }
-    assertThat(names).as("JMX names in the README").isNotEmpty();
+    assertThat(names).as("JMX names in the README and docs/").isNotEmpty();
     return names;
   }
 }
