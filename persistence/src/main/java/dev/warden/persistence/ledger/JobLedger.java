@@ -1,6 +1,6 @@
 package dev.warden.persistence.ledger;
 
-import dev.warden.persistence.CheckpointerKind;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import dev.warden.core.PerNode;
 import dev.warden.core.Warden;
 import dev.warden.core.Asks;

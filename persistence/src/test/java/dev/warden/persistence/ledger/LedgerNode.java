@@ -1,9 +1,9 @@
 package dev.warden.persistence.ledger;
 
-import dev.warden.persistence.CheckpointerKind;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
-import dev.warden.persistence.Checkpointer;
+import dev.warden.persistence.checkpoint.Checkpointer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionStage;

@@ -1,4 +1,4 @@
-package dev.warden.persistence;
+package dev.warden.persistence.checkpoint;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.core.Warden;
+import dev.warden.persistence.LogCapture;
+import dev.warden.persistence.PersistenceSettings;
+import dev.warden.persistence.TestNode;
 import dev.warden.core.jmx.JmxRegistry;
 import dev.warden.core.jmx.KindMXBean;
 import java.lang.management.ManagementFactory;

@@ -1,5 +1,6 @@
-package dev.warden.persistence;
+package dev.warden.persistence.checkpoint;
 
+import dev.warden.persistence.PersistenceSettings;
 import dev.warden.persistence.journal.HighWaterMark;
 import java.io.IOException;
 import java.sql.Connection;

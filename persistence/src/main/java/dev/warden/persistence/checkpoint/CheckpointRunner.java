@@ -1,4 +1,4 @@
-package dev.warden.persistence;
+package dev.warden.persistence.checkpoint;
 
 import java.io.IOException;
 import java.sql.SQLException;

@@ -1,8 +1,8 @@
-package dev.warden.persistence;
+package dev.warden.persistence.checkpoint;
 
+import dev.warden.persistence.PersistenceSettings;
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
-import dev.warden.persistence.internal.CheckpointerMBean;
 import dev.warden.persistence.journal.JournalDb;
 import dev.warden.core.metrics.LatencyWindow;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.warden.persistence;
+package dev.warden.persistence.checkpoint;
 
 /**
  * The checkpointer over JMX, at {@code dev.warden:node=<node>,type=Checkpointer}. Durations are

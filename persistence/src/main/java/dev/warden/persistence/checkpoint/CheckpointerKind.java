@@ -1,5 +1,7 @@
-package dev.warden.persistence;
+package dev.warden.persistence.checkpoint;
 
+import dev.warden.persistence.PersistenceSettings;
+import dev.warden.persistence.SchemaBootstrap;
 import dev.warden.persistence.journal.JournalSettings;
 import com.typesafe.config.Config;
 import dev.warden.core.KindContext;

@@ -1,8 +1,6 @@
-package dev.warden.persistence.internal;
+package dev.warden.persistence.checkpoint;
 
 import dev.warden.core.metrics.LatencyWindow;
-import dev.warden.persistence.Checkpointer;
-import dev.warden.persistence.CheckpointerMXBean;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,10 +15,10 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * actor last published; {@code checkpointNow} asks the actor and waits at most {@code timeout}
  * on the JMX thread (never on an actor).
  */
-public final class CheckpointerMBean implements CheckpointerMXBean {
+final class CheckpointerMBean implements CheckpointerMXBean {
 
   /** What the actor publishes after every checkpoint. Immutable. */
-  public record Figures(long count, long failures, long lastElapsedMillis, LatencyWindow.Stats window) {
+  record Figures(long count, long failures, long lastElapsedMillis, LatencyWindow.Stats window) {
     public static final Figures NONE = new Figures(0, 0, 0, new LatencyWindow.Stats(0, 0, 0, 0));
   }
 
@@ -29,18 +27,18 @@ public final class CheckpointerMBean implements CheckpointerMXBean {
   private final Duration timeout;
   private final AtomicReference<Figures> figures = new AtomicReference<>(Figures.NONE);
 
-  public CheckpointerMBean(ActorRef<Checkpointer.Command> checkpointer, Scheduler scheduler, Duration timeout) {
+  CheckpointerMBean(ActorRef<Checkpointer.Command> checkpointer, Scheduler scheduler, Duration timeout) {
     this.checkpointer = checkpointer;
     this.scheduler = scheduler;
     this.timeout = timeout;
   }
 
   /** Called by the owning actor only. */
-  public void publish(Figures latest) {
+  void publish(Figures latest) {
     figures.set(latest);
   }
 
-  public Figures figures() {
+  Figures figures() {
     return figures.get();
   }
 
