@@ -4,9 +4,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.warden.persistence.checkpoint.CheckpointerKind;
 import dev.warden.core.Warden;
 import dev.warden.core.tree.NodeState;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import dev.warden.persistence.ledger.JobLedger;
 import dev.warden.persistence.ledger.JobType;
 import dev.warden.persistence.ledger.LedgerKind;

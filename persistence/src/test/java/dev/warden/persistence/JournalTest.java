@@ -4,8 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.warden.persistence.checkpoint.CheckpointerKind;
 import dev.warden.core.Warden;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

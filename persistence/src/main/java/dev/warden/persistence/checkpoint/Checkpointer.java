@@ -1,10 +1,10 @@
 package dev.warden.persistence.checkpoint;
 
-import dev.warden.persistence.PersistenceSettings;
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
-import dev.warden.persistence.journal.JournalDb;
 import dev.warden.core.metrics.LatencyWindow;
+import dev.warden.persistence.PersistenceSettings;
+import dev.warden.persistence.journal.JournalDb;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +14,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import javax.management.ObjectName;
 import org.apache.pekko.Done;
-import org.slf4j.LoggerFactory;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -24,6 +23,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the journal database tidy: runs H2's {@code CHECKPOINT} every

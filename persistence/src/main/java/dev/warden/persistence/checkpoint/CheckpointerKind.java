@@ -1,12 +1,12 @@
 package dev.warden.persistence.checkpoint;
 
-import dev.warden.persistence.PersistenceSettings;
-import dev.warden.persistence.SchemaBootstrap;
-import dev.warden.persistence.journal.JournalSettings;
 import com.typesafe.config.Config;
 import dev.warden.core.KindContext;
 import dev.warden.core.WardenSettings;
 import dev.warden.core.WorkerKind;
+import dev.warden.persistence.PersistenceSettings;
+import dev.warden.persistence.SchemaBootstrap;
+import dev.warden.persistence.journal.JournalSettings;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;

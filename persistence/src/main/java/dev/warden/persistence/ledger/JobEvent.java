@@ -6,7 +6,7 @@ import dev.warden.core.WardenSerializable;
 
 /**
  * One step of a job's append-only history. Times are epoch milliseconds. Journaled inside a
- * {@link LedgerBatch} (one row per flush), never rewritten.
+ * batch (one row per flush), never rewritten.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "e")
 @JsonSubTypes({
@@ -86,11 +86,6 @@ public sealed interface JobEvent extends WardenSerializable
     /** A failure without the exception's class and stack trace. */
     public Failed(String jobId, long at, int attempt, String cause, boolean retryable) {
       this(jobId, at, attempt, cause, retryable, null, null);
-    }
-
-    /** This event without its stack trace (the ledger keeps only the last failure's in memory). */
-    Failed withoutTrace() {
-      return stackTrace == null ? this : new Failed(jobId, at, attempt, cause, retryable, errorClass, null);
     }
   }
 

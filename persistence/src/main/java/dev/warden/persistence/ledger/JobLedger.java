@@ -1,9 +1,11 @@
 package dev.warden.persistence.ledger;
 
-import dev.warden.persistence.checkpoint.CheckpointerKind;
+import dev.warden.core.Asks;
 import dev.warden.core.PerNode;
 import dev.warden.core.Warden;
-import dev.warden.core.Asks;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
+import dev.warden.persistence.ledger.internal.LedgerPartition;
+import dev.warden.persistence.ledger.internal.LedgerRoot;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -174,7 +176,7 @@ public final class JobLedger {
 
   /** Epoch ms of the reaper's last complete run; 0 before the first. */
   public long reaperLastRun() {
-    return handle.stats().reaperLastRun.get();
+    return handle.stats().reaperLastRun();
   }
 
   private ActorRef<LedgerPartition.Command> partition(String id) {

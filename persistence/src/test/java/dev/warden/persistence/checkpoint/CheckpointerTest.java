@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.core.Warden;
+import dev.warden.core.jmx.JmxRegistry;
+import dev.warden.core.jmx.KindMXBean;
 import dev.warden.persistence.LogCapture;
 import dev.warden.persistence.PersistenceSettings;
 import dev.warden.persistence.TestNode;
-import dev.warden.core.jmx.JmxRegistry;
-import dev.warden.core.jmx.KindMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;

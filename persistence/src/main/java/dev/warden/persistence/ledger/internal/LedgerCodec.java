@@ -2,11 +2,7 @@ package dev.warden.persistence.ledger.internal;
 
 import dev.warden.persistence.internal.Printable;
 import dev.warden.persistence.ledger.JobEvent;
-import dev.warden.persistence.ledger.JobSnapshot;
 import dev.warden.persistence.ledger.JobStatus;
-import dev.warden.persistence.ledger.LedgerBatch;
-import dev.warden.persistence.ledger.PartitionSnapshot;
-import dev.warden.persistence.ledger.TypeHold;
 import java.io.NotSerializableException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
 import dev.warden.core.WardenSerializable;
+import dev.warden.persistence.ledger.JobEvent;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
 import dev.warden.core.WardenSerializable;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
 import java.util.Collections;
 import java.util.IdentityHashMap;

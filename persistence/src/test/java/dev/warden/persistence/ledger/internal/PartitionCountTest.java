@@ -1,4 +1,4 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
 import static dev.warden.persistence.ledger.LedgerNode.await;
 import static dev.warden.persistence.ledger.LedgerNode.status;
@@ -9,6 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.core.WardenConfigException;
+import dev.warden.persistence.ledger.JobLedger;
+import dev.warden.persistence.ledger.JobStatus;
+import dev.warden.persistence.ledger.JobType;
+import dev.warden.persistence.ledger.LedgerNode;
+import dev.warden.persistence.ledger.LedgerSettings;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

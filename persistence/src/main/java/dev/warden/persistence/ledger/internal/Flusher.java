@@ -1,6 +1,11 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
-import dev.warden.persistence.ledger.LedgerPartition.Command;
+import dev.warden.persistence.ledger.JobEvent;
+import dev.warden.persistence.ledger.JobStatus;
+import dev.warden.persistence.ledger.JobType;
+import dev.warden.persistence.ledger.JobView;
+import dev.warden.persistence.ledger.RetryPolicy;
+import dev.warden.persistence.ledger.internal.LedgerPartition.Command;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -160,7 +165,7 @@ final class Flusher {
     return true;
   }
 
-  /** {@code retryAfterMillis}: the least wait the failure asked for ({@link RetryAfter}); the longer of it and the backoff wins. */
+  /** {@code retryAfterMillis}: the least wait the failure asked for ({@code RetryAfter}); the longer of it and the backoff wins. */
   private void retryOrGiveUp(JobRecord r, int attempt, boolean retryable, String reason, long retryAfterMillis, Plan plan) {
     JobType t = p.types.get(r.type);
     RetryPolicy rp = t == null ? RetryPolicy.defaults() : t.policy().retry();

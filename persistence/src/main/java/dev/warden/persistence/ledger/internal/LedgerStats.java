@@ -1,4 +1,4 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Read-only figures the partitions and the reaper publish for the facade and JMX: each partition
  * writes only its own slot (an immutable map), readers merge them.
  */
-final class LedgerStats {
+public final class LedgerStats {
   private final AtomicReferenceArray<Map<String, Map<String, Long>>> counts;
   private final AtomicReferenceArray<Set<String>> paused;
   final AtomicLong reaperLastRun = new AtomicLong();
@@ -29,7 +29,7 @@ final class LedgerStats {
   }
 
   /** Job types paused in any partition (all of them, once a pause or resume has been written everywhere). */
-  Set<String> paused() {
+  public Set<String> paused() {
     Set<String> out = new TreeSet<>();
     for (int i = 0; i < paused.length(); i++) {
       Set<String> p = paused.get(i);
@@ -40,13 +40,18 @@ final class LedgerStats {
     return out;
   }
 
+  /** Epoch ms of the reaper's last complete run; 0 before the first. */
+  public long reaperLastRun() {
+    return reaperLastRun.get();
+  }
+
   void publish(int partition, Map<String, Map<String, Long>> perType) {
     Map<String, Map<String, Long>> copy = new TreeMap<>();
     perType.forEach((t, b) -> copy.put(t, Map.copyOf(b)));
     counts.set(partition, copy);
   }
 
-  Map<String, Map<String, Long>> counts() {
+  public Map<String, Map<String, Long>> counts() {
     Map<String, Map<String, Long>> out = new TreeMap<>();
     for (int i = 0; i < counts.length(); i++) {
       Map<String, Map<String, Long>> p = counts.get(i);
@@ -58,7 +63,7 @@ final class LedgerStats {
   }
 
   /** One type's count in one bucket, summed over the partitions without building {@link #counts()}. */
-  long count(String type, String bucket) {
+  public long count(String type, String bucket) {
     long sum = 0;
     for (int i = 0; i < counts.length(); i++) {
       Map<String, Map<String, Long>> p = counts.get(i);

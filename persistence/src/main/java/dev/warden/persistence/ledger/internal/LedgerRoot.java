@@ -1,12 +1,16 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
 import dev.warden.core.KindContext;
 import dev.warden.persistence.journal.JournalDb;
+import dev.warden.persistence.ledger.LedgerMXBean;
+import dev.warden.persistence.ledger.LedgerSettings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import javax.management.ObjectName;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -16,7 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * Root of the {@code ledger} kind: one supervised child per partition plus the reaper; hands out
- * the partitions to {@link JobLedger}, forwards partition-to-partition messages, logs the node's
+ * the partitions to {@link dev.warden.persistence.ledger.JobLedger}, forwards partition-to-partition messages, logs the node's
  * one recovery line and drains the partitions at graceful stop.
  */
 public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
@@ -32,7 +36,7 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
 
   public record Stop(ActorRef<Done> replyTo) implements Command {}
 
-  enum ReapNow implements Command {
+  public enum ReapNow implements Command {
     INSTANCE
   }
 
@@ -40,8 +44,9 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
 
   private record Drained(Done done) implements Command {}
 
-  static Behavior<Command> create(KindContext kctx) {
-    return Behaviors.setup(ctx -> new LedgerRoot(ctx, kctx));
+  /** {@code control}: the ledger's MBean over the handle, registered as {@code type=Ledger} while the root lives. */
+  public static Behavior<Command> create(KindContext kctx, BiFunction<ActorSystem<?>, Handle, LedgerMXBean> control) {
+    return Behaviors.setup(ctx -> new LedgerRoot(ctx, kctx, control));
   }
 
   private final KindContext kctx;
@@ -58,7 +63,7 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
   private ActorRef<Done> stopReply;
   private int drained;
 
-  private LedgerRoot(ActorContext<Command> ctx, KindContext kctx) {
+  private LedgerRoot(ActorContext<Command> ctx, KindContext kctx, BiFunction<ActorSystem<?>, Handle, LedgerMXBean> control) {
     super(ctx);
     this.kctx = kctx;
     LedgerSettings settings = LedgerSettings.create(kctx.config());
@@ -83,7 +88,7 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
     }
     this.journalMBean = JournalDb.registerMBean(kctx.jmx(), ctx.getSystem());
     this.ledgerMBean = kctx.jmx().name("Ledger", null);
-    kctx.jmx().register(ledgerMBean, new LedgerControl(ctx.getSystem(), handle));
+    kctx.jmx().register(ledgerMBean, control.apply(ctx.getSystem(), handle));
   }
 
   @Override

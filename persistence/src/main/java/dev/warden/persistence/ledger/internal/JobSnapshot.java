@@ -1,6 +1,8 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
 import dev.warden.core.WardenSerializable;
+import dev.warden.persistence.ledger.JobEvent;
+import dev.warden.persistence.ledger.JobStatus;
 import java.util.List;
 
 /** Immutable copy of a {@link JobRecord} inside a {@link PartitionSnapshot}. */

@@ -1,10 +1,14 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
+import dev.warden.persistence.ledger.JobContext;
+import dev.warden.persistence.ledger.JobType;
+import dev.warden.persistence.ledger.LedgerSettings;
+import dev.warden.persistence.ledger.RetryAfter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 

@@ -1,5 +1,7 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
+import dev.warden.persistence.ledger.JobEvent;
+import dev.warden.persistence.ledger.JobStatus;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -150,10 +152,14 @@ final class PartitionState {
     if (previous != null && previous.stackTrace() != null) {
       int i = r.history.lastIndexOf(previous);
       if (i >= 0) {
-        r.history.set(i, previous.withoutTrace());
+        r.history.set(i, withoutTrace(previous));
       }
     }
     r.lastFailure = latest;
+  }
+
+  private static JobEvent.Failed withoutTrace(JobEvent.Failed f) {
+    return new JobEvent.Failed(f.jobId(), f.at(), f.attempt(), f.cause(), f.retryable(), f.errorClass(), null);
   }
 
   /**

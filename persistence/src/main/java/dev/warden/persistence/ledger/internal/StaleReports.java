@@ -1,6 +1,7 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
 import dev.warden.core.RateLimitedLog;
+import dev.warden.persistence.ledger.JobEvent;
 
 /**
  * Reports (completions, failures, heartbeats) for an attempt that is not the job's running one:

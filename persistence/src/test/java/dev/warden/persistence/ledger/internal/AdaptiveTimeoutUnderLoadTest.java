@@ -1,9 +1,15 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.warden.core.Warden;
+import dev.warden.persistence.ledger.JobLedger;
+import dev.warden.persistence.ledger.JobPolicy;
+import dev.warden.persistence.ledger.JobType;
+import dev.warden.persistence.ledger.JobView;
+import dev.warden.persistence.ledger.LedgerBusyException;
+import dev.warden.persistence.ledger.LedgerNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -44,7 +50,7 @@ class AdaptiveTimeoutUnderLoadTest {
         }
       }
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> ledger.count("noop", "succeeded") + ledger.count("noop", "failed") >= n);
-      LedgerStats stats = ReaperTest.stats(ledger);
+      LedgerStats stats = LedgerInternals.stats(ledger);
       assertEquals(0, stats.reaped.get(), "no-op attempts reaped under a flood");
       assertEquals(0, stats.stale.get(), "stale reports (completions of reaped attempts)");
       assertEquals(n, ledger.count("noop", "succeeded"));

@@ -1,4 +1,4 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
 import static dev.warden.persistence.ledger.LedgerNode.await;
 import static dev.warden.persistence.ledger.LedgerNode.names;
@@ -11,6 +11,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.core.Warden;
+import dev.warden.persistence.ledger.JobEvent;
+import dev.warden.persistence.ledger.JobHandler;
+import dev.warden.persistence.ledger.JobLedger;
+import dev.warden.persistence.ledger.JobPolicy;
+import dev.warden.persistence.ledger.JobStatus;
+import dev.warden.persistence.ledger.JobType;
+import dev.warden.persistence.ledger.LedgerBusyException;
+import dev.warden.persistence.ledger.LedgerKind;
+import dev.warden.persistence.ledger.LedgerNode;
+import dev.warden.persistence.ledger.LedgerSettings;
+import dev.warden.persistence.ledger.RetryPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
 import dev.warden.core.metrics.LatencyWindow;
+import dev.warden.persistence.ledger.LedgerSettings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

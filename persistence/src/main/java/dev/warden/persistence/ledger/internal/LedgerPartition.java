@@ -1,6 +1,11 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
 import dev.warden.core.RateLimitedLog;
+import dev.warden.persistence.ledger.JobEvent;
+import dev.warden.persistence.ledger.JobStatus;
+import dev.warden.persistence.ledger.JobType;
+import dev.warden.persistence.ledger.JobView;
+import dev.warden.persistence.ledger.LedgerSettings;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -71,7 +76,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
 
   /**
    * {@code errorClass} and {@code stackTrace} (bounded, warden.ledger.failures) may be null;
-   * {@code retryAfterMillis}: the least wait before a retry the failure asked for ({@link RetryAfter}), 0 for none.
+   * {@code retryAfterMillis}: the least wait before a retry the failure asked for ({@code RetryAfter}), 0 for none.
    */
   public record Fail(String id, int attempt, String cause, boolean retryable, String errorClass, String stackTrace,
       long retryAfterMillis) implements Command {

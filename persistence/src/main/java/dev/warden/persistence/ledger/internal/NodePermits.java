@@ -1,4 +1,4 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.IntConsumer;
 
 /**
- * The node-wide concurrency limit of each job type ({@link JobPolicy#maxConcurrency()}), shared by
+ * The node-wide concurrency limit of each job type ({@link dev.warden.persistence.ledger.JobPolicy#maxConcurrency()}), shared by
  * the node's partitions without a lock: a partition takes a permit for each attempt it starts
  * (compare-and-set, never blocking) and gives it back when the attempt ends.
  *
@@ -19,7 +19,7 @@ import java.util.function.IntConsumer;
  * partition's permits (held or handed to it) come back when a new incarnation of it starts (after
  * a crash) and when it stops.
  */
-final class NodePermits {
+public final class NodePermits {
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
   private final int partitions;
   private volatile IntConsumer wake = p -> {};
@@ -34,7 +34,7 @@ final class NodePermits {
   }
 
   /** Sets (or changes, at a new registration) the limit of {@code type}. */
-  void limit(String type, int limit) {
+  public void limit(String type, int limit) {
     Pool pool = pools.computeIfAbsent(type, t -> new Pool());
     pool.limit = limit;
     pool.drain();
@@ -59,7 +59,7 @@ final class NodePermits {
   }
 
   /** Attempts running now on this node, per registered type. */
-  Map<String, Integer> inUse() {
+  public Map<String, Integer> inUse() {
     Map<String, Integer> out = new java.util.TreeMap<>();
     pools.forEach((t, pool) -> out.put(t, pool.inUse.get()));
     return out;

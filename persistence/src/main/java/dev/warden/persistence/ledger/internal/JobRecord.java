@@ -1,5 +1,9 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
+import dev.warden.persistence.ledger.JobEvent;
+import dev.warden.persistence.ledger.JobFailure;
+import dev.warden.persistence.ledger.JobStatus;
+import dev.warden.persistence.ledger.JobView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +39,19 @@ final class JobRecord {
   JobView view() {
     return new JobView(
         id, type, status, attempt, Optional.ofNullable(parent), Optional.ofNullable(result), Optional.ofNullable(cause),
-        Optional.ofNullable(lastFailure).map(JobFailure::of));
+        Optional.ofNullable(lastFailure).map(JobRecord::failure));
+  }
+
+  /** A Failed event as the job's last failure: the cause split into the exception's class and its message. */
+  private static JobFailure failure(JobEvent.Failed f) {
+    String cause = f.cause() == null ? "" : f.cause();
+    String type = f.errorClass() == null ? "" : f.errorClass();
+    String message = cause;
+    if (!type.isEmpty() && cause.startsWith(type)) {
+      message = cause.substring(type.length());
+      message = message.startsWith(": ") ? message.substring(2) : message;
+    }
+    return new JobFailure(f.attempt(), type, message, f.stackTrace() == null ? "" : f.stackTrace());
   }
 
   JobSnapshot snapshot() {

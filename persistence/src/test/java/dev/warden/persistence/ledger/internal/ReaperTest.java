@@ -1,4 +1,4 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
 import static dev.warden.persistence.ledger.LedgerNode.await;
 import static dev.warden.persistence.ledger.LedgerNode.names;
@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.core.Warden;
+import dev.warden.persistence.ledger.JobEvent;
+import dev.warden.persistence.ledger.JobHandler;
+import dev.warden.persistence.ledger.JobLedger;
+import dev.warden.persistence.ledger.JobPolicy;
+import dev.warden.persistence.ledger.JobType;
+import dev.warden.persistence.ledger.LedgerNode;
+import dev.warden.persistence.ledger.RetryPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -103,13 +110,7 @@ class ReaperTest {
   }
 
   static LedgerStats stats(JobLedger ledger) {
-    try {
-      java.lang.reflect.Field f = JobLedger.class.getDeclaredField("handle");
-      f.setAccessible(true);
-      return ((LedgerRoot.Handle) f.get(ledger)).stats();
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError(e);
-    }
+    return LedgerInternals.stats(ledger);
   }
 
   @Test

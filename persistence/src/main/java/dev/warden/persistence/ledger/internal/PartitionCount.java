@@ -1,7 +1,8 @@
-package dev.warden.persistence.ledger;
+package dev.warden.persistence.ledger.internal;
 
 import dev.warden.core.WardenConfigException;
 import dev.warden.persistence.PersistenceSettings;
+import dev.warden.persistence.ledger.LedgerSettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -17,14 +18,14 @@ import java.sql.Statement;
  * ({@code WARDEN_LEDGER_META}); a later start with another count is refused before any partition
  * runs, naming both counts, and nothing stored is touched.
  */
-final class PartitionCount {
+public final class PartitionCount {
   static final String PATH = "warden.ledger.partitions";
   private static final String KEY = "partitions";
 
   private PartitionCount() {}
 
   /** Checks {@code configured} against the count recorded at {@code db}, recording it on the first start. */
-  static void check(PersistenceSettings db, int configured) {
+  public static void check(PersistenceSettings db, int configured) {
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
       try (Statement st = c.createStatement()) {
         st.execute("CREATE TABLE IF NOT EXISTS WARDEN_LEDGER_META (META_KEY VARCHAR(64) PRIMARY KEY, META_VALUE VARCHAR(255) NOT NULL)");
