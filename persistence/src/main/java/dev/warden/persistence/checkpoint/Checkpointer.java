@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
 
-  public sealed interface Command {}
+  public sealed interface Command permits CheckpointNow, FinalCheckpoint, Tick, FinalTimeout, Finished {}
 
   /** Runs a {@code CHECKPOINT} now; answers its result if {@code replyTo} is present. */
   public record CheckpointNow(Optional<ActorRef<Result>> replyTo) implements Command {

@@ -44,16 +44,16 @@ public sealed interface JobEvent extends WardenSerializable
   /** Short label for histories and logs: the event's name, with {@code #attempt} where it has one. */
   default String label() {
     String n = getClass().getSimpleName();
-    if (this instanceof Started) {
-      return n + "#" + ((Started) this).attempt();
-    } else if (this instanceof Completed) {
-      return n + "#" + ((Completed) this).attempt();
-    } else if (this instanceof Failed) {
-      return n + "#" + ((Failed) this).attempt();
-    } else if (this instanceof Reaped) {
-      return n + "#" + ((Reaped) this).attempt();
-    } else if (this instanceof Suspended) {
-      return n + "#" + ((Suspended) this).attempt();
+    if (this instanceof Started s) {
+      return n + "#" + s.attempt();
+    } else if (this instanceof Completed c) {
+      return n + "#" + c.attempt();
+    } else if (this instanceof Failed f) {
+      return n + "#" + f.attempt();
+    } else if (this instanceof Reaped r) {
+      return n + "#" + r.attempt();
+    } else if (this instanceof Suspended s) {
+      return n + "#" + s.attempt();
     }
     return n;
   }

@@ -100,9 +100,9 @@ public final class JobLedger {
     }
     return this.<LedgerPartition.SubmitReply>ask(id, r -> new LedgerPartition.Submit(id, type, payload, parent, r))
         .thenCompose(
-            reply -> reply instanceof LedgerPartition.Accepted
-                ? CompletableFuture.completedFuture(((LedgerPartition.Accepted) reply).job())
-                : CompletableFuture.failedFuture(new LedgerBusyException(((LedgerPartition.Rejected) reply).reason())));
+            reply -> reply instanceof LedgerPartition.Rejected r
+                ? CompletableFuture.failedFuture(new LedgerBusyException(r.reason()))
+                : CompletableFuture.completedFuture(((LedgerPartition.Accepted) reply).job()));
   }
 
   /**

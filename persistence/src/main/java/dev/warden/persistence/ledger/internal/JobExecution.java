@@ -81,7 +81,7 @@ final class JobExecution implements JobContext {
     }
     Throwable t = unwrap(failure);
     int maxMessage = settings.maxFailureMessageChars();
-    long retryAfterMillis = t instanceof RetryAfter ? Math.max(0, ((RetryAfter) t).retryAfter().toMillis()) : 0;
+    long retryAfterMillis = t instanceof RetryAfter r ? Math.max(0, r.retryAfter().toMillis()) : 0;
     partition.tell(new LedgerPartition.Fail(jobId, attempt, Failures.cause(t, maxMessage), jobType.policy().retry().retryable(t),
         t.getClass().getName(), Failures.trace(t, maxMessage, settings.maxStackTraceChars()), retryAfterMillis));
   }

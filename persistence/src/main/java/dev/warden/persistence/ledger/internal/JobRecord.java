@@ -68,8 +68,8 @@ final class JobRecord {
     r.result = s.result();
     r.cause = s.cause();
     for (int i = r.history.size() - 1; i >= 0 && !(r.history.get(i) instanceof JobEvent.OperatorRetried); i--) {
-      if (r.history.get(i) instanceof JobEvent.Failed) {
-        r.lastFailure = (JobEvent.Failed) r.history.get(i);
+      if (r.history.get(i) instanceof JobEvent.Failed f) {
+        r.lastFailure = f;
         break;
       }
     }

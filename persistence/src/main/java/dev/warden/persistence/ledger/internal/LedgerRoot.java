@@ -24,7 +24,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * one recovery line and drains the partitions at graceful stop.
  */
 public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
-  public interface Command {}
+  public sealed interface Command permits GetHandle, ToPartition, Stop, ReapNow, WrappedRecovered, Drained {}
 
   /** What the facade needs; refs are stable across partition restarts. */
   public record Handle(List<ActorRef<LedgerPartition.Command>> partitions, LedgerSettings settings, LedgerStats stats, NodePermits permits) {}

@@ -89,8 +89,7 @@ final class PartitionState {
   }
 
   void apply(JobEvent e) {
-    if (e instanceof JobEvent.Submitted) {
-      JobEvent.Submitted s = (JobEvent.Submitted) e;
+    if (e instanceof JobEvent.Submitted s) {
       JobRecord r = new JobRecord(s.jobId(), s.type(), s.payload(), s.parent(), new ArrayList<>(4));
       r.history.add(e);
       jobs.put(r.id, r);
@@ -102,27 +101,26 @@ final class PartitionState {
       return; // forgotten by retention; its events stay in the journal
     }
     r.history.add(e);
-    if (e instanceof JobEvent.Started) {
-      JobEvent.Started s = (JobEvent.Started) e;
+    if (e instanceof JobEvent.Started s) {
       r.attempt = s.attempt();
       r.deadline = s.deadline();
       r.startedAt = s.at();
       move(r, JobStatus.RUNNING);
-    } else if (e instanceof JobEvent.Completed) {
-      r.result = ((JobEvent.Completed) e).result();
-    } else if (e instanceof JobEvent.Failed) {
-      r.cause = ((JobEvent.Failed) e).cause();
-      keepOnlyLastTrace(r, (JobEvent.Failed) e);
-    } else if (e instanceof JobEvent.Reaped) {
-      r.cause = "reaped: " + ((JobEvent.Reaped) e).reason();
-    } else if (e instanceof JobEvent.RetryScheduled) {
-      r.notBefore = ((JobEvent.RetryScheduled) e).notBefore();
+    } else if (e instanceof JobEvent.Completed c) {
+      r.result = c.result();
+    } else if (e instanceof JobEvent.Failed f) {
+      r.cause = f.cause();
+      keepOnlyLastTrace(r, f);
+    } else if (e instanceof JobEvent.Reaped reaped) {
+      r.cause = "reaped: " + reaped.reason();
+    } else if (e instanceof JobEvent.RetryScheduled retry) {
+      r.notBefore = retry.notBefore();
       move(r, JobStatus.RETRY_WAIT);
     } else if (e instanceof JobEvent.Succeeded) {
       move(r, JobStatus.SUCCEEDED);
-    } else if (e instanceof JobEvent.GaveUp) {
+    } else if (e instanceof JobEvent.GaveUp g) {
       if (r.cause == null) { // given up without a failure of its own (its attempts were all cut short)
-        r.cause = ((JobEvent.GaveUp) e).reason();
+        r.cause = g.reason();
       }
       move(r, JobStatus.GAVE_UP);
     } else if (e instanceof JobEvent.Cancelled) {
@@ -136,8 +134,8 @@ final class PartitionState {
       r.cause = null;
       r.lastFailure = null;
       move(r, JobStatus.PENDING);
-    } else if (e instanceof JobEvent.Suspended) {
-      if (r.status == JobStatus.RUNNING && r.attempt == ((JobEvent.Suspended) e).attempt()) {
+    } else if (e instanceof JobEvent.Suspended s) {
+      if (r.status == JobStatus.RUNNING && r.attempt == s.attempt()) {
         r.budgetBase++; // stopped by a deploy: the attempt it resumes as does not use up a retry
       }
     }
@@ -160,6 +158,26 @@ final class PartitionState {
 
   private static JobEvent.Failed withoutTrace(JobEvent.Failed f) {
     return new JobEvent.Failed(f.jobId(), f.at(), f.attempt(), f.cause(), f.retryable(), f.errorClass(), null);
+  }
+
+  /**
+   * After recovery: resumes the jobs that were running ({@link #resumeRunning}) and counts what was
+   * found, for the node's one startup line.
+   */
+  LedgerPartition.Recovered recover(int partition) {
+    int resumed = resumeRunning();
+    int pending = 0, retry = 0, waiting = 0, blocked = 0, terminal = 0;
+    for (JobRecord r : jobs.values()) {
+      switch (r.status) {
+        case PENDING -> pending++;
+        case RETRY_WAIT -> retry++;
+        case WAITING_FOR_PARENT -> waiting++;
+        case BLOCKED_BY_PARENT -> blocked++;
+        default -> terminal++;
+      }
+    }
+    // resumed jobs are pending again, counted apart
+    return new LedgerPartition.Recovered(partition, pending - resumed, resumed, retry, waiting, blocked, terminal);
   }
 
   /**
@@ -219,26 +237,23 @@ final class PartitionState {
       live--;
     }
     switch (from) {
-      case PENDING:
-      case RETRY_WAIT:
+      case PENDING, RETRY_WAIT -> {
         LinkedHashSet<String> q = ready.get(r.type);
         if (q != null) {
           q.remove(r.id);
         }
-        break;
-      case RUNNING:
+      }
+      case RUNNING -> {
         running.merge(r.type, -1, Integer::sum);
         totalRunning--;
-        break;
-      case WAITING_FOR_PARENT:
-      case BLOCKED_BY_PARENT:
+      }
+      case WAITING_FOR_PARENT, BLOCKED_BY_PARENT -> {
         Set<String> c = children.get(r.parent);
         if (c != null && c.remove(r.id) && c.isEmpty()) {
           children.remove(r.parent);
         }
-        break;
-      default:
-        break;
+      }
+      default -> {}
     }
   }
 
@@ -249,23 +264,14 @@ final class PartitionState {
       live++;
     }
     switch (to) {
-      case PENDING:
-        ready.computeIfAbsent(r.type, t -> new LinkedHashSet<>()).add(r.id);
-        break;
-      case RETRY_WAIT:
-        retries.add(new RetryEntry(r.notBefore, r));
-        break;
-      case RUNNING:
+      case PENDING -> ready.computeIfAbsent(r.type, t -> new LinkedHashSet<>()).add(r.id);
+      case RETRY_WAIT -> retries.add(new RetryEntry(r.notBefore, r));
+      case RUNNING -> {
         running.merge(r.type, 1, Integer::sum);
         totalRunning++;
-        break;
-      case WAITING_FOR_PARENT:
-      case BLOCKED_BY_PARENT:
-        children.computeIfAbsent(r.parent, p -> new HashSet<>()).add(r.id);
-        break;
-      default:
-        retain(r);
-        break;
+      }
+      case WAITING_FOR_PARENT, BLOCKED_BY_PARENT -> children.computeIfAbsent(r.parent, p -> new HashSet<>()).add(r.id);
+      default -> retain(r);
     }
   }
 

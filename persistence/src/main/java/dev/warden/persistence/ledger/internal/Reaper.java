@@ -16,7 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * line per run with counts, info when something was reaped; the last run's time is a JMX gauge.
  */
 final class Reaper extends AbstractBehavior<Reaper.Command> {
-  interface Command {}
+  sealed interface Command permits ReapNow, Tick, Reported {}
 
   /** Run now (JMX {@code reapNow}). */
   enum ReapNow implements Command {
