@@ -45,7 +45,14 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  */
 public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.Command, LedgerBatch, PartitionState> {
 
-  public interface Command {}
+  public sealed interface Command
+      permits JobReport, Submit, GetStatus, GetHistory, AwaitResult, RegisterType, ReapOverdue, WatchParents, ParentOutcomes,
+          Rewatch, Hold, Drain, Flush, DrainTimeout, Wake {}
+
+  /** A report about one job, written in the next batch (at most one per job and batch). */
+  public sealed interface JobReport extends Command permits Complete, Fail, Beat, Cancel, Retry {
+    String id();
+  }
 
   /** Reply to {@link Submit}. */
   public sealed interface SubmitReply permits Accepted, Rejected {}
@@ -64,28 +71,28 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   /** Answered once the job is terminal (at once if it is); empty for an unknown id. */
   public record AwaitResult(String id, ActorRef<Optional<JobView>> replyTo) implements Command {}
 
-  public record Cancel(String id, ActorRef<Optional<JobView>> replyTo) implements Command {}
+  public record Cancel(String id, ActorRef<Optional<JobView>> replyTo) implements JobReport {}
 
   /** Operator retry of a job that gave up or was cancelled: a new round of attempts. */
-  public record Retry(String id, ActorRef<Optional<JobView>> replyTo) implements Command {}
+  public record Retry(String id, ActorRef<Optional<JobView>> replyTo) implements JobReport {}
 
   /** Local only: carries the handler. */
   public record RegisterType(JobType type) implements Command {}
 
-  public record Complete(String id, int attempt, String result) implements Command {}
+  public record Complete(String id, int attempt, String result) implements JobReport {}
 
   /**
    * {@code errorClass} and {@code stackTrace} (bounded, warden.ledger.failures) may be null;
    * {@code retryAfterMillis}: the least wait before a retry the failure asked for ({@code RetryAfter}), 0 for none.
    */
   public record Fail(String id, int attempt, String cause, boolean retryable, String errorClass, String stackTrace,
-      long retryAfterMillis) implements Command {
+      long retryAfterMillis) implements JobReport {
     public Fail(String id, int attempt, String cause, boolean retryable) {
       this(id, attempt, cause, retryable, null, null, 0);
     }
   }
 
-  public record Beat(String id, int attempt) implements Command {}
+  public record Beat(String id, int attempt) implements JobReport {}
 
   /**
    * The reaper asks: reap every running attempt whose deadline has passed. The partition's own
@@ -156,9 +163,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   final Flusher flusher;
   boolean flushScheduled;
   ActorRef<Done> drainReply;
-  /** When the armed reap look-ahead fires (epoch ms), or MAX_VALUE when none is armed. */
-  private long lookaheadAt = Long.MAX_VALUE;
-  private long lastLookahead;
+  private final ReapLookahead lookahead;
   /** Set by the first Drain and never cleared: a drained partition must not start work while its siblings drain. */
   private boolean stopping;
 
@@ -173,6 +178,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     this.staleReports = new StaleReports(new RateLimitedLog(ctx.getLog(), Duration.ofSeconds(1), 10), wiring.stats());
     this.failureLog = new RateLimitedLog(ctx.getLog(), Duration.ofSeconds(1), settings.failureLogsPerSecond());
     this.flusher = new Flusher(this);
+    this.lookahead = new ReapLookahead(timers, deadlines, settings.reaperTick());
     wiring.permits().reset(wiring.partition()); // whatever an earlier incarnation held is free again
   }
 
@@ -193,8 +199,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
         .onCommand(ParentOutcomes.class, (s, c) -> buffer(flusher.reports, c))
         .onCommand(ReapOverdue.class, (s, c) -> {
           if (c.replyTo() == null) {
-            lookaheadAt = Long.MAX_VALUE;
-            lastLookahead = System.currentTimeMillis();
+            lookahead.fired();
           }
           return buffer(flusher.reports, c);
         })
@@ -222,27 +227,10 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     return Effect().none();
   }
 
-  /**
-   * The reaper's tick samples deadlines, so a deadline would wait up to a whole tick for the next
-   * run. After each reap and each batch of starts, a deadline due before the next tick arms one
-   * single-shot timer at that deadline (at most one armed per partition, at most one firing per
-   * {@code tick / 20}), so an overdue attempt is reaped within milliseconds, still by this writer.
-   */
+  /** See {@link ReapLookahead}. */
   void armReapLookahead(long now) {
-    long earliest = deadlines.earliest();
-    long window = settings.reaperTick().toMillis();
-    if (earliest == Long.MAX_VALUE || earliest >= now + window) {
-      return;
-    }
-    long at = Math.max(earliest + 1, lastLookahead + Math.max(1, window / 20));
-    if (lookaheadAt > now && lookaheadAt <= at) {
-      return; // an earlier (or the same) look-ahead is armed already
-    }
-    lookaheadAt = at;
-    timers.startSingleTimer(REAP_LOOKAHEAD, new ReapOverdue(0, null), Duration.ofMillis(Math.max(1, at - now)));
+    lookahead.arm(now);
   }
-
-  private static final Object REAP_LOOKAHEAD = "reap-lookahead";
 
   /** The journal's persistence id of partition {@code partition}. */
   static String persistenceId(int partition) {
@@ -403,30 +391,10 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   }
 
   private void onRecovered(PartitionState s) {
-    int pending = 0, retry = 0, waiting = 0, blocked = 0, terminal = 0;
-    int resumed = s.resumeRunning();
-    for (JobRecord r : s.jobs.values()) {
-      switch (r.status) {
-        case PENDING:
-          pending++;
-          break;
-        case RETRY_WAIT:
-          retry++;
-          break;
-        case WAITING_FOR_PARENT:
-          waiting++;
-          break;
-        case BLOCKED_BY_PARENT:
-          blocked++;
-          break;
-        default:
-          terminal++;
-      }
-    }
-    pending -= resumed; // resumed jobs are pending again, counted apart
+    Recovered found = s.recover(wiring.partition());
     wiring.stats().publish(wiring.partition(), s.counts);
     wiring.stats().publishPaused(wiring.partition(), s.paused);
-    wiring.recovered().tell(new Recovered(wiring.partition(), pending, resumed, retry, waiting, blocked, terminal));
+    wiring.recovered().tell(found);
     for (int p = 0; p < settings.partitions(); p++) {
       onRewatch(s, new Rewatch(p));
       if (p != wiring.partition()) {

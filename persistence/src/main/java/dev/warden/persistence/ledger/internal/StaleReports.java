@@ -24,18 +24,21 @@ final class StaleReports {
   void report(String id, int attempt, JobRecord r, String what) {
     stats.stale.incrementAndGet();
     Object[] args = {id, what, attempt, r == null ? 0 : r.attempt, r == null ? "unknown" : r.status};
-    if (r != null && attempt <= r.attempt && (what.equals("heartbeat") || cutOrAbandoned(r, attempt))) {
-      log.debug(FORMAT, args);
-    } else {
-      log.warn(FORMAT, args);
-    }
+    boolean expected = r != null && attempt <= r.attempt && (what.equals("heartbeat") || cutOrAbandoned(r, attempt));
+    JobMdc.log(id, r == null ? null : r.type, () -> {
+      if (expected) {
+        log.debug(FORMAT, args);
+      } else {
+        log.warn(FORMAT, args);
+      }
+    });
   }
 
   /** True when attempt {@code attempt} of {@code r} ended other than by its own completion or failure. */
   private static boolean cutOrAbandoned(JobRecord r, int attempt) {
     boolean started = false;
     for (JobEvent e : r.history) {
-      if (e instanceof JobEvent.Started && ((JobEvent.Started) e).attempt() == attempt) {
+      if (e instanceof JobEvent.Started s && s.attempt() == attempt) {
         started = true;
       } else if (started && !(e instanceof JobEvent.Heartbeat)) {
         return !(e instanceof JobEvent.Completed || e instanceof JobEvent.Failed);
