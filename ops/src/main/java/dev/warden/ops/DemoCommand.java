@@ -1,6 +1,6 @@
 package dev.warden.ops;
 
-import dev.warden.persistence.CheckpointerKind;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
@@ -9,7 +9,7 @@ import dev.warden.core.jmx.JmxCredentials;
 import dev.warden.core.tree.NodeState;
 import dev.warden.core.tree.SupervisorTree;
 import dev.warden.core.tree.TreeNode;
-import dev.warden.persistence.Checkpointer;
+import dev.warden.persistence.checkpoint.Checkpointer;
 import dev.warden.persistence.ledger.LedgerKind;
 import dev.warden.workers.graveyard.GraveyardDemo;
 import dev.warden.workers.graveyard.Graveyard;

@@ -1,9 +1,9 @@
 package dev.warden.ops;
 
-import dev.warden.persistence.CheckpointerKind;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import dev.warden.core.Warden;
 import dev.warden.core.WorkerKind;
-import dev.warden.persistence.Checkpointer;
+import dev.warden.persistence.checkpoint.Checkpointer;
 import dev.warden.persistence.ledger.LedgerKind;
 import dev.warden.workers.graveyard.GraveyardKind;
 import dev.warden.workers.llm.Llm;

@@ -1,6 +1,8 @@
 package dev.warden.persistence;
 
 import dev.warden.core.WorkerKind;
+import dev.warden.persistence.checkpoint.Checkpointer;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import java.util.List;
 
 /** What the persistence module adds to a Warden node. */

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 final class Counter extends EventSourcedBehavior<Counter.Command, Counter.Event, Counter.State> {
   private static final Logger log = LoggerFactory.getLogger(Counter.class);
 
-  sealed interface Command {}
+  sealed interface Command permits Increment, Get, FinishAndStop {}
 
   record Increment(ActorRef<Done> replyTo) implements Command {}
 
@@ -25,7 +25,7 @@ final class Counter extends EventSourcedBehavior<Counter.Command, Counter.Event,
   /** Persists {@link Closed}, then stops. */
   record FinishAndStop(ActorRef<Done> replyTo) implements Command {}
 
-  sealed interface Event extends WardenSerializable {}
+  sealed interface Event extends WardenSerializable permits Incremented, Closed {}
 
   record Incremented(int by) implements Event {}
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.core.Warden;
 import dev.warden.core.tree.NodeState;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import dev.warden.persistence.ledger.JobLedger;
 import dev.warden.persistence.ledger.JobType;
 import dev.warden.persistence.ledger.LedgerKind;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.core.WardenConfigException;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import dev.warden.persistence.ledger.LedgerKind;
 import java.nio.file.Files;
 import java.nio.file.Path;

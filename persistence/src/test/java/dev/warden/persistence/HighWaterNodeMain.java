@@ -1,6 +1,7 @@
 package dev.warden.persistence;
 
 import dev.warden.core.Warden;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import dev.warden.persistence.journal.HighWaterMark;
 import dev.warden.persistence.ledger.JobLedger;
 import dev.warden.persistence.ledger.JobType;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.core.Warden;
 import dev.warden.core.WardenConfigException;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import dev.warden.persistence.journal.HighWaterMark;
 import dev.warden.persistence.ledger.JobLedger;
 import dev.warden.persistence.ledger.JobStatus;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.core.Warden;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

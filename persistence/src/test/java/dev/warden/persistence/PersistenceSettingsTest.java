@@ -8,6 +8,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.core.WardenConfigException;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

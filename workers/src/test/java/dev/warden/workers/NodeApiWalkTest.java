@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.core.process.MemoryProbe;
-import dev.warden.persistence.CheckpointerKind;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import dev.warden.persistence.ledger.JobLedger;
 import dev.warden.persistence.ledger.JobType;
 import dev.warden.persistence.ledger.LedgerKind;

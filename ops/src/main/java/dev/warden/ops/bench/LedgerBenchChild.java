@@ -1,10 +1,10 @@
 package dev.warden.ops.bench;
 
-import dev.warden.persistence.CheckpointerKind;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
-import dev.warden.persistence.Checkpointer;
+import dev.warden.persistence.checkpoint.Checkpointer;
 import dev.warden.persistence.ledger.JobEvent;
 import dev.warden.persistence.ledger.JobLedger;
 import dev.warden.persistence.ledger.JobPolicy;

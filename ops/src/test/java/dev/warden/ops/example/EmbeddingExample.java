@@ -1,11 +1,11 @@
 package dev.warden.ops.example;
 
-import dev.warden.persistence.CheckpointerKind;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.KindContext;
 import dev.warden.core.Warden;
 import dev.warden.core.WorkerKind;
-import dev.warden.persistence.Checkpointer;
+import dev.warden.persistence.checkpoint.Checkpointer;
 import java.time.Duration;
 import dev.warden.persistence.Persistence;
 import dev.warden.persistence.ledger.JobLedger;

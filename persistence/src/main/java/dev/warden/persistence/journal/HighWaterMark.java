@@ -1,7 +1,7 @@
 package dev.warden.persistence.journal;
 
-import dev.warden.persistence.internal.Printable;
 import dev.warden.core.WardenConfigException;
+import dev.warden.persistence.internal.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -54,8 +54,8 @@ public final class HighWaterMark {
     /** The journal's level now: two queries the table's indexes answer. */
     public static Level of(Connection c) throws SQLException {
       return new Level(
-          JournalDb.number(c, "SELECT MAX(\"ordering\") FROM \"event_journal\"", ps -> {}),
-          JournalDb.number(c, "SELECT COUNT(*) FROM \"event_journal\"", ps -> {}));
+          Sql.number(c, "SELECT MAX(\"ordering\") FROM \"event_journal\"", ps -> {}),
+          Sql.number(c, "SELECT COUNT(*) FROM \"event_journal\"", ps -> {}));
     }
   }
 

@@ -157,12 +157,12 @@ public final class JdbcJournal extends AsyncWriteJournal {
     return FutureConverters.asScala(
         db.write(
             c -> {
-              JournalDb.update(c, MARK_DELETED, ps -> {
+              Sql.update(c, MARK_DELETED, ps -> {
                 ps.setString(1, persistenceId);
                 ps.setLong(2, toSequenceNr);
               });
-              long highestDeleted = JournalDb.number(c, HIGHEST_DELETED, ps -> ps.setString(1, persistenceId));
-              JournalDb.update(c, DELETE_BELOW, ps -> {
+              long highestDeleted = Sql.number(c, HIGHEST_DELETED, ps -> ps.setString(1, persistenceId));
+              Sql.update(c, DELETE_BELOW, ps -> {
                 ps.setString(1, persistenceId);
                 ps.setLong(2, highestDeleted);
               });
@@ -206,6 +206,6 @@ public final class JdbcJournal extends AsyncWriteJournal {
 
   @Override
   public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
-    return FutureConverters.asScala(db.read(c -> JournalDb.number(c, HIGHEST, ps -> ps.setString(1, persistenceId))));
+    return FutureConverters.asScala(db.read(c -> Sql.number(c, HIGHEST, ps -> ps.setString(1, persistenceId))));
   }
 }

@@ -90,8 +90,8 @@ public final class JdbcSnapshotStore extends SnapshotStore {
     return write(DELETE_MATCHING, ps -> bindCriteria(ps, persistenceId, criteria));
   }
 
-  private Future<Void> write(String sql, JournalDb.Params params) {
-    return FutureConverters.asScala(db.write(c -> JournalDb.update(c, sql, params)));
+  private Future<Void> write(String sql, Sql.Params params) {
+    return FutureConverters.asScala(db.write(c -> Sql.update(c, sql, params)));
   }
 
   private static void bindCriteria(PreparedStatement ps, String persistenceId, SnapshotSelectionCriteria criteria) throws SQLException {

@@ -4,8 +4,6 @@ import dev.warden.core.jmx.JmxRegistry;
 import dev.warden.persistence.PersistenceSettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,30 +45,6 @@ public final class JournalDb implements Extension {
   @FunctionalInterface
   public interface Read<T> {
     T apply(Connection c) throws Exception;
-  }
-
-  /** Sets a prepared statement's parameters. */
-  @FunctionalInterface
-  public interface Params {
-    void set(PreparedStatement ps) throws SQLException;
-  }
-
-  /** Runs one update statement on {@code c}; answers the rows it changed. */
-  static int update(Connection c, String sql, Params params) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      params.set(ps);
-      return ps.executeUpdate();
-    }
-  }
-
-  /** Runs a query whose answer is one number (e.g. {@code MAX(...)}); SQL NULL reads as 0. */
-  static long number(Connection c, String sql, Params params) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      params.set(ps);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0L;
-      }
-    }
   }
 
   private static final Logger log = LoggerFactory.getLogger(JournalDb.class);

@@ -6,7 +6,7 @@ import dev.warden.core.WardenSerializable;
 
 /**
  * One step of a job's append-only history. Times are epoch milliseconds. Journaled inside a
- * {@link LedgerBatch} (one row per flush), never rewritten.
+ * batch (one row per flush), never rewritten.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "e")
 @JsonSubTypes({
@@ -44,16 +44,16 @@ public sealed interface JobEvent extends WardenSerializable
   /** Short label for histories and logs: the event's name, with {@code #attempt} where it has one. */
   default String label() {
     String n = getClass().getSimpleName();
-    if (this instanceof Started) {
-      return n + "#" + ((Started) this).attempt();
-    } else if (this instanceof Completed) {
-      return n + "#" + ((Completed) this).attempt();
-    } else if (this instanceof Failed) {
-      return n + "#" + ((Failed) this).attempt();
-    } else if (this instanceof Reaped) {
-      return n + "#" + ((Reaped) this).attempt();
-    } else if (this instanceof Suspended) {
-      return n + "#" + ((Suspended) this).attempt();
+    if (this instanceof Started s) {
+      return n + "#" + s.attempt();
+    } else if (this instanceof Completed c) {
+      return n + "#" + c.attempt();
+    } else if (this instanceof Failed f) {
+      return n + "#" + f.attempt();
+    } else if (this instanceof Reaped r) {
+      return n + "#" + r.attempt();
+    } else if (this instanceof Suspended s) {
+      return n + "#" + s.attempt();
     }
     return n;
   }
@@ -86,11 +86,6 @@ public sealed interface JobEvent extends WardenSerializable
     /** A failure without the exception's class and stack trace. */
     public Failed(String jobId, long at, int attempt, String cause, boolean retryable) {
       this(jobId, at, attempt, cause, retryable, null, null);
-    }
-
-    /** This event without its stack trace (the ledger keeps only the last failure's in memory). */
-    Failed withoutTrace() {
-      return stackTrace == null ? this : new Failed(jobId, at, attempt, cause, retryable, errorClass, null);
     }
   }
 

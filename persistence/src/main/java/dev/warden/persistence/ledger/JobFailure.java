@@ -7,16 +7,4 @@ package dev.warden.persistence.ledger;
  * host's own text, journaled as it is (up to the bound): keep credentials out of exception
  * messages.
  */
-public record JobFailure(int attempt, String errorClass, String message, String stackTrace) {
-
-  static JobFailure of(JobEvent.Failed f) {
-    String cause = f.cause() == null ? "" : f.cause();
-    String type = f.errorClass() == null ? "" : f.errorClass();
-    String message = cause;
-    if (!type.isEmpty() && cause.startsWith(type)) {
-      message = cause.substring(type.length());
-      message = message.startsWith(": ") ? message.substring(2) : message;
-    }
-    return new JobFailure(f.attempt(), type, message, f.stackTrace() == null ? "" : f.stackTrace());
-  }
-}
+public record JobFailure(int attempt, String errorClass, String message, String stackTrace) {}

@@ -1,9 +1,11 @@
 package dev.warden.persistence.ledger;
 
-import dev.warden.persistence.CheckpointerKind;
+import dev.warden.core.Asks;
 import dev.warden.core.PerNode;
 import dev.warden.core.Warden;
-import dev.warden.core.Asks;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
+import dev.warden.persistence.ledger.internal.LedgerPartition;
+import dev.warden.persistence.ledger.internal.LedgerRoot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,9 +101,9 @@ public final class JobLedger {
     }
     return this.<LedgerPartition.SubmitReply>ask(id, r -> new LedgerPartition.Submit(id, type, payload, parent, r))
         .thenCompose(
-            reply -> reply instanceof LedgerPartition.Accepted
-                ? CompletableFuture.completedFuture(((LedgerPartition.Accepted) reply).job())
-                : CompletableFuture.failedFuture(new LedgerBusyException(((LedgerPartition.Rejected) reply).reason())));
+            reply -> reply instanceof LedgerPartition.Rejected r
+                ? CompletableFuture.failedFuture(new LedgerBusyException(r.reason()))
+                : CompletableFuture.completedFuture(((LedgerPartition.Accepted) reply).job()));
   }
 
   /**
@@ -210,7 +212,7 @@ public final class JobLedger {
 
   /** Epoch ms of the reaper's last complete run; 0 before the first. */
   public long reaperLastRun() {
-    return handle.stats().reaperLastRun.get();
+    return handle.stats().reaperLastRun();
   }
 
   private ActorRef<LedgerPartition.Command> partition(String id) {

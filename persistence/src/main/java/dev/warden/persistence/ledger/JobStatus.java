@@ -22,21 +22,13 @@ public enum JobStatus {
 
   /** The count bucket: pending, running, succeeded, failed, blocked or cancelled. */
   public String bucket() {
-    switch (this) {
-      case PENDING:
-      case WAITING_FOR_PARENT:
-      case RETRY_WAIT:
-        return "pending";
-      case RUNNING:
-        return "running";
-      case BLOCKED_BY_PARENT:
-        return "blocked";
-      case SUCCEEDED:
-        return "succeeded";
-      case GAVE_UP:
-        return "failed";
-      default:
-        return "cancelled";
-    }
+    return switch (this) {
+      case PENDING, WAITING_FOR_PARENT, RETRY_WAIT -> "pending";
+      case RUNNING -> "running";
+      case BLOCKED_BY_PARENT -> "blocked";
+      case SUCCEEDED -> "succeeded";
+      case GAVE_UP -> "failed";
+      case CANCELLED -> "cancelled";
+    };
   }
 }

@@ -1,6 +1,8 @@
 package dev.warden.persistence.ledger;
 
 import dev.warden.core.Asks;
+import dev.warden.persistence.ledger.internal.LedgerPartition;
+import dev.warden.persistence.ledger.internal.LedgerRoot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,9 @@ package dev.warden.persistence.ledger;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.persistence.ledger.internal.LedgerBatch;
 import dev.warden.persistence.ledger.internal.LedgerCodec;
+import dev.warden.persistence.ledger.internal.MovedRowClasses;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -64,7 +66,7 @@ public final class LedgerJournal {
       if (serializerId == LedgerCodec.SERIALIZER_ID && LedgerCodec.BATCH.equals(manifest)) {
         return (LedgerBatch) LedgerCodec.decode(payload, manifest);
       }
-      if (serializerId != JACKSON_JSON || !LedgerBatch.class.getName().equals(manifest)) {
+      if (serializerId != JACKSON_JSON || !MovedRowClasses.isLedgerBatch(manifest)) {
         throw new IllegalStateException("journal row " + where + " is [" + manifest + "] of serializer " + serializerId + ", not a LedgerBatch");
       }
       boolean gzip = payload.length > 2 && (payload[0] & 0xff) == 0x1f && (payload[1] & 0xff) == 0x8b;

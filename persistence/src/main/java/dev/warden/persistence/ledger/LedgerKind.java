@@ -1,6 +1,5 @@
 package dev.warden.persistence.ledger;
 
-import dev.warden.persistence.CheckpointerKind;
 import com.typesafe.config.Config;
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
@@ -8,6 +7,9 @@ import dev.warden.core.http.HttpContext;
 import dev.warden.core.http.KindRoutes;
 import dev.warden.persistence.PersistenceSettings;
 import dev.warden.persistence.SchemaBootstrap;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
+import dev.warden.persistence.ledger.internal.LedgerRoot;
+import dev.warden.persistence.ledger.internal.PartitionCount;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -51,7 +53,7 @@ public final class LedgerKind implements WorkerKind<LedgerRoot.Command> {
 
   @Override
   public Behavior<LedgerRoot.Command> rootBehavior(KindContext context) {
-    return LedgerRoot.create(context);
+    return LedgerRoot.create(context, LedgerControl::new);
   }
 
   @Override

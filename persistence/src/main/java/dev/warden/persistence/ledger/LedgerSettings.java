@@ -37,7 +37,7 @@ public record LedgerSettings(
     int failureLogsPerSecond,
     Map<String, TypeOverride> types) {
   /** Most partitions a ledger may have ({@code warden.ledger.partitions}). */
-  static final int MAX_PARTITIONS = 1024;
+  public static final int MAX_PARTITIONS = 1024;
 
   /** Per-type values from {@code warden.ledger.types.<name>}; empty where not configured. */
   public record TypeOverride(

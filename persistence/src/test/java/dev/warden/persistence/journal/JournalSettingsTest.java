@@ -1,6 +1,5 @@
 package dev.warden.persistence.journal;
 
-import dev.warden.persistence.CheckpointerKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.core.WardenConfigException;
-import dev.warden.persistence.Checkpointer;
+import dev.warden.persistence.checkpoint.Checkpointer;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import dev.warden.persistence.ledger.LedgerKind;
 import java.nio.file.Files;
 import java.nio.file.Path;

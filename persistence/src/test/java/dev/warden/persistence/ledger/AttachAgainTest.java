@@ -1,6 +1,5 @@
 package dev.warden.persistence.ledger;
 
-import dev.warden.persistence.CheckpointerKind;
 import static dev.warden.persistence.ledger.LedgerNode.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.core.WorkerKind;
-import dev.warden.persistence.Checkpointer;
+import dev.warden.persistence.checkpoint.Checkpointer;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A failed attempt leaves its exception in the journal, in JobView and in the log; late reports are judged. */
+/** A failed attempt leaves its exception in the journal, in JobView and in the log. */
 class FailureDetailsTest {
   private static final String BOUNDS = "warden.ledger.failures { max-message-chars = 40, max-stack-trace-chars = 3000 }\n";
   private static final RetryPolicy TWICE = RetryPolicy.defaults().withMaxAttempts(2).withBackoff(Duration.ZERO, Duration.ZERO, 0);
@@ -65,34 +65,6 @@ class FailureDetailsTest {
       JobFailure recovered = status(JobLedger.of(again), "f1").lastFailure().orElseThrow();
       assertEquals("java.lang.IllegalStateException", recovered.errorClass());
       assertTrue(recovered.stackTrace().contains("device gone"), "recovered with the job");
-    }
-  }
-
-  @Test
-  void aLateResultOfAReapedAttemptIsNoWarningButAReportNoAttemptExplainsIs() {
-    CompletableFuture<String> firstAttempt = new CompletableFuture<>();
-    try (LogCapture logs = new LogCapture(); Warden warden = LedgerNode.start(dir, "")) {
-      JobLedger ledger = JobLedger.of(warden);
-      ledger.register(new JobType("slow", (p, ctx) -> ctx.attempt() == 1 ? firstAttempt : CompletableFuture.completedFuture("ok"),
-          JobPolicy.defaults().withStartToClose(Duration.ofMillis(200)).withRetry(TWICE)));
-      await(ledger.submit("slow", "s1", ""));
-      assertEquals("ok", await(ledger.result("s1")));
-      firstAttempt.complete("late");
-      await().atMost(Duration.ofSeconds(5)).until(() -> ReaperTest.stats(ledger).stale.get() == 1);
-      LedgerRoot.Handle handle = handle(ledger);
-      handle.partitions().get(handle.settings().partitionOf("s1")).tell(new LedgerPartition.Complete("s1", 7, "from nowhere"));
-      await().atMost(Duration.ofSeconds(5)).until(() -> !logs.matching("WARN", "ledger job \\[s1\\] completion for attempt \\[7\\] is stale").isEmpty());
-      assertEquals(List.of(), logs.matching("WARN", "ledger job \\[s1\\] completion for attempt \\[1\\]"), "the reaped attempt's late result is expected");
-    }
-  }
-
-  static LedgerRoot.Handle handle(JobLedger ledger) {
-    try {
-      java.lang.reflect.Field f = JobLedger.class.getDeclaredField("handle");
-      f.setAccessible(true);
-      return (LedgerRoot.Handle) f.get(ledger);
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError(e);
     }
   }
 }

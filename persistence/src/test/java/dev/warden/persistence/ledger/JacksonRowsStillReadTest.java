@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,13 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
  * A journal written while the ledger was bound to jackson-json (serializer id 31: batches and
  * snapshots) recovers under the ledger's own codec (id 7201): finished jobs keep their history,
  * pending and running ones resume and finish, and the on-disk reader decodes both kinds of row.
+ * The rows are given the class names they carried then, before the batch and snapshot classes
+ * moved to {@code ledger.internal}.
  */
 class JacksonRowsStillReadTest {
   private static final int JACKSON_JSON = 31;
   private static final String JACKSON_BINDINGS =
       "pekko.actor.serialization-bindings {\n"
-          + "  \"dev.warden.persistence.ledger.LedgerBatch\" = jackson-json\n"
-          + "  \"dev.warden.persistence.ledger.PartitionSnapshot\" = jackson-json\n"
+          + "  \"dev.warden.persistence.ledger.internal.LedgerBatch\" = jackson-json\n"
+          + "  \"dev.warden.persistence.ledger.internal.PartitionSnapshot\" = jackson-json\n"
           + "  \"dev.warden.persistence.ledger.JobEvent\" = jackson-json\n"
           + "}\n";
   private static final String OFTEN = "warden.ledger.snapshot-every = 2\nwarden.ledger.shutdown.drain-timeout = 100ms\n";
@@ -51,6 +54,7 @@ class JacksonRowsStillReadTest {
         await(ledger.submit("work", "later-" + i, "hang"));
       }
     }
+    asWrittenBeforeTheMove();
     assertEquals(List.of(JACKSON_JSON), List.copyOf(serializerIds("event_journal", "event_ser_id").keySet()), "rows were written with jackson-json");
     assertEquals(List.of(JACKSON_JSON), List.copyOf(serializerIds("snapshot", "snapshot_ser_id").keySet()), "snapshots were taken with jackson-json");
     assertEquals(20, LedgerJournal.read(dir).all(JobEvent.Succeeded.class).size());
@@ -84,6 +88,22 @@ class JacksonRowsStillReadTest {
       JobLedger ledger = JobLedger.of(node);
       await().until(() -> ledger.count("work", "succeeded") == 30);
       assertEquals("again-later-9", await(ledger.result("later-9")));
+    }
+  }
+
+  /** Jackson rows name their class: back then, the batch and snapshot classes were in the ledger's public package. */
+  private void asWrittenBeforeTheMove() throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.toAbsolutePath() + "/warden", "sa", "");
+        Statement st = c.createStatement()) {
+      int rows = st.executeUpdate("UPDATE \"event_journal\" SET \"event_ser_manifest\" = REPLACE(\"event_ser_manifest\", '.ledger.internal.', '.ledger.')"
+          + " WHERE \"event_ser_id\" = " + JACKSON_JSON);
+      int snapshots = st.executeUpdate("UPDATE \"snapshot\" SET \"snapshot_ser_manifest\" = REPLACE(\"snapshot_ser_manifest\", '.ledger.internal.', '.ledger.')"
+          + " WHERE \"snapshot_ser_id\" = " + JACKSON_JSON);
+      assertTrue(rows > 0 && snapshots > 0, "rows " + rows + ", snapshots " + snapshots);
+      try (ResultSet rs = st.executeQuery("SELECT DISTINCT \"event_ser_manifest\" FROM \"event_journal\" WHERE \"persistence_id\" LIKE 'ledger-%'")) {
+        assertTrue(rs.next());
+        assertEquals("dev.warden.persistence.ledger.LedgerBatch", rs.getString(1));
+      }
     }
   }
 

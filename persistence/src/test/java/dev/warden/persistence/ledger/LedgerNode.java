@@ -1,9 +1,9 @@
 package dev.warden.persistence.ledger;
 
-import dev.warden.persistence.CheckpointerKind;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
-import dev.warden.persistence.Checkpointer;
+import dev.warden.persistence.checkpoint.Checkpointer;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /** A real node (ledger + checkpointer) on an H2 file under {@code dir}, and small helpers. */
-final class LedgerNode {
-  static final String FAST =
+public final class LedgerNode {
+  public static final String FAST =
       "warden.ledger.partitions = 4\n"
           + "warden.ledger.reaper.tick = 100ms\n"
           + "warden.ledger.heartbeat.min-interval = 20ms\n"
@@ -20,12 +20,12 @@ final class LedgerNode {
 
   private LedgerNode() {}
 
-  static Warden start(Path dir, String extra) {
+  public static Warden start(Path dir, String extra) {
     String conf = "warden.data-dir = \"" + dir.toAbsolutePath() + "\"\n" + FAST + extra;
     return Warden.start(ConfigFactory.parseString(conf), LedgerKind.create(), CheckpointerKind.create());
   }
 
-  static <T> T await(CompletionStage<T> stage) {
+  public static <T> T await(CompletionStage<T> stage) {
     try {
       return stage.toCompletableFuture().get(20, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -34,15 +34,15 @@ final class LedgerNode {
   }
 
   /** Event names of a job's history, e.g. [Submitted, Started#1, Completed#1, Succeeded#1]. */
-  static List<String> names(JobLedger ledger, String id) {
+  public static List<String> names(JobLedger ledger, String id) {
     return await(ledger.history(id)).stream().map(LedgerNode::name).collect(Collectors.toList());
   }
 
-  static String name(JobEvent e) {
+  public static String name(JobEvent e) {
     return e.label();
   }
 
-  static JobView status(JobLedger ledger, String id) {
+  public static JobView status(JobLedger ledger, String id) {
     return await(ledger.status(id)).orElseThrow(() -> new AssertionError("no job " + id));
   }
 }

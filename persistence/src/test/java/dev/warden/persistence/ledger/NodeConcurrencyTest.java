@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.core.Warden;
+import dev.warden.persistence.ledger.internal.LedgerInternals;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ class NodeConcurrencyTest {
       assertEquals("ok", await(ledger.result("ok")), "the one permit came back after a reap, a failure and a cancel");
       assertEquals(List.of("Submitted", "Started#1", "Reaped#1", "GaveUp"), names(ledger, "hang"));
       assertEquals(List.of("Submitted", "Started#1", "Failed#1", "GaveUp"), names(ledger, "fail"));
-      assertEquals(0, FailureDetailsTest.handle(ledger).permits().inUse().get("one"));
+      assertEquals(0, LedgerInternals.handle(ledger).permits().inUse().get("one"));
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.warden.workers.llm;
 
-import dev.warden.persistence.CheckpointerKind;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import com.typesafe.config.Config;
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;

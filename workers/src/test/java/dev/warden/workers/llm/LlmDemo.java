@@ -1,9 +1,9 @@
 package dev.warden.workers.llm;
 
-import dev.warden.persistence.CheckpointerKind;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
-import dev.warden.persistence.Checkpointer;
+import dev.warden.persistence.checkpoint.Checkpointer;
 import dev.warden.persistence.ledger.JobEvent;
 import dev.warden.persistence.ledger.LedgerKind;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import dev.warden.core.Warden;
 import dev.warden.core.WardenMdc;
 import dev.warden.core.process.ExternalProcess;
 import dev.warden.core.process.MemoryProbe;
-import dev.warden.persistence.CheckpointerKind;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import dev.warden.persistence.ledger.LedgerKind;
 import dev.warden.workers.LogCapture;
 import java.nio.file.Path;

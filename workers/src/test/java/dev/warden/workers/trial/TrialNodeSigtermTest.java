@@ -1,12 +1,12 @@
 package dev.warden.workers.trial;
 
-import dev.warden.persistence.CheckpointerKind;
+import dev.warden.persistence.checkpoint.CheckpointerKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
-import dev.warden.persistence.Checkpointer;
+import dev.warden.persistence.checkpoint.Checkpointer;
 import dev.warden.persistence.ledger.JobEvent;
 import dev.warden.persistence.ledger.JobStatus;
 import dev.warden.persistence.ledger.LedgerKind;

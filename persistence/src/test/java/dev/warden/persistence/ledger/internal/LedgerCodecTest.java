@@ -7,11 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.persistence.ledger.JobEvent;
-import dev.warden.persistence.ledger.JobSnapshot;
 import dev.warden.persistence.ledger.JobStatus;
-import dev.warden.persistence.ledger.LedgerBatch;
-import dev.warden.persistence.ledger.PartitionSnapshot;
-import dev.warden.persistence.ledger.TypeHold;
 import java.io.NotSerializableException;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -65,6 +61,66 @@ class LedgerCodecTest {
     assertEquals(batch, LedgerCodec.decode(LedgerCodec.encode(batch), LedgerCodec.BATCH));
     LedgerBatch empty = new LedgerBatch(List.of());
     assertEquals(empty, LedgerCodec.decode(LedgerCodec.encode(empty), LedgerCodec.BATCH));
+  }
+
+  /**
+   * The bytes of one encoded event of each type (and of a batch with holds, and of a snapshot),
+   * pinned: journals already on disk hold exactly these, so any change to how the codec is built
+   * must leave them as they are.
+   */
+  @Test
+  void everyEventTypeBatchAndSnapshotIsWrittenByteForByteAsPinned() throws Exception {
+    List<String> pinned = List.of(
+        "010107726573697a6501066a6f622d31f69d908ad666001c7b2277223a3634302c226e616d65223a225a6fc3ab20e29c"
+            + "93227d00",
+        "010107726573697a6501066a6f622d32f89d908ad6660001066a6f622d31",
+        "01010d6f746865722e747970655f3201066a6f622d33fa9d908ad666000000",
+        "010002066a6f622d31fc9d908ad66602e0d403",
+        "010002066a6f622d33fe9d908ad666feffffff0f80e2eff5a999ffffff01",
+        "010003066a6f622d31809e908ad66602",
+        "010004066a6f622d31829e908ad666020b6f6b3a20e697a5e69cac",
+        "010004066a6f622d34829e908ad6660400",
+        "010005066a6f622d32849e908ad6660205626f6f6d01",
+        "010005066a6f622d32869e908ad666040000",
+        "01000f066a6f622d32869e908ad66606236a6176612e6c616e672e496c6c6567616c5374617465457863657074696f6e"
+            + "3a207801206a6176612e6c616e672e496c6c6567616c5374617465457863657074696f6e376a6176612e6c616e672e49"
+            + "6c6c6567616c5374617465457863657074696f6e3a20780a09617420612e422e6328422e6a6176613a3129",
+        "010006066a6f622d33889e908ad666022873746172742d746f2d636c6f736520646561646c696e652070617373656420"
+            + "35206d732061676f",
+        "010007066a6f622d328a9e908ad66606f403",
+        "010007066a6f622d350000ffffffffffffffffff01",
+        "010008066a6f622d318c9e908ad66602",
+        "010009066a6f622d328e9e908ad6660622617474656d70747320657868617573746564202833206f662033293a20626f"
+            + "6f6d",
+        "01000a066a6f622d33909e908ad666001563616e63656c6c65642062792072657175657374",
+        "01000b066a6f622d36929e908ad666066a6f622d3208474156455f5550",
+        "01000c066a6f622d3601066a6f622d32",
+        "01000d066a6f622d32949e908ad66606",
+        "01000e066a6f622d31969e908ad66604");
+    assertEquals(EVERY_EVENT.size(), pinned.size());
+    for (int i = 0; i < EVERY_EVENT.size(); i++) {
+      JobEvent e = EVERY_EVENT.get(i);
+      assertEquals(pinned.get(i), HexFormat.of().formatHex(LedgerCodec.encode(e)), e.toString());
+      assertEquals(e, LedgerCodec.decode(HexFormat.of().parseHex(pinned.get(i)), LedgerCodec.EVENT), e.toString());
+    }
+    LedgerBatch batch = new LedgerBatch(EVERY_EVENT.subList(0, 4),
+        List.of(new TypeHold("resize", AT, true), new TypeHold("other", AT + 1, false)));
+    String batchHex = "010307726573697a650d6f746865722e747970655f32066f746865720401066a6f622d31f69d908ad666001c7b227722"
+        + "3a3634302c226e616d65223a225a6fc3ab20e29c93227d0001066a6f622d32f89d908ad6660001066a6f622d3101066a"
+        + "6f622d33fa9d908ad66601000002066a6f622d31fc9d908ad66602e0d4030200f69d908ad6660102f89d908ad66600";
+    assertEquals(batchHex, HexFormat.of().formatHex(LedgerCodec.encode(batch)));
+    assertEquals(batch, LedgerCodec.decode(HexFormat.of().parseHex(batchHex), LedgerCodec.BATCH));
+    JobSnapshot job = new JobSnapshot("job-9", "resize", "p", "job-1", JobStatus.RETRY_WAIT, 2, 1, AT + 30_000, AT + 500, null, "boom",
+        EVERY_EVENT.subList(0, 3));
+    Map<String, Map<String, Long>> counts = new TreeMap<>();
+    counts.put("resize", new TreeMap<>(Map.of("pending", 4L, "succeeded", 1_000_000_000_000L)));
+    PartitionSnapshot snap = new PartitionSnapshot(List.of(job), List.of("job-1"), counts, List.of("resize"));
+    String snapHex = "010207726573697a650d6f746865722e747970655f3201066a6f622d39000270066a6f622d31030402d6f2938ad666de"
+        + "a5908ad6660005626f6f6d0301066a6f622d31f69d908ad666001c7b2277223a3634302c226e616d65223a225a6fc3ab"
+        + "20e29c93227d0001066a6f622d32f89d908ad6660001066a6f622d3101066a6f622d33fa9d908ad66601000001066a6f"
+        + "622d310100020870656e64696e67080a73756363656564656480c0a8ca9a3a0100";
+    assertEquals(snapHex, HexFormat.of().formatHex(LedgerCodec.encode(snap)));
+    assertEquals(snap, LedgerCodec.decode(HexFormat.of().parseHex(snapHex), LedgerCodec.SNAPSHOT));
   }
 
   @Test

@@ -1,0 +1,170 @@
+package dev.warden.persistence.ledger.internal;
+
+import dev.warden.core.KindContext;
+import dev.warden.persistence.journal.JournalDb;
+import dev.warden.persistence.ledger.LedgerMXBean;
+import dev.warden.persistence.ledger.LedgerSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import javax.management.ObjectName;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Root of the {@code ledger} kind: one supervised child per partition plus the reaper; hands out
+ * the partitions to {@link dev.warden.persistence.ledger.JobLedger}, forwards partition-to-partition messages, logs the node's
+ * one recovery line and drains the partitions at graceful stop.
+ */
+public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
+  public sealed interface Command permits GetHandle, ToPartition, Stop, ReapNow, WrappedRecovered, Drained {}
+
+  /** What the facade needs; refs are stable across partition restarts. */
+  public record Handle(List<ActorRef<LedgerPartition.Command>> partitions, LedgerSettings settings, LedgerStats stats, NodePermits permits) {}
+
+  public record GetHandle(ActorRef<Handle> replyTo) implements Command {}
+
+  /** Partition-to-partition traffic goes through here (a cluster mode would use sharding instead). */
+  public record ToPartition(int partition, LedgerPartition.Command message) implements Command {}
+
+  public record Stop(ActorRef<Done> replyTo) implements Command {}
+
+  public enum ReapNow implements Command {
+    INSTANCE
+  }
+
+  private record WrappedRecovered(LedgerPartition.Recovered recovered) implements Command {}
+
+  private record Drained(Done done) implements Command {}
+
+  /** {@code control}: the ledger's MBean over the handle, registered as {@code type=Ledger} while the root lives. */
+  public static Behavior<Command> create(KindContext kctx, BiFunction<ActorSystem<?>, Handle, LedgerMXBean> control) {
+    return Behaviors.setup(ctx -> new LedgerRoot(ctx, kctx, control));
+  }
+
+  private final KindContext kctx;
+  /** The journal's MBean when this ledger registered it (the first kind to offer it, e.g. on a node without a checkpointer), else null. */
+  private final ObjectName journalMBean;
+  private final ObjectName ledgerMBean;
+  private final Handle handle;
+  private final ActorRef<Reaper.Command> reaper;
+  private final long started = System.nanoTime();
+  private final int[] found = new int[6];
+  private final boolean[] recovered;
+  private int recoveredCount;
+  private long firstRecoveredMs;
+  private ActorRef<Done> stopReply;
+  private int drained;
+
+  private LedgerRoot(ActorContext<Command> ctx, KindContext kctx, BiFunction<ActorSystem<?>, Handle, LedgerMXBean> control) {
+    super(ctx);
+    this.kctx = kctx;
+    LedgerSettings settings = LedgerSettings.create(kctx.config());
+    LedgerStats stats = new LedgerStats(settings.partitions());
+    NodePermits permits = new NodePermits(settings.partitions());
+    ActorRef<LedgerPartition.Recovered> onRecovered = ctx.messageAdapter(LedgerPartition.Recovered.class, WrappedRecovered::new);
+    List<ActorRef<LedgerPartition.Command>> partitions = new ArrayList<>();
+    for (int i = 0; i < settings.partitions(); i++) {
+      LedgerPartition.Wiring w = new LedgerPartition.Wiring(i, settings, stats, permits, ctx.getSelf(), onRecovered);
+      partitions.add(kctx.supervise(ctx, "partition-" + i, () -> LedgerPartition.create(w)));
+    }
+    this.handle = new Handle(List.copyOf(partitions), settings, stats, permits);
+    permits.wakeWith(p -> handle.partitions().get(p).tell(LedgerPartition.Wake.INSTANCE));
+    this.recovered = new boolean[settings.partitions()];
+    this.reaper = kctx.supervise(ctx, "reaper", () -> Reaper.create(handle.partitions(), settings.reaperTick(), stats));
+    kctx.metrics().gauge("reaper.last-run-epoch-ms", stats.reaperLastRun::get);
+    kctx.metrics().gauge("reaper.runs", stats.reaperRuns::get);
+    kctx.metrics().gauge("reaper.reaped", stats.reaped::get);
+    kctx.metrics().gauge("reports.stale", stats.stale::get);
+    for (String bucket : List.of("pending", "running", "succeeded", "failed", "blocked", "cancelled")) {
+      kctx.metrics().gauge("jobs." + bucket, () -> stats.total(bucket));
+    }
+    this.journalMBean = JournalDb.registerMBean(kctx.jmx(), ctx.getSystem());
+    this.ledgerMBean = kctx.jmx().name("Ledger", null);
+    kctx.jmx().register(ledgerMBean, control.apply(ctx.getSystem(), handle));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(GetHandle.class, g -> {
+          g.replyTo().tell(handle);
+          return this;
+        })
+        .onMessage(ToPartition.class, this::onToPartition)
+        .onMessage(WrappedRecovered.class, this::onRecovered)
+        .onMessageEquals(ReapNow.INSTANCE, () -> {
+          reaper.tell(Reaper.ReapNow.INSTANCE);
+          return this;
+        })
+        .onMessage(Stop.class, this::onStop)
+        .onMessage(Drained.class, this::onDrained)
+        .onSignal(PostStop.class, s -> {
+          if (journalMBean != null) {
+            kctx.jmx().unregister(journalMBean);
+          }
+          kctx.jmx().unregister(ledgerMBean);
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onToPartition(ToPartition t) {
+    handle.partitions().get(t.partition()).tell(t.message());
+    return this;
+  }
+
+  private Behavior<Command> onRecovered(WrappedRecovered w) {
+    LedgerPartition.Recovered r = w.recovered();
+    if (recovered[r.partition()]) {
+      getContext().getLog().info(
+          "ledger partition [{}] recovered again: [{}] pending, [{}] running resumed with a new attempt, [{}] waiting for a retry",
+          r.partition(), r.pending(), r.resumed(), r.retryWait());
+      return this;
+    }
+    recovered[r.partition()] = true;
+    if (recoveredCount++ == 0) {
+      firstRecoveredMs = (System.nanoTime() - started) / 1_000_000;
+    }
+    int[] add = {r.pending(), r.resumed(), r.retryWait(), r.waiting(), r.blocked(), r.terminal()};
+    for (int i = 0; i < add.length; i++) {
+      found[i] += add[i];
+    }
+    if (recoveredCount == recovered.length) {
+      getContext().getLog().info(
+          "ledger recovered [{}] partitions in [{}] ms (the first, dispatching at once, in [{}] ms): found [{}] live jobs: [{}] pending, [{}] running (resumed with a new"
+              + " attempt), [{}] waiting for a retry, [{}] waiting for a parent, [{}] blocked by a parent; [{}] recent terminal jobs."
+              + " Jobs dispatch as soon as their type is registered.",
+          recovered.length,
+          (System.nanoTime() - started) / 1_000_000,
+          firstRecoveredMs,
+          found[0] + found[1] + found[2] + found[3] + found[4],
+          found[0], found[1], found[2], found[3], found[4], found[5]);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStop(Stop s) {
+    stopReply = s.replyTo();
+    ActorRef<Done> ack = getContext().messageAdapter(Done.class, Drained::new);
+    handle.partitions().forEach(p -> p.tell(new LedgerPartition.Drain(ack)));
+    return this;
+  }
+
+  private Behavior<Command> onDrained(Drained d) {
+    drained++;
+    if (drained < handle.partitions().size()) {
+      return this;
+    }
+    getContext().getLog().info("ledger drained [{}] partitions; stopping", drained);
+    stopReply.tell(Done.getInstance());
+    return Behaviors.stopped();
+  }
+}

@@ -1,0 +1,91 @@
+package dev.warden.persistence.ledger.internal;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Read-only figures the partitions and the reaper publish for the facade and JMX: each partition
+ * writes only its own slot (an immutable map), readers merge them.
+ */
+public final class LedgerStats {
+  private final AtomicReferenceArray<Map<String, Map<String, Long>>> counts;
+  private final AtomicReferenceArray<Set<String>> paused;
+  final AtomicLong reaperLastRun = new AtomicLong();
+  final AtomicLong reaperRuns = new AtomicLong();
+  final AtomicLong reaped = new AtomicLong();
+  final AtomicLong stale = new AtomicLong();
+
+  LedgerStats(int partitions) {
+    counts = new AtomicReferenceArray<>(partitions);
+    paused = new AtomicReferenceArray<>(partitions);
+  }
+
+  void publishPaused(int partition, Set<String> types) {
+    paused.set(partition, Set.copyOf(types));
+  }
+
+  /** Job types paused in any partition (all of them, once a pause or resume has been written everywhere). */
+  public Set<String> paused() {
+    Set<String> out = new TreeSet<>();
+    for (int i = 0; i < paused.length(); i++) {
+      Set<String> p = paused.get(i);
+      if (p != null) {
+        out.addAll(p);
+      }
+    }
+    return out;
+  }
+
+  /** Epoch ms of the reaper's last complete run; 0 before the first. */
+  public long reaperLastRun() {
+    return reaperLastRun.get();
+  }
+
+  void publish(int partition, Map<String, Map<String, Long>> perType) {
+    Map<String, Map<String, Long>> copy = new TreeMap<>();
+    perType.forEach((t, b) -> copy.put(t, Map.copyOf(b)));
+    counts.set(partition, copy);
+  }
+
+  public Map<String, Map<String, Long>> counts() {
+    Map<String, Map<String, Long>> out = new TreeMap<>();
+    for (int i = 0; i < counts.length(); i++) {
+      Map<String, Map<String, Long>> p = counts.get(i);
+      if (p != null) {
+        p.forEach((t, b) -> b.forEach((k, v) -> out.computeIfAbsent(t, x -> new TreeMap<>()).merge(k, v, Long::sum)));
+      }
+    }
+    return out;
+  }
+
+  /** One type's count in one bucket, summed over the partitions without building {@link #counts()}. */
+  public long count(String type, String bucket) {
+    long sum = 0;
+    for (int i = 0; i < counts.length(); i++) {
+      Map<String, Map<String, Long>> p = counts.get(i);
+      Map<String, Long> b = p == null ? null : p.get(type);
+      if (b != null) {
+        sum += b.getOrDefault(bucket, 0L);
+      }
+    }
+    return sum;
+  }
+
+  /** True once every partition has recovered (each publishes its counts first thing after recovery). */
+  public boolean recovered() {
+    for (int i = 0; i < counts.length(); i++) {
+      if (counts.get(i) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  long total(String bucket) {
+    return counts().values().stream().mapToLong(b -> b.getOrDefault(bucket, 0L)).sum();
+  }
+}
