@@ -1,6 +1,8 @@
 package dev.warden.core;
 
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -13,6 +15,7 @@ import java.util.function.LongSupplier;
 public final class KindMetrics {
   private final ConcurrentHashMap<String, LongAdder> counters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongSupplier> gauges = new ConcurrentHashMap<>();
+  private final Set<String> counting = ConcurrentHashMap.newKeySet();
 
   /** The counter named {@code name}, created at zero on first use. */
   public LongAdder counter(String name) {
@@ -22,6 +25,46 @@ public final class KindMetrics {
   /** Registers (or replaces) a gauge read at snapshot time. */
   public void gauge(String name, LongSupplier value) {
     gauges.put(name, value);
+  }
+
+  /**
+   * Registers (or replaces) a gauge whose value only grows (a count the kind keeps elsewhere): shown
+   * like any gauge on JMX, exported as a counter on {@code /metrics}.
+   */
+  public void countingGauge(String name, LongSupplier value) {
+    counting.add(name);
+    gauge(name, value);
+  }
+
+  /** Names of the counters, and of the gauges registered with {@link #countingGauge}. */
+  public Set<String> counterNames() {
+    Set<String> names = new java.util.TreeSet<>(counters.keySet());
+    names.addAll(counting);
+    return names;
+  }
+
+  /** Names of the gauges, less those registered with {@link #countingGauge}. */
+  public Set<String> gaugeNames() {
+    Set<String> names = new java.util.TreeSet<>(gauges.keySet());
+    names.removeAll(counting);
+    return names;
+  }
+
+  /** The current value of counter or gauge {@code name}; empty when unknown or its gauge fails. */
+  public OptionalLong value(String name) {
+    LongAdder c = counters.get(name);
+    if (c != null) {
+      return OptionalLong.of(c.sum());
+    }
+    LongSupplier g = gauges.get(name);
+    if (g == null) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(g.getAsLong());
+    } catch (RuntimeException e) {
+      return OptionalLong.empty();
+    }
   }
 
   public Map<String, Long> snapshot() {

@@ -11,6 +11,8 @@ import dev.warden.core.jmx.JmxConnector;
 import dev.warden.core.jmx.JmxConnectorSettings;
 import dev.warden.core.jmx.JmxRegistry;
 import dev.warden.core.supervision.Supervisor;
+import dev.warden.core.metrics.KindMeters;
+import dev.warden.core.metrics.NodeMeters;
 import dev.warden.core.tree.SupervisorTree;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -195,6 +197,10 @@ public final class Warden implements AutoCloseable {
               k.name(), Guardian.ROOT + "/" + k.name(), tree, metrics.get(k.name()), refs.get(k.name()),
               k.operations(), pausable));
     }
+    NodeMeters meters = NodeMeters.get(system);
+    for (WorkerKind<?> k : kinds) {
+      meters.bind("kind:" + k.name(), KindMeters.of(k.name(), Guardian.ROOT + "/" + k.name(), tree, metrics.get(k.name())));
+    }
     Optional<JmxConnector> connector = Optional.empty();
     JmxConnectorSettings cs = settings.jmxConnector();
     if (cs.enabled()) {
@@ -283,6 +289,7 @@ public final class Warden implements AutoCloseable {
                 }
                 connector.ifPresent(JmxConnector::close);
                 jmx.unregisterAll();
+                NodeMeters.get(system).unbindAll();
                 log.info("warden node [{}] stopped", jmx.node());
                 stopped.complete(Done.getInstance());
               });

@@ -63,6 +63,20 @@ class BenchScenariosTest {
 
   @Test
   @Timeout(90)
+  void httpPrintsSubmitRatesOverHttpAndTheJavaApiTheirRatioAndGetLatency() {
+    Run r = bench("http", "--jobs", "600", "--runs", "1");
+    assertThat(r.code()).as(r.out()).isZero();
+    double overHttp = figure(r.out(), "http.submit_http");
+    double java = figure(r.out(), "http.submit_java");
+    assertThat(overHttp).isPositive();
+    assertThat(java).isPositive();
+    assertThat(figure(r.out(), "http.submit_ratio")).isCloseTo(overHttp / java, org.assertj.core.data.Percentage.withPercentage(5));
+    assertThat(figure(r.out(), "http.get_p50")).isPositive().isLessThanOrEqualTo(figure(r.out(), "http.get_p99"));
+    assertThat(r.out()).contains("600 jobs in the ledger");
+  }
+
+  @Test
+  @Timeout(90)
   void childrenRunOnTheConfigFileAndMakeTheirFilesUnderTheDataDirectory(@TempDir Path tmp) throws IOException {
     // another durability mode than the default WRITE_DELAY=0, and a ledger setting the children must apply too
     Path conf = tmp.resolve("bench.conf");

@@ -148,6 +148,24 @@ class NodeApiWalkTest {
   }
 
   @Test
+  void metricsCarryEveryKindsFiguresTheLlmLatencyPerConversationAndTheTrialsCounters() {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      String m = api.get("/metrics").raw().body();
+      for (String kind : List.of("ledger", "checkpointer", "graveyard", "trial", "llm")) {
+        assertThat(m).contains("warden_kind_state{kind=\"" + kind + "\",state=\"running\"} 1.0\n");
+      }
+      assertThat(m)
+          .contains("# TYPE warden_llm_latency_seconds gauge\n")
+          .containsPattern("warden_llm_latency_seconds\\{conversation=\"chat\",quantile=\"0.99\"} \\d")
+          .contains("warden_llm_timeout_configured_seconds{conversation=\"chat\"} 120.0\n")
+          .contains("warden_llm_permits{model=\"m\"}")
+          .contains("warden_trial_trials_succeeded_total 3.0\n")
+          .contains("warden_graveyard_records_imported_total")
+          .contains("warden_graveyard_last_import_success_timestamp_seconds");
+    });
+  }
+
+  @Test
   void theLlmRoutesShowLatencyAndTimeoutAdvicePerConversation() {
     await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/llm/conversations").body().path("conversations").size() > 0);
     JsonNode chat = api.get("/api/v1/llm/conversations").body().path("conversations").get(0);

@@ -10,7 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A client of a node's HTTP API over real HTTP (the JDK's client), answers parsed as JSON. */
+/** A client of a node's HTTP API over real HTTP (the JDK's client), answers parsed as JSON (other formats as a JSON string). */
 final class ApiClient {
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,7 +56,9 @@ final class ApiClient {
   Reply send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode body = r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
+      boolean json = r.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+      // a body in another format (/metrics' Prometheus text) comes as a JSON string
+      JsonNode body = r.body().isEmpty() ? JSON.createObjectNode() : json ? JSON.readTree(r.body()) : JSON.getNodeFactory().textNode(r.body());
       return new Reply(r.statusCode(), body, r);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

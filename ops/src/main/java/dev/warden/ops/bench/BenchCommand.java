@@ -11,22 +11,23 @@ import picocli.CommandLine.Parameters;
  * {@code warden bench SCENARIO}: prints one machine-readable line per figure,
  * {@code <scenario>.<figure>: <value> <unit>}, each the median of several runs, then a short human
  * summary. The ledger scenarios (ledger, recovery, backlog, reaper) run every measured run in a
- * fresh child JVM on a fresh H2 file and name the durability mode on every figure line.
+ * fresh child JVM on a fresh H2 file and name the durability mode on every figure line; so does http (the
+ * HTTP face beside the Java API, see {@link HttpBench}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure a scenario: restart, trial, graveyard, ledger, recovery, backlog, reaper, builds.")
+    description = "Measure a scenario: restart, trial, graveyard, ledger, recovery, backlog, reaper, builds, http.")
 public final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "SCENARIO", description = "restart | trial | graveyard | ledger | recovery | backlog | reaper | builds")
+  @Parameters(index = "0", paramLabel = "SCENARIO", description = "restart | trial | graveyard | ledger | recovery | backlog | reaper | builds | http")
   String scenario;
 
-  @Option(names = "--runs", description = "measured runs (median reported); default 3 for ledger, recovery, backlog, reaper and graveyard, else 5")
+  @Option(names = "--runs", description = "measured runs (median reported); default 3 for ledger, recovery, backlog, reaper, graveyard and http, else 5")
   Integer runs;
 
   @Option(names = "--iterations", defaultValue = "2000", description = "iterations per run (restart, trial), default ${DEFAULT-VALUE}")
   int iterations;
 
   @Option(names = "--child-jvm-opts", defaultValue = "-Xmx512m",
-      description = "JVM options of the child JVMs of ledger, recovery, backlog and reaper, default \"${DEFAULT-VALUE}\"")
+      description = "JVM options of the child JVMs of ledger, recovery, backlog, reaper and http, default \"${DEFAULT-VALUE}\"")
   String childJvmOpts;
 
   /** Shrinks the scenario's job count (tests); the figures' targets are about the defaults. */
@@ -37,7 +38,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    boolean ledgerScenario = java.util.List.of("ledger", "recovery", "backlog", "reaper", "graveyard").contains(scenario);
+    boolean ledgerScenario = java.util.List.of("ledger", "recovery", "backlog", "reaper", "graveyard", "http").contains(scenario);
     int n = runs != null ? runs : ledgerScenario ? 3 : 5;
     if (n < 1 || iterations < 1 || (jobs != null && jobs < 1)) {
       throw new NodeOptions.UsageError("--runs, --iterations and --jobs must be >= 1");
@@ -65,6 +66,9 @@ public final class BenchCommand implements Callable<Integer> {
       case "graveyard":
         new GraveyardBench(n, node.explicitDataDir()).run(System.out);
         return 0;
+      case "http":
+        new HttpBench(children, n, jobs).run(System.out);
+        return 0;
       case "trial":
         new TrialBench(node, n, iterations).run(System.out);
         return 0;
@@ -73,7 +77,7 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
       default:
         throw new NodeOptions.UsageError(
-            "unknown bench scenario [" + scenario + "]; known: restart, trial, graveyard, ledger, recovery, backlog, reaper, builds");
+            "unknown bench scenario [" + scenario + "]; known: restart, trial, graveyard, ledger, recovery, backlog, reaper, builds, http");
     }
   }
 }

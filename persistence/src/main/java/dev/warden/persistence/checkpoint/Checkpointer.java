@@ -5,6 +5,9 @@ import dev.warden.core.WorkerKind;
 import dev.warden.core.metrics.LatencyWindow;
 import dev.warden.persistence.PersistenceSettings;
 import dev.warden.persistence.journal.JournalDb;
+import dev.warden.core.metrics.NodeMeters;
+import dev.warden.persistence.internal.CheckpointerMeters;
+import dev.warden.persistence.journal.JournalMeters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -148,6 +151,8 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
     this.mbeanName = kind.jmx().name("Checkpointer", null);
     kind.jmx().register(mbeanName, mbean);
     this.journalName = JournalDb.registerMBean(kind.jmx(), ctx.getSystem());
+    NodeMeters.get(ctx.getSystem()).bind("checkpointer", CheckpointerMeters.of(mbean));
+    JournalMeters.bind(ctx.getSystem());
     kind.metrics().gauge("checkpoint-last-ms", () -> mbean.figures().lastElapsedMillis());
     if (settings.periodicCheckpoints()) {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.checkpointInterval());
@@ -315,6 +320,7 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
       runner.close();
     }
     kind.jmx().unregister(mbeanName);
+    NodeMeters.get(getContext().getSystem()).unbind("checkpointer");
     if (journalName != null) {
       kind.jmx().unregister(journalName);
     }

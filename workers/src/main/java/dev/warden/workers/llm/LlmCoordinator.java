@@ -1,6 +1,7 @@
 package dev.warden.workers.llm;
 
 import dev.warden.core.KindContext;
+import dev.warden.core.metrics.NodeMeters;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -91,6 +92,7 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
     this.warnings = view.snapshot().idleWarnings();
     this.jmxName = kind.jmx().name("llm", null);
     kind.jmx().register(jmxName, view);
+    NodeMeters.get(ctx.getSystem()).bind("llm", LlmMeters.of(view));
     kind.metrics().gauge("bulkhead.running", () -> view.snapshot().running().values().stream().mapToLong(i -> i).sum());
     kind.metrics().gauge("bulkhead.queued", () -> view.snapshot().queued().values().stream().mapToLong(i -> i).sum());
     publish();

@@ -5,6 +5,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
 import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
@@ -19,6 +20,7 @@ import dev.warden.core.http.HttpContext;
 import dev.warden.core.http.HttpSettings;
 import dev.warden.core.http.KindRoutes;
 import dev.warden.core.http.Readiness;
+import dev.warden.core.metrics.NodeMeters;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +96,8 @@ public final class HttpServer {
     AtomicBoolean stopping = new AtomicBoolean();
     NodeRoutes node = new NodeRoutes(http, kinds, checks, doc, stopping::get);
     Route v1 = concat(node.api(), kindRoutes.toArray(Route[]::new));
-    Route routes = concat(node.health(), pathPrefix("api", () -> authorized(http, token, () -> pathPrefix("v1", () -> v1))));
+    Route routes = concat(node.health(), pathPrefix("api", () -> authorized(http, token, () -> pathPrefix("v1", () -> v1))),
+        path("metrics", () -> authorized(http, token, () -> MetricsRoute.route(NodeMeters.get(warden.system())))));
     long maxBody = settings.maxBody();
     Route root = handleExceptions(errors(http, maxBody),
         () -> handleRejections(rejections(http, maxBody), () -> withSizeLimit(maxBody, () -> routes)));

@@ -1,9 +1,11 @@
 package dev.warden.persistence.ledger.internal;
 
 import dev.warden.core.KindContext;
+import dev.warden.core.metrics.NodeMeters;
 import dev.warden.persistence.journal.JournalDb;
 import dev.warden.persistence.ledger.LedgerMXBean;
 import dev.warden.persistence.ledger.LedgerSettings;
+import dev.warden.persistence.journal.JournalMeters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -80,15 +82,17 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
     this.recovered = new boolean[settings.partitions()];
     this.reaper = kctx.supervise(ctx, "reaper", () -> Reaper.create(handle.partitions(), settings.reaperTick(), stats));
     kctx.metrics().gauge("reaper.last-run-epoch-ms", stats.reaperLastRun::get);
-    kctx.metrics().gauge("reaper.runs", stats.reaperRuns::get);
-    kctx.metrics().gauge("reaper.reaped", stats.reaped::get);
-    kctx.metrics().gauge("reports.stale", stats.stale::get);
+    kctx.metrics().countingGauge("reaper.runs", stats.reaperRuns::get);
+    kctx.metrics().countingGauge("reaper.reaped", stats.reaped::get);
+    kctx.metrics().countingGauge("reports.stale", stats.stale::get);
     for (String bucket : List.of("pending", "running", "succeeded", "failed", "blocked", "cancelled")) {
       kctx.metrics().gauge("jobs." + bucket, () -> stats.total(bucket));
     }
     this.journalMBean = JournalDb.registerMBean(kctx.jmx(), ctx.getSystem());
     this.ledgerMBean = kctx.jmx().name("Ledger", null);
     kctx.jmx().register(ledgerMBean, control.apply(ctx.getSystem(), handle));
+    NodeMeters.get(ctx.getSystem()).bind("ledger", LedgerMeters.of(stats, permits));
+    JournalMeters.bind(ctx.getSystem());
   }
 
   @Override
@@ -111,6 +115,7 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
             kctx.jmx().unregister(journalMBean);
           }
           kctx.jmx().unregister(ledgerMBean);
+          NodeMeters.get(getContext().getSystem()).unbind("ledger");
           return this;
         })
         .build();
