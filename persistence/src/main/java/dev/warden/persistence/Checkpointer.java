@@ -149,6 +149,8 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
     kind.jmx().register(mbeanName, mbean);
     this.journalName = JournalDb.registerMBean(kind.jmx(), ctx.getSystem());
     kind.metrics().gauge("checkpoint-last-ms", () -> mbean.figures().lastElapsedMillis());
+    kind.metrics().gauge("checkpoint-p50-ms", mbean::getP50Millis);
+    kind.metrics().gauge("checkpoint-p95-ms", mbean::getP95Millis);
     if (settings.periodicCheckpoints()) {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.checkpointInterval());
     }
