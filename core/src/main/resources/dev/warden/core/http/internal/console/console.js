@@ -156,6 +156,7 @@
     const list = [...groups.values()];
     const degraded = (g) => (g.some((n) => n.state === 'DEGRADED') ? 0 : 1);
     list.sort((a, b) => degraded(a) - degraded(b) || a[0].path.localeCompare(b[0].path));
+    list.forEach((g) => g.sort((x, y) => x.path.localeCompare(y.path, undefined, { numeric: true })));
     return top.concat(...list);
   }
   function uptime(n) {
