@@ -63,9 +63,11 @@ final class ConsoleRoutes {
 
   /** {@code /} and {@code /console/*}: the page and its files (open, like the page of any server). */
   Route page() {
-    return get(() -> respondWithHeaders(PAGE_HEADERS, () -> concat(
-        pathSingleSlash(() -> getFromResource(DIR + "/index.html", ContentTypes.TEXT_HTML_UTF8)),
-        pathPrefix("console", () -> getFromResourceDirectory(DIR)))));
+    // get() inside the paths: a matched get() cancels every 405 of the routes after it (Pekko's method directive)
+    return concat(
+        pathSingleSlash(() -> get(() -> respondWithHeaders(PAGE_HEADERS,
+            () -> getFromResource(DIR + "/index.html", ContentTypes.TEXT_HTML_UTF8)))),
+        pathPrefix("console", () -> get(() -> respondWithHeaders(PAGE_HEADERS, () -> getFromResourceDirectory(DIR)))));
   }
 
   /** {@code events}, mounted under {@code /api/v1} (behind the bearer token when one is set). */
