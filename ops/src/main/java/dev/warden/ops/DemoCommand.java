@@ -38,6 +38,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code warden demo}: a self-contained showcase that exits by itself. A faulty kind crashes on
@@ -50,6 +51,10 @@ final class DemoCommand implements Callable<Integer> {
   private static final int MAX_RESTARTS = 3;
 
   @Mixin NodeOptions node;
+
+  @Option(names = "--console", arity = "0..1", fallbackValue = "10s", paramLabel = "DURATION",
+      description = "before shutting down, leave the web console up this long (default 10s; e.g. 30s, 2m) and print its URL")
+  String console;
 
   private final PrintStream out = System.out;
   private int step;
@@ -108,6 +113,7 @@ final class DemoCommand implements Callable<Integer> {
       LlmDemo.run(warden).forEach(line -> out.println("      " + line));
       checkpoint(warden);
       printTree(warden);
+      holdConsole(warden);
     } finally {
       step("shutting down (kinds stop in order; the final checkpoint runs last)");
       warden.close();
@@ -161,6 +167,27 @@ final class DemoCommand implements Callable<Integer> {
       step("supervisor tree, read over JMX:");
       trees.forEach((name, nodes) -> out.print(SupervisorTree.render(nodes).indent(6)));
     }
+  }
+
+  /** {@code --console}: the node stays up (kinds, tree and ledger as the demo left them) while a person looks. */
+  private void holdConsole(Warden warden) {
+    if (console == null) {
+      return;
+    }
+    Duration hold;
+    try {
+      hold = ConfigFactory.parseString("hold = \"" + console.replace("\"", "") + "\"").getDuration("hold");
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--console must be a duration such as 30s or 2m, but was [" + console + "]");
+    }
+    if (warden.httpUrl().isEmpty()) {
+      step("web console: not shown, the HTTP server is off (warden.http.enabled)");
+      return;
+    }
+    step("web console at " + warden.httpUrl().get() + "/ for " + hold.toSeconds() + "s (open it in a browser)");
+    out.flush();
+    LockSupport.parkNanos(hold.toNanos()); // the CLI waiting for a person, not a test waiting for a state
   }
 
   /** Logs in to the demo node's connector with the credentials the node generated in its data dir. */

@@ -154,6 +154,8 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
     NodeMeters.get(ctx.getSystem()).bind("checkpointer", CheckpointerMeters.of(mbean));
     JournalMeters.bind(ctx.getSystem());
     kind.metrics().gauge("checkpoint-last-ms", () -> mbean.figures().lastElapsedMillis());
+    kind.metrics().gauge("checkpoint-p50-ms", mbean::getP50Millis);
+    kind.metrics().gauge("checkpoint-p95-ms", mbean::getP95Millis);
     if (settings.periodicCheckpoints()) {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.checkpointInterval());
     }

@@ -95,8 +95,9 @@ public final class HttpServer {
     ObjectNode doc = OpenApiDocument.assemble((ObjectNode) http.openApiResource(HttpServer.class, "openapi.json"), openApi);
     AtomicBoolean stopping = new AtomicBoolean();
     NodeRoutes node = new NodeRoutes(http, kinds, checks, doc, stopping::get);
-    Route v1 = concat(node.api(), kindRoutes.toArray(Route[]::new));
-    Route routes = concat(node.health(), pathPrefix("api", () -> authorized(http, token, () -> pathPrefix("v1", () -> v1))),
+    ConsoleRoutes console = new ConsoleRoutes(http, kinds);
+    Route v1 = concat(concat(node.api(), console.events()), kindRoutes.toArray(Route[]::new));
+    Route routes = concat(node.health(), console.page(), pathPrefix("api", () -> authorized(http, token, () -> pathPrefix("v1", () -> v1))),
         path("metrics", () -> authorized(http, token, () -> MetricsRoute.route(NodeMeters.get(warden.system())))));
     long maxBody = settings.maxBody();
     Route root = handleExceptions(errors(http, maxBody),
