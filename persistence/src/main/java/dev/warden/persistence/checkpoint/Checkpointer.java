@@ -6,7 +6,6 @@ import dev.warden.core.metrics.LatencyWindow;
 import dev.warden.persistence.PersistenceSettings;
 import dev.warden.persistence.journal.JournalDb;
 import dev.warden.core.metrics.NodeMeters;
-import dev.warden.persistence.internal.CheckpointerMeters;
 import dev.warden.persistence.journal.JournalMeters;
 import java.util.ArrayList;
 import java.util.List;

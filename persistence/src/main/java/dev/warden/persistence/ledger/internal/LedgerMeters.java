@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * {@code warden_ledger_paused{type}} (1 while paused). The reaper's last run and counts come with the kind's
  * counters ({@code warden_ledger_reaper_*}).
  */
-final class LedgerMeters {
-  static final List<String> STATUSES = List.of("pending", "running", "succeeded", "failed", "blocked", "cancelled");
+public final class LedgerMeters {
+  public static final List<String> STATUSES = List.of("pending", "running", "succeeded", "failed", "blocked", "cancelled");
 
   private LedgerMeters() {}
 

@@ -1,4 +1,4 @@
-package dev.warden.persistence.internal;
+package dev.warden.persistence.checkpoint;
 
 import dev.warden.core.metrics.MeterScope;
 import io.micrometer.core.instrument.Tags;
@@ -11,7 +11,7 @@ import java.util.function.ToLongFunction;
  * from what the checkpointer publishes for JMX. Counts and the last duration come with the kind's
  * counters ({@code warden_checkpointer_*}).
  */
-public final class CheckpointerMeters {
+final class CheckpointerMeters {
   private CheckpointerMeters() {}
 
   public static Consumer<MeterScope> of(CheckpointerMBean mbean) {
