@@ -107,9 +107,14 @@ class ConsoleBrowserTest {
     ledger.result(HOSTILE_ID).toCompletableFuture().get(20, TimeUnit.SECONDS);
 
     browser.get(warden.httpUrl().orElseThrow() + "/#/jobs");
-    WebElement link = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#jobs a")));
-    assertThat(link.getText()).isEqualTo(HOSTILE_ID);
-    link.click();
+    // the table is redrawn when the ledger's counters change: a stale link is found again and clicked again
+    String linkText = wait.until(d -> {
+      WebElement link = d.findElement(By.cssSelector("#jobs a"));
+      String text = link.getText();
+      link.click();
+      return text;
+    });
+    assertThat(linkText).isEqualTo(HOSTILE_ID);
 
     wait.until(ExpectedConditions.textToBe(By.id("job-status"), "SUCCEEDED"));
     List<String> events = wait.until(d -> events().contains("Succeeded#2") ? events() : null);
