@@ -104,17 +104,7 @@ final class ConsoleRoutes {
     List<TreeNode> tree = new ArrayList<>(http.warden().tree().snapshot());
     tree.sort(Comparator.comparing(TreeNode::getPath));
     for (TreeNode n : tree) {
-      nodes.addObject()
-          .put("path", n.getPath())
-          .put("name", n.name())
-          .put("depth", n.depth())
-          .put("kind", n.getKind())
-          .put("state", n.getState())
-          .put("restartCount", n.getRestartCount())
-          .put("lastFailure", n.getLastFailure())
-          .put("lastFailureAtMillis", n.getLastFailureAtMillis())
-          .put("startedAtMillis", n.getStartedAtMillis())
-          .put("info", n.getInfo());
+      NodeRoutes.treeNode(nodes.addObject(), n);
     }
     ObjectNode counters = o.putObject("kinds");
     for (KindHandle k : kinds) {

@@ -98,8 +98,12 @@ final class NodeRoutes {
   }
 
   private ObjectNode node(TreeNode n) {
-    ObjectNode o = http.object()
-        .put("path", n.getPath())
+    return treeNode(http.object(), n).put("uptimeMillis", n.getUptimeMillis());
+  }
+
+  /** A tree node's fields as the API and the console's stream show them (uptime left to the caller). */
+  static ObjectNode treeNode(ObjectNode o, TreeNode n) {
+    return o.put("path", n.getPath())
         .put("name", n.name())
         .put("depth", n.depth())
         .put("kind", n.getKind())
@@ -108,9 +112,7 @@ final class NodeRoutes {
         .put("lastFailure", n.getLastFailure())
         .put("lastFailureAtMillis", n.getLastFailureAtMillis())
         .put("startedAtMillis", n.getStartedAtMillis())
-        .put("uptimeMillis", n.getUptimeMillis());
-    o.put("info", n.getInfo());
-    return o;
+        .put("info", n.getInfo());
   }
 
   private Route kinds() {
