@@ -1,6 +1,7 @@
 package dev.warden.core.supervision;
 
 import dev.warden.core.WardenMdc;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.BehaviorInterceptor;
@@ -55,29 +56,23 @@ final class ChildBehavior {
 
     @Override
     public Behavior<Object> aroundStart(TypedActorContext<Object> ctx, PreStartTarget<Object> target) {
-      MDC.put(WardenMdc.KIND, kind);
-      try {
-        return target.start(ctx);
-      } finally {
-        MDC.remove(WardenMdc.KIND);
-      }
+      return withKind(() -> target.start(ctx));
     }
 
     @Override
     public Behavior<Object> aroundReceive(TypedActorContext<Object> ctx, Object msg, ReceiveTarget<Object> target) {
-      MDC.put(WardenMdc.KIND, kind);
-      try {
-        return target.apply(ctx, msg);
-      } finally {
-        MDC.remove(WardenMdc.KIND);
-      }
+      return withKind(() -> target.apply(ctx, msg));
     }
 
     @Override
     public Behavior<Object> aroundSignal(TypedActorContext<Object> ctx, Signal signal, SignalTarget<Object> target) {
+      return withKind(() -> target.apply(ctx, signal));
+    }
+
+    private Behavior<Object> withKind(Supplier<Behavior<Object>> step) {
       MDC.put(WardenMdc.KIND, kind);
       try {
-        return target.apply(ctx, signal);
+        return step.get();
       } finally {
         MDC.remove(WardenMdc.KIND);
       }
