@@ -23,7 +23,8 @@ import dev.warden.core.WardenSerializable;
   @JsonSubTypes.Type(value = JobEvent.BlockedByParent.class, name = "BlockedByParent"),
   @JsonSubTypes.Type(value = JobEvent.Released.class, name = "Released"),
   @JsonSubTypes.Type(value = JobEvent.OperatorRetried.class, name = "OperatorRetried"),
-  @JsonSubTypes.Type(value = JobEvent.Suspended.class, name = "Suspended")
+  @JsonSubTypes.Type(value = JobEvent.Suspended.class, name = "Suspended"),
+  @JsonSubTypes.Type(value = JobEvent.StaleReport.class, name = "StaleReport")
 })
 public sealed interface JobEvent extends WardenSerializable
     permits JobEvent.Submitted,
@@ -39,7 +40,8 @@ public sealed interface JobEvent extends WardenSerializable
         JobEvent.BlockedByParent,
         JobEvent.Released,
         JobEvent.OperatorRetried,
-        JobEvent.Suspended {
+        JobEvent.Suspended,
+        JobEvent.StaleReport {
 
   /** Short label for histories and logs: the event's name, with {@code #attempt} where it has one. */
   default String label() {
@@ -53,6 +55,8 @@ public sealed interface JobEvent extends WardenSerializable
     } else if (this instanceof Reaped r) {
       return n + "#" + r.attempt();
     } else if (this instanceof Suspended s) {
+      return n + "#" + s.attempt();
+    } else if (this instanceof StaleReport s) {
       return n + "#" + s.attempt();
     }
     return n;
@@ -114,4 +118,19 @@ public sealed interface JobEvent extends WardenSerializable
    * nor use up one of the job's retries.
    */
   record Suspended(String jobId, long at, int attempt) implements JobEvent {}
+
+  /**
+   * A {@code report} ("completion" or "failure") arrived for attempt {@code attempt}, which was no
+   * longer the job's running one ({@code currentAttempt} was, in status {@code currentStatus}): a
+   * handler that finished after its attempt was reaped, cancelled or cut short. It changed nothing
+   * but is kept in the job's history, the audit trail of what came late. At most one per attempt and
+   * report kind is journaled; the ledger's {@code stale} counter counts every one.
+   */
+  record StaleReport(String jobId, long at, int attempt, String report, int currentAttempt, String currentStatus)
+      implements JobEvent {}
+
+  /** True for events that record something about a job without moving it: heartbeats and stale reports. */
+  static boolean note(JobEvent e) {
+    return e instanceof Heartbeat || e instanceof StaleReport;
+  }
 }

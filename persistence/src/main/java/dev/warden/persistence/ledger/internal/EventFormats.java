@@ -32,6 +32,7 @@ final class EventFormats {
   private static final int SUSPENDED = 14;
   /** A Failed event with its exception's class and stack trace; FAILED (5) rows, from before, have neither. */
   private static final int FAILED_TRACED = 15;
+  private static final int STALE_REPORT = 16;
 
   /** Writes an event's fields after its head. */
   @FunctionalInterface
@@ -48,7 +49,7 @@ final class EventFormats {
   private record Writer<E extends JobEvent>(ToIntFunction<E> tag, Fields<E> fields) {}
 
   private static final Map<Class<?>, Writer<?>> WRITERS = new HashMap<>();
-  private static final Reader[] READERS = new Reader[FAILED_TRACED + 1];
+  private static final Reader[] READERS = new Reader[STALE_REPORT + 1];
 
   static {
     event(JobEvent.Submitted.class, SUBMITTED,
@@ -128,6 +129,14 @@ final class EventFormats {
     event(JobEvent.Suspended.class, SUSPENDED,
         (out, types, e) -> out.sint(e.attempt()),
         (in, types, id, at) -> new JobEvent.Suspended(id, at, in.sint()));
+    event(JobEvent.StaleReport.class, STALE_REPORT,
+        (out, types, e) -> {
+          out.sint(e.attempt());
+          out.str(e.report());
+          out.sint(e.currentAttempt());
+          out.str(e.currentStatus());
+        },
+        (in, types, id, at) -> new JobEvent.StaleReport(id, at, in.sint(), in.str(), in.sint(), in.str()));
   }
 
   private EventFormats() {}

@@ -112,8 +112,8 @@ final class Flusher {
 
   /**
    * Attempts at the end of the job's history that started and never ended (no Completed, Failed,
-   * Reaped, or Suspended by a graceful stop after them): each was cut short by a crash and resumed
-   * as the next one.
+   * Reaped, or Suspended by a graceful stop after them; heartbeats and stale reports do not end one):
+   * each was cut short by a crash and resumed as the next one.
    */
   static int cutShort(JobRecord r) {
     int cut = 0;
@@ -121,7 +121,7 @@ final class Flusher {
       JobEvent e = r.history.get(i);
       if (e instanceof JobEvent.Started) {
         cut++;
-      } else if (!(e instanceof JobEvent.Heartbeat)) {
+      } else if (!JobEvent.note(e)) {
         break;
       }
     }

@@ -43,7 +43,7 @@ final class ReportRules {
   private boolean report(JobRecord r, LedgerPartition.JobReport c, FlushPlan plan) {
     String id = c.id();
     if (c instanceof LedgerPartition.Complete m) {
-      if (!current(r, m.attempt(), id, "completion")) {
+      if (!current(r, m.attempt(), id, "completion", plan)) {
         return false;
       }
       sample(id, m.attempt());
@@ -52,7 +52,7 @@ final class ReportRules {
       plan.finished.put(id, m.attempt());
       plan.ended.add(id);
     } else if (c instanceof LedgerPartition.Fail m) {
-      if (!current(r, m.attempt(), id, "failure")) {
+      if (!current(r, m.attempt(), id, "failure", plan)) {
         return false;
       }
       sample(id, m.attempt());
@@ -84,12 +84,29 @@ final class ReportRules {
     }
   }
 
-  private boolean current(JobRecord r, int attempt, String id, String what) {
+  /**
+   * False for a report of an attempt that is not the running one: counted and logged, and the first
+   * of its kind for that attempt goes into the job's history as a {@link JobEvent.StaleReport} (a
+   * handler reporting again and again adds nothing more). Reports for unknown jobs are only counted.
+   */
+  private boolean current(JobRecord r, int attempt, String id, String what, FlushPlan plan) {
     if (r == null || r.status != JobStatus.RUNNING || r.attempt != attempt) {
       p.stale(id, attempt, r, what);
+      if (r != null && !alreadyNoted(r, attempt, what, plan)) {
+        plan.events.add(new JobEvent.StaleReport(id, plan.now, attempt, what, r.attempt, r.status.name()));
+      }
       return false;
     }
     return true;
+  }
+
+  private static boolean alreadyNoted(JobRecord r, int attempt, String what, FlushPlan plan) {
+    return r.history.stream().anyMatch(e -> sameStale(e, r.id, attempt, what))
+        || plan.events.stream().anyMatch(e -> sameStale(e, r.id, attempt, what));
+  }
+
+  private static boolean sameStale(JobEvent e, String id, int attempt, String what) {
+    return e instanceof JobEvent.StaleReport s && s.attempt() == attempt && s.report().equals(what) && s.jobId().equals(id);
   }
 
   /** {@code retryAfterMillis}: the least wait the failure asked for ({@code RetryAfter}); the longer of it and the backoff wins. */

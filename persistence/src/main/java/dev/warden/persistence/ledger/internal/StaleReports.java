@@ -40,7 +40,7 @@ final class StaleReports {
     for (JobEvent e : r.history) {
       if (e instanceof JobEvent.Started s && s.attempt() == attempt) {
         started = true;
-      } else if (started && !(e instanceof JobEvent.Heartbeat)) {
+      } else if (started && !JobEvent.note(e)) {
         return !(e instanceof JobEvent.Completed || e instanceof JobEvent.Failed);
       }
     }

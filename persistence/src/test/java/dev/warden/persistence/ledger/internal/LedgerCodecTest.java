@@ -48,11 +48,12 @@ class LedgerCodecTest {
           new JobEvent.BlockedByParent("job-6", AT + 14, "job-2", "GAVE_UP"),
           new JobEvent.Released("job-6", -1, "job-2"),
           new JobEvent.OperatorRetried("job-2", AT + 15, 3),
-          new JobEvent.Suspended("job-1", AT + 16, 2));
+          new JobEvent.Suspended("job-1", AT + 16, 2),
+          new JobEvent.StaleReport("job-3", AT + 17, 1, "completion", 2, "SUCCEEDED"));
 
   @Test
   void everyEventTypeRoundTripsAloneAndInABatch() throws Exception {
-    assertEquals(14, EVERY_EVENT.stream().map(Object::getClass).distinct().count(), "one of each of the 14 event types");
+    assertEquals(15, EVERY_EVENT.stream().map(Object::getClass).distinct().count(), "one of each of the 15 event types");
     for (JobEvent e : EVERY_EVENT) {
       assertEquals(LedgerCodec.EVENT, LedgerCodec.manifest(e));
       assertEquals(e, LedgerCodec.decode(LedgerCodec.encode(e), LedgerCodec.EVENT));
@@ -96,7 +97,8 @@ class LedgerCodecTest {
         "01000b066a6f622d36929e908ad666066a6f622d3208474156455f5550",
         "01000c066a6f622d3601066a6f622d32",
         "01000d066a6f622d32949e908ad66606",
-        "01000e066a6f622d31969e908ad66604");
+        "01000e066a6f622d31969e908ad66604",
+        "010010066a6f622d33989e908ad666020b636f6d706c6574696f6e040a535543434545444544");
     assertEquals(EVERY_EVENT.size(), pinned.size());
     for (int i = 0; i < EVERY_EVENT.size(); i++) {
       JobEvent e = EVERY_EVENT.get(i);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.warden.core.Warden;
 import dev.warden.persistence.LogCapture;
+import dev.warden.persistence.ledger.JobEvent;
 import dev.warden.persistence.ledger.JobLedger;
 import dev.warden.persistence.ledger.JobPolicy;
 import dev.warden.persistence.ledger.JobType;
@@ -40,5 +41,45 @@ class StaleReportsTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> !logs.matching("WARN", "ledger job \\[s1\\] completion for attempt \\[7\\] is stale").isEmpty());
       assertEquals(List.of(), logs.matching("WARN", "ledger job \\[s1\\] completion for attempt \\[1\\]"), "the reaped attempt's late result is expected");
     }
+  }
+
+  /** The console's job timeline shows what came late: the audit trail the incident never had. */
+  @Test
+  void aLateResultIsKeptInTheJobsHistoryOnceAndStaysThereAfterARestart() {
+    CompletableFuture<String> firstAttempt = new CompletableFuture<>();
+    JobType slow = new JobType("slow", (p, ctx) -> ctx.attempt() == 1 ? firstAttempt : CompletableFuture.completedFuture("ok"),
+        JobPolicy.defaults().withStartToClose(Duration.ofMillis(200)).withRetry(TWICE));
+    try (Warden warden = LedgerNode.start(dir, "")) {
+      JobLedger ledger = JobLedger.of(warden);
+      ledger.register(slow);
+      await(ledger.submit("slow", "s1", ""));
+      assertEquals("ok", await(ledger.result("s1")));
+      firstAttempt.complete("late");
+      await().atMost(Duration.ofSeconds(5)).until(() -> staleIn(ledger).size() == 1);
+      LedgerRoot.Handle handle = LedgerInternals.handle(ledger);
+      handle.partitions().get(handle.settings().partitionOf("s1")).tell(new LedgerPartition.Complete("s1", 1, "again"));
+      handle.partitions().get(handle.settings().partitionOf("s1")).tell(new LedgerPartition.Fail("s1", 1, "and failed", true, null, null, 0));
+      await().atMost(Duration.ofSeconds(5)).until(() -> LedgerInternals.stats(ledger).stale.get() == 3);
+      await().atMost(Duration.ofSeconds(5)).until(() -> staleIn(ledger).size() == 2);
+      assertEquals(List.of(new Noted(1, "completion", 2, "SUCCEEDED"), new Noted(1, "failure", 2, "SUCCEEDED")), staleIn(ledger),
+          "one entry per attempt and kind of report, however often it comes");
+    }
+    try (Warden warden = LedgerNode.start(dir, "")) {
+      JobLedger ledger = JobLedger.of(warden);
+      ledger.register(slow);
+      assertEquals(2, staleIn(ledger).size(), "journaled, so a restart keeps it");
+      List<String> labels = await(ledger.history("s1")).stream().map(JobEvent::label).toList();
+      assertEquals("StaleReport#1", labels.get(labels.size() - 1));
+    }
+  }
+
+  private record Noted(int attempt, String report, int currentAttempt, String currentStatus) {}
+
+  private static List<Noted> staleIn(JobLedger ledger) {
+    return await(ledger.history("s1")).stream()
+        .filter(e -> e instanceof JobEvent.StaleReport)
+        .map(e -> (JobEvent.StaleReport) e)
+        .map(s -> new Noted(s.attempt(), s.report(), s.currentAttempt(), s.currentStatus()))
+        .toList();
   }
 }
