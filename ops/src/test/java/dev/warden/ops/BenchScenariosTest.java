@@ -63,7 +63,7 @@ class BenchScenariosTest {
 
   @Test
   @Timeout(90)
-  void httpPrintsSubmitRatesOverHttpAndTheJavaApiTheirRatioAndGetLatency() {
+  void httpPrintsSubmitRatesOverHttpAndTheJavaApiTheirRatioGetLatencyAndTheConsolesFirstLoad() {
     Run r = bench("http", "--jobs", "600", "--runs", "1");
     assertThat(r.code()).as(r.out()).isZero();
     double overHttp = figure(r.out(), "http.submit_http");
@@ -72,6 +72,7 @@ class BenchScenariosTest {
     assertThat(java).isPositive();
     assertThat(figure(r.out(), "http.submit_ratio")).isCloseTo(overHttp / java, org.assertj.core.data.Percentage.withPercentage(5));
     assertThat(figure(r.out(), "http.get_p50")).isPositive().isLessThanOrEqualTo(figure(r.out(), "http.get_p99"));
+    assertThat(figure(r.out(), "http.console_first_load")).isPositive();
     assertThat(r.out()).contains("600 jobs in the ledger");
   }
 

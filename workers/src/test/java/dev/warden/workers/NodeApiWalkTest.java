@@ -24,7 +24,14 @@ import dev.warden.workers.llm.ModelCall;
 import dev.warden.workers.trial.Study;
 import dev.warden.workers.trial.TrialKind;
 import dev.warden.workers.trial.Trials;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +112,7 @@ class NodeApiWalkTest {
   }
 
   @Test
-  void everyOperationOfTheOpenApiDocumentAnswersWithAStatusItLists() {
+  void everyOperationOfTheOpenApiDocumentAnswersWithAStatusItLists() throws Exception {
     await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/ready").status() == 200);
     JsonNode doc = api.get("/api/v1/openapi.json").body();
     List<String> walked = new ArrayList<>();
@@ -133,6 +140,11 @@ class NodeApiWalkTest {
         }
         String full = url + (query.isEmpty() ? "" : "?" + String.join("&", query));
         JsonNode example = op.path("requestBody").path("content").path("application/json").path("example");
+        if (op.path("responses").path("200").path("content").has("text/event-stream")) {
+          assertThat(firstLineOfStream(full)).as("GET " + full).startsWith("200 data:{");
+          walked.add(method.toUpperCase() + " " + p.getKey());
+          continue;
+        }
         ApiClient.Reply r = method.equals("get") ? api.get(full)
             : example.isMissingNode() ? api.post(full) : api.post(full, example.toString());
         String what = method.toUpperCase() + " " + full + " -> " + r.status() + " " + r.body();
@@ -144,7 +156,17 @@ class NodeApiWalkTest {
     assertThat(walked).as("the node's own routes and every kind's").contains(
         "GET /api/v1/tree", "POST /api/v1/kinds/{name}/restart", "POST /api/v1/jobs", "GET /api/v1/jobs/{id}/history",
         "GET /api/v1/llm/conversations", "GET /api/v1/graveyard/should-avoid", "GET /api/v1/trials/studies/{study}/best");
-    assertThat(walked).hasSizeGreaterThanOrEqualTo(28);
+    assertThat(walked).hasSizeGreaterThanOrEqualTo(29);
+  }
+
+  /** A server-sent event stream never ends: its status and first line, then it is closed. */
+  private static String firstLineOfStream(String path) throws Exception {
+    HttpResponse<InputStream> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(warden.httpUrl().orElseThrow() + path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream body = r.body()) {
+      return r.statusCode() + " " + new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)).readLine();
+    }
   }
 
   @Test
@@ -208,7 +230,7 @@ class NodeApiWalkTest {
   }
 
   @Test
-  void theTrialRoutesListStudiesTheirTrialsAndTheBest() {
+  void theTrialRoutesListStudiesTheirTrialsTheBestAndTheWorkersRecentRss() {
     JsonNode studies = api.get("/api/v1/trials/studies").body().path("studies");
     assertThat(studies).hasSize(1);
     assertThat(studies.get(0).path("study").asText()).isEqualTo("lr-sweep");
@@ -226,6 +248,14 @@ class NodeApiWalkTest {
     assertThat(api.get("/api/v1/trials/studies/lr-sweep/best?objective=loss&maximize=true").body()
         .path("best").path("index").asInt()).isEqualTo(2);
     assertThat(api.get("/api/v1/trials/studies/lr-sweep/best?objective=accuracy").body().path("best").isNull()).isTrue();
+
+    JsonNode workers = api.get("/api/v1/trials/workers").body();
+    assertThat(workers.path("windowSeconds").asInt()).isEqualTo(300);
+    assertThat(workers.path("workers")).hasSize(1);
+    assertThat(workers.path("workers").get(0).path("path").asText()).isEqualTo("/warden/trial/worker-1");
+    JsonNode sample = workers.path("workers").get(0).path("samples").get(0);
+    assertThat(sample.path("at").asLong()).isPositive();
+    assertThat(sample.has("rssMiB") && sample.has("ageSeconds")).as(sample.toString()).isTrue();
 
     ApiClient.Reply noObjective = api.get("/api/v1/trials/studies/lr-sweep/best");
     assertThat(noObjective.status()).isEqualTo(400);

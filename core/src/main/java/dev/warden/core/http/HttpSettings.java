@@ -6,6 +6,7 @@ import dev.warden.core.WardenConfigException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -14,6 +15,8 @@ import java.util.Optional;
  *
  * @param tokenFile a file whose first line is the bearer token (owner-only)
  * @param tokenEnv the name of an environment variable holding the bearer token
+ * @param maxEventStreams how many live-feed streams ({@code GET /api/v1/events}) may be open at once
+ * @param eventsHeartbeat how long a live-feed stream may stay silent before a heartbeat comment is sent
  */
 public record HttpSettings(
     boolean enabled,
@@ -22,7 +25,9 @@ public record HttpSettings(
     int port,
     Optional<Path> tokenFile,
     Optional<String> tokenEnv,
-    long maxBody) {
+    long maxBody,
+    int maxEventStreams,
+    Duration eventsHeartbeat) {
 
   /** The least length of a bearer token. */
   public static final int MIN_TOKEN_LENGTH = 16;
@@ -47,12 +52,14 @@ public record HttpSettings(
     if (maxBody <= 0 || maxBody > Integer.MAX_VALUE) {
       throw h.bad("max-body", "must be > 0 and < 2GiB", null);
     }
+    int maxEventStreams = h.intAtLeast("max-event-streams", 1);
+    Duration eventsHeartbeat = h.positiveDuration("events-heartbeat");
     if (enabled && !address.isLoopbackAddress() && file.isEmpty() && env.isEmpty()) {
       throw new WardenConfigException(h.path("host"), h.path("host") + " = " + host
           + " is not a loopback address: an HTTP server beyond loopback needs a bearer token, but neither "
           + h.path("token-file") + " nor " + h.path("token-env") + " is set");
     }
-    return new HttpSettings(enabled, host, address, port, file, env, maxBody);
+    return new HttpSettings(enabled, host, address, port, file, env, maxBody, maxEventStreams, eventsHeartbeat);
   }
 
   /** True when a token is configured (every /api request must then carry it). */

@@ -2,16 +2,21 @@ package dev.warden.ops.bench;
 
 import dev.warden.core.Warden;
 import dev.warden.persistence.ledger.JobLedger;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,12 +31,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code http_per_s}: the same through {@code POST /api/v1/jobs} from as many keep-alive HTTP/1.1
  *       clients (one JDK {@code HttpClient} per thread), each waiting for its answer (the job journaled);
  *   <li>{@code get_p50_ms}, {@code get_p99_ms}: {@code GET /api/v1/jobs/{id}} of random known ids from one
- *       client, with {@code L} jobs in the ledger.
+ *       client, with {@code L} jobs in the ledger;
+ *   <li>{@code console_ms}: the console's first load as its bytes go, with those jobs in the ledger: a new
+ *       client fetches {@code /}, then its script and style together, then reads the live feed's first
+ *       snapshot (what the page draws the tree from); the median of {@value #CONSOLE_LOADS} loads after as
+ *       many warm-up loads. Rendering is not in it: the browser test reports the page's own load time.
  * </ul>
  * Each part warms up first; the two submit parts alternate which goes first across runs ({@code javaFirst}).
  */
 public final class HttpBenchChild {
   private static final String TYPE = "held";
+  private static final int CONSOLE_LOADS = 20;
 
   private HttpBenchChild() {}
 
@@ -74,6 +84,7 @@ public final class HttpBenchChild {
       Arrays.sort(lat);
       LedgerBenchChild.put("get_p50_ms", Figures.quantile(lat, 0.5));
       LedgerBenchChild.put("get_p99_ms", Figures.quantile(lat, 0.99));
+      LedgerBenchChild.put("console_ms", consoleLoads(base));
     }
     System.out.flush();
     System.exit(0);
@@ -147,5 +158,45 @@ public final class HttpBenchChild {
       }
     }
     return lat;
+  }
+
+  /** The median of {@link #CONSOLE_LOADS} first loads of the console (after as many warm-up loads), in ms. */
+  private static double consoleLoads(String base) throws Exception {
+    double[] ms = new double[CONSOLE_LOADS];
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = 0; i < CONSOLE_LOADS; i++) {
+        HttpClient client = client(); // a new page: a new connection
+        long t = System.nanoTime();
+        expect200(client.send(get(base + "/"), HttpResponse.BodyHandlers.ofString()));
+        CompletableFuture<HttpResponse<String>> script = client.sendAsync(get(base + "/console/console.js"), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> style = client.sendAsync(get(base + "/console/console.css"), HttpResponse.BodyHandlers.ofString());
+        expect200(script.get(30, TimeUnit.SECONDS));
+        expect200(style.get(30, TimeUnit.SECONDS));
+        HttpResponse<InputStream> feed = client.send(get(base + "/api/v1/events"), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = feed.body()) {
+          BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+          String line = lines.readLine();
+          while (line != null && !line.startsWith("data:")) {
+            line = lines.readLine();
+          }
+          if (feed.statusCode() != 200 || line == null) {
+            throw new IllegalStateException("GET /api/v1/events answered " + feed.statusCode() + " without a snapshot");
+          }
+        }
+        ms[i] = (System.nanoTime() - t) / 1e6;
+      }
+    }
+    Arrays.sort(ms);
+    return Figures.quantile(ms, 0.5);
+  }
+
+  private static HttpRequest get(String url) {
+    return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build();
+  }
+
+  private static void expect200(HttpResponse<String> r) {
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("GET " + r.uri() + " answered " + r.statusCode());
+    }
   }
 }

@@ -27,6 +27,7 @@ import org.apache.pekko.actor.typed.Behavior;
 public final class TrialKind implements WorkerKind<TrialPool.Command> {
   public static final String NAME = "trial";
   private final MemoryProbe probe;
+  private final RssHistory history = new RssHistory();
 
   private TrialKind(MemoryProbe probe) {
     this.probe = probe;
@@ -106,14 +107,17 @@ public final class TrialKind implements WorkerKind<TrialPool.Command> {
     return dataDir.toAbsolutePath().normalize().toString();
   }
 
-  /** {@code /api/v1/trials/studies}: studies, their trials, the best so far (on a node with the ledger kind). */
+  /**
+   * {@code /api/v1/trials/studies}: studies, their trials, the best so far (on a node with the ledger
+   * kind); {@code /api/v1/trials/workers}: each worker's RSS and age over the last minutes.
+   */
   @Override
   public Optional<KindRoutes> routes(HttpContext http) {
-    return http.warden().workerKind(LedgerKind.class).isPresent() ? Optional.of(TrialRoutes.create(http)) : Optional.empty();
+    return http.warden().workerKind(LedgerKind.class).isPresent() ? Optional.of(TrialRoutes.create(http, history)) : Optional.empty();
   }
 
   @Override
   public Behavior<TrialPool.Command> rootBehavior(KindContext context) {
-    return TrialPool.create(context, TrialSettings.create(context.config()), probe);
+    return TrialPool.create(context, TrialSettings.create(context.config()), probe, history);
   }
 }

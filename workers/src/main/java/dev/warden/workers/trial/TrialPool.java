@@ -29,8 +29,8 @@ public final class TrialPool extends AbstractBehavior<TrialPool.Command> {
 
   private record FromWorker(TrialEvent event) implements Command {}
 
-  public static Behavior<Command> create(KindContext kctx, TrialSettings settings, MemoryProbe probe) {
-    return Behaviors.setup(ctx -> new TrialPool(ctx, kctx, settings, probe));
+  static Behavior<Command> create(KindContext kctx, TrialSettings settings, MemoryProbe probe, RssHistory history) {
+    return Behaviors.setup(ctx -> new TrialPool(ctx, kctx, settings, probe, history));
   }
 
   private final TrialSettings settings;
@@ -41,7 +41,7 @@ public final class TrialPool extends AbstractBehavior<TrialPool.Command> {
 
   private record Running(Dispatch dispatch, ActorRef<TrialWorker.Command> worker) {}
 
-  private TrialPool(ActorContext<Command> ctx, KindContext kctx, TrialSettings settings, MemoryProbe probe) {
+  private TrialPool(ActorContext<Command> ctx, KindContext kctx, TrialSettings settings, MemoryProbe probe, RssHistory history) {
     super(ctx);
     ctx.setLoggerName(TrialPool.class);
     this.settings = settings;
@@ -51,7 +51,10 @@ public final class TrialPool extends AbstractBehavior<TrialPool.Command> {
       String path = kctx.path() + "/" + name;
       TrialWorker.Settings ws = new TrialWorker.Settings(settings.guard(), settings.stopGrace(), settings.logDir(kctx),
           java.util.Map.of(TrialKind.OWNER_ENV, TrialKind.owner(kctx.dataDir())),
-          info -> kctx.tree().update(path, n -> n.withInfo(info)), settings.exitPolicy(),
+          info -> {
+            kctx.tree().update(path, n -> n.withInfo(info.line()));
+            history.record(path, new RssHistory.Sample(System.currentTimeMillis(), info.rssBytes() >> 20, info.ageMillis() / 1000));
+          }, settings.exitPolicy(),
           TrialKind.owner(kctx.dataDir()) + "/" + TrialKind.NAME + "/" + name);
       idle.add(kctx.supervise(ctx, name, () -> TrialWorker.create(name, ws, probe, kctx.metrics())));
     }

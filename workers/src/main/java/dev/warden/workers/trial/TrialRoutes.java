@@ -43,18 +43,35 @@ final class TrialRoutes {
 
   private final HttpContext http;
   private final JobLedger ledger;
+  private final RssHistory history;
 
-  private TrialRoutes(HttpContext http, JobLedger ledger) {
+  private TrialRoutes(HttpContext http, JobLedger ledger, RssHistory history) {
     this.http = http;
     this.ledger = ledger;
+    this.history = history;
   }
 
-  static KindRoutes create(HttpContext http) {
-    TrialRoutes r = new TrialRoutes(http, JobLedger.of(http.warden()));
+  static KindRoutes create(HttpContext http, RssHistory history) {
+    TrialRoutes r = new TrialRoutes(http, JobLedger.of(http.warden()), history);
     return KindRoutes.of(r.route()).withOpenApi(http.openApiResource(TrialRoutes.class, "openapi.json"));
   }
 
   private Route route() {
+    return concat(path(PathMatchers.segment("trials").slash("workers"), () -> get(this::workers)), studiesRoute());
+  }
+
+  /** {@code {workers: [{path, samples: [{at, rssMiB, ageSeconds}]}]}}: the last minutes, oldest sample first. */
+  private Route workers() {
+    ObjectNode o = http.object().put("windowSeconds", RssHistory.WINDOW_MILLIS / 1000);
+    ArrayNode list = o.putArray("workers");
+    for (RssHistory.Worker w : history.snapshot(System.currentTimeMillis())) {
+      ArrayNode samples = list.addObject().put("path", w.path()).putArray("samples");
+      w.samples().forEach(s -> samples.addObject().put("at", s.at()).put("rssMiB", s.rssMiB()).put("ageSeconds", s.ageSeconds()));
+    }
+    return http.respond(CompletableFuture.completedFuture((JsonNode) o));
+  }
+
+  private Route studiesRoute() {
     return pathPrefix(PathMatchers.segment("trials").slash("studies"), () -> concat(
         pathEnd(() -> get(this::studies)),
         pathPrefix(PathMatchers.segment(), study -> concat(

@@ -46,9 +46,21 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
    * start); {@code ownerPrefix} starts each run's own owner marker (unique per worker).
    */
   public record Settings(MemoryGuard.Settings guard, Duration stopGrace, Path logDir, Map<String, String> env,
-      java.util.function.Consumer<String> info, ExitPolicy exitPolicy, String ownerPrefix) {
+      java.util.function.Consumer<Info> info, ExitPolicy exitPolicy, String ownerPrefix) {
     public Settings(MemoryGuard.Settings guard, Duration stopGrace, Path logDir, String ownerPrefix) {
       this(guard, stopGrace, logDir, Map.of(), s -> { }, ExitPolicy.defaults(), ownerPrefix);
+    }
+  }
+
+  /**
+   * The worker's live figures, published on every guard check and recycle: its tree's RSS, its age
+   * (since start or the last recycle), brakes, and the trial it runs ({@code null} when idle).
+   */
+  public record Info(long rssBytes, long ageMillis, long brakes, int consecutiveBrakes, String trial) {
+    /** As the tree node shows it: {@code rss=12MiB age=30s brakes=0 consecutive-brakes=0 trial=<id>} (or {@code idle}). */
+    public String line() {
+      return "rss=" + rssBytes / MIB + "MiB age=" + ageMillis / 1000 + "s brakes=" + brakes
+          + " consecutive-brakes=" + consecutiveBrakes + (trial == null ? " idle" : " trial=" + trial);
     }
   }
 
@@ -283,8 +295,8 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
 
   /** The worker's live figures on its tree node: RSS, age, brakes. */
   private void publishInfo() {
-    settings.info().accept("rss=" + rss.get() / MIB + "MiB age=" + ageMillis() / 1000 + "s brakes=" + guard.brakes()
-        + " consecutive-brakes=" + guard.consecutiveBrakes() + (running == null ? " idle" : " trial=" + running.trial.trialId()));
+    settings.info().accept(new Info(rss.get(), ageMillis(), guard.brakes(), guard.consecutiveBrakes(),
+        running == null ? null : running.trial.trialId()));
   }
 
   private long ageMillis() {

@@ -13,6 +13,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeaders
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warden.core.http.ApiException;
 import dev.warden.core.http.HttpContext;
 import dev.warden.core.tree.TreeNode;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -36,13 +38,14 @@ import org.apache.pekko.stream.javadsl.Source;
  * {@code console/} resources at {@code /} (no data in it: it reads the API with the bearer token
  * the person gives it), and the live feed it listens to, {@code GET /api/v1/events}: server-sent
  * events carrying a snapshot of the supervisor tree and every kind's counters, checked once a
- * second and pushed only when it changed (a heartbeat comment every 15 s otherwise). One stream
- * per open page; each is a one-second tick, so a page costs the node one snapshot a second.
+ * second and pushed only when it changed (a heartbeat comment after {@code warden.http.events-heartbeat}
+ * without one). One stream
+ * per open page; each is a one-second tick, so a page costs the node one snapshot a second, and
+ * at most {@code warden.http.max-event-streams} are open at once (one more is answered 503).
  */
 final class ConsoleRoutes {
   private static final String DIR = "dev/warden/core/http/internal/console";
   private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
-  private static final Duration HEARTBEAT = Duration.ofSeconds(15);
   /** The page loads nothing but its own files and talks only to its own node. */
   private static final List<HttpHeader> PAGE_HEADERS = List.of(
       RawHeader.create("Content-Security-Policy",
@@ -54,9 +57,14 @@ final class ConsoleRoutes {
 
   private final HttpContext http;
   private final List<KindHandle> kinds;
+  private final int maxStreams;
+  private final Duration heartbeat;
+  private final AtomicInteger open = new AtomicInteger();
 
-  ConsoleRoutes(HttpContext http, List<KindHandle> kinds) {
+  ConsoleRoutes(HttpContext http, List<KindHandle> kinds, int maxStreams, Duration heartbeat) {
     this.http = http;
+    this.maxStreams = maxStreams;
+    this.heartbeat = heartbeat;
     this.kinds = new ArrayList<>(kinds);
     this.kinds.sort(Comparator.comparing(KindHandle::name));
   }
@@ -72,7 +80,24 @@ final class ConsoleRoutes {
 
   /** {@code events}, mounted under {@code /api/v1} (behind the bearer token when one is set). */
   Route events() {
-    return path("events", () -> get(() -> completeOK(feed(), EventStreamMarshalling.toEventStream())));
+    return path("events", () -> get(() -> {
+      // counted while a stream runs (from its materialization to its end), so a stream that never
+      // started is never counted; requests racing at the limit may pass it by their number
+      if (open.get() >= maxStreams) {
+        throw ApiException.unavailable("too many live-feed streams open (" + maxStreams
+            + ", warden.http.max-event-streams); close a console page or raise the limit");
+      }
+      return completeOK(feed().watchTermination((m, done) -> {
+        open.incrementAndGet();
+        done.whenComplete((d, e) -> open.decrementAndGet());
+        return m;
+      }), EventStreamMarshalling.toEventStream());
+    }));
+  }
+
+  /** Live-feed streams open now. */
+  int openStreams() {
+    return open.get();
   }
 
   private Source<ServerSentEvent, NotUsed> feed() {
@@ -89,7 +114,7 @@ final class ConsoleRoutes {
           };
         })
         .map(s -> ServerSentEvent.create(s, "snapshot"))
-        .keepAlive(HEARTBEAT, ServerSentEvent::heartbeat)
+        .keepAlive(heartbeat, ServerSentEvent::heartbeat)
         .mapMaterializedValue(c -> NotUsed.getInstance());
   }
 

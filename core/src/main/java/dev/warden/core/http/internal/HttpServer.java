@@ -95,7 +95,7 @@ public final class HttpServer {
     ObjectNode doc = OpenApiDocument.assemble((ObjectNode) http.openApiResource(HttpServer.class, "openapi.json"), openApi);
     AtomicBoolean stopping = new AtomicBoolean();
     NodeRoutes node = new NodeRoutes(http, kinds, checks, doc, stopping::get);
-    ConsoleRoutes console = new ConsoleRoutes(http, kinds);
+    ConsoleRoutes console = new ConsoleRoutes(http, kinds, settings.maxEventStreams(), settings.eventsHeartbeat());
     Route v1 = concat(concat(node.api(), console.events()), kindRoutes.toArray(Route[]::new));
     Route routes = concat(node.health(), console.page(), pathPrefix("api", () -> authorized(http, token, () -> pathPrefix("v1", () -> v1))),
         path("metrics", () -> authorized(http, token, () -> MetricsRoute.route(NodeMeters.get(warden.system())))));

@@ -128,6 +128,7 @@
     $('node').textContent = 'node ' + s.node;
     renderTree();
     sampleTrials(s);
+    loadTrialHistory(s);
     renderTrials();
     renderCounters();
     const changed = {};
@@ -195,7 +196,7 @@
     }
   }
 
-  // ---- trial workers: RSS and age charts from the live feed, last 5 minutes ----
+  // ---- trial workers: RSS and age charts, last 5 minutes (the node's record, then the live feed) ----
 
   function sampleTrials(s) {
     const now = Date.now();
@@ -206,6 +207,21 @@
       list.push({ t: now, rss: Number(m[1]), age: Number(m[2]) });
       while (list.length && list[0].t < now - WINDOW_MS) list.shift();
     }
+  }
+  // the minutes before this page opened, once, from the trial kind's own record of them
+  let trialHistoryAsked = false;
+  function loadTrialHistory(s) {
+    if (trialHistoryAsked || !s.kinds.trial) return;
+    trialHistoryAsked = true;
+    api('trials/workers').then((o) => {
+      for (const w of o.workers || []) {
+        const live = samples[w.path] || [];
+        const first = live.length ? live[0].t : Infinity;
+        samples[w.path] = w.samples.filter((p) => p.at < first)
+          .map((p) => ({ t: p.at, rss: p.rssMiB, age: p.ageSeconds })).concat(live);
+      }
+      renderTrials();
+    }, () => {});
   }
   function line(list, key, cls, w, hgt) {
     const max = Math.max(1, ...list.map((p) => p[key]));
@@ -338,6 +354,7 @@
     $('token-form').hidden = true;
     say('');
     seen = {};
+    trialHistoryAsked = false;
     connect();
     route();
   });
