@@ -120,11 +120,12 @@ public sealed interface JobEvent extends WardenSerializable
   record Suspended(String jobId, long at, int attempt) implements JobEvent {}
 
   /**
-   * A {@code report} ("completion" or "failure") arrived for attempt {@code attempt}, which was no
+   * A {@code report} (today always "completion") arrived for attempt {@code attempt}, which was no
    * longer the job's running one ({@code currentAttempt} was, in status {@code currentStatus}): a
-   * handler that finished after its attempt was reaped, cancelled or cut short. It changed nothing
-   * but is kept in the job's history, the audit trail of what came late. At most one per attempt and
-   * report kind is journaled; the ledger's {@code stale} counter counts every one.
+   * handler that finished its work after its attempt was reaped, cancelled or cut short. It changed
+   * nothing but is kept in the job's history, the audit trail of work done late (its effects may
+   * have happened twice). At most one per attempt is journaled; the ledger's {@code stale} counter
+   * counts every stale report, late failures included.
    */
   record StaleReport(String jobId, long at, int attempt, String report, int currentAttempt, String currentStatus)
       implements JobEvent {}

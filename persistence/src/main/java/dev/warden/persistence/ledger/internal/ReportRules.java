@@ -85,14 +85,16 @@ final class ReportRules {
   }
 
   /**
-   * False for a report of an attempt that is not the running one: counted and logged, and the first
-   * of its kind for that attempt goes into the job's history as a {@link JobEvent.StaleReport} (a
-   * handler reporting again and again adds nothing more). Reports for unknown jobs are only counted.
+   * False for a report of an attempt that is not the running one: counted and logged. A late
+   * completion (work that was done after all, after its attempt was reaped, cancelled or cut short)
+   * also goes into the job's history as a {@link JobEvent.StaleReport}, the first one per attempt (a
+   * handler reporting again and again adds nothing more). Late failures are not kept there: most are
+   * the handler obeying the cancel that ended its attempt. Reports for unknown jobs are only counted.
    */
   private boolean current(JobRecord r, int attempt, String id, String what, FlushPlan plan) {
     if (r == null || r.status != JobStatus.RUNNING || r.attempt != attempt) {
       p.stale(id, attempt, r, what);
-      if (r != null && !alreadyNoted(r, attempt, what, plan)) {
+      if (r != null && what.equals("completion") && !alreadyNoted(r, attempt, what, plan)) {
         plan.events.add(new JobEvent.StaleReport(id, plan.now, attempt, what, r.attempt, r.status.name()));
       }
       return false;
