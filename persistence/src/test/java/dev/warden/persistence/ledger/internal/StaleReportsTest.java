@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.warden.core.Warden;
-import dev.warden.persistence.LogCapture;
+import dev.warden.core.LogCapture;
 import dev.warden.persistence.ledger.JobLedger;
 import dev.warden.persistence.ledger.JobPolicy;
 import dev.warden.persistence.ledger.JobType;
