@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.warden.core.LogCapture;
 import dev.warden.core.Warden;
 import dev.warden.core.WardenConfigException;
 import dev.warden.persistence.checkpoint.CheckpointerKind;

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.warden.core.LogCapture;
 import dev.warden.core.Warden;
 import dev.warden.persistence.checkpoint.CheckpointerKind;
 import java.nio.file.Path;

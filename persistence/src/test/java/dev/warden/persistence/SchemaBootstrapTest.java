@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import dev.warden.core.LogCapture;
 import dev.warden.core.Warden;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
+import dev.warden.core.http.ApiClient;
 import dev.warden.core.process.MemoryProbe;
 import dev.warden.persistence.checkpoint.CheckpointerKind;
 import dev.warden.persistence.ledger.JobLedger;

@@ -10,16 +10,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A client of a node's HTTP API over real HTTP (the JDK's client), answers parsed as JSON (other formats as a JSON string). */
-final class ApiClient {
-  static final ObjectMapper JSON = new ObjectMapper();
+/**
+ * A client of a node's HTTP API over real HTTP (the JDK's client), answers parsed as JSON (other
+ * formats as a JSON string). Shared with the other modules through core's test-jar.
+ */
+public final class ApiClient {
+  public static final ObjectMapper JSON = new ObjectMapper();
 
-  record Reply(int status, JsonNode body, HttpResponse<String> raw) {
-    String error() {
+  public record Reply(int status, JsonNode body, HttpResponse<String> raw) {
+    public String error() {
       return body.path("error").asText();
     }
 
-    String field() {
+    public String field() {
       return body.path("field").asText();
     }
   }
@@ -28,24 +31,24 @@ final class ApiClient {
   private final String base;
   private final String token;
 
-  ApiClient(String base, String token) {
+  public ApiClient(String base, String token) {
     this.base = base;
     this.token = token;
   }
 
-  Reply get(String path) {
+  public Reply get(String path) {
     return send(request(path).GET());
   }
 
-  Reply post(String path, String body) {
+  public Reply post(String path, String body) {
     return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
-  Reply post(String path) {
+  public Reply post(String path) {
     return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
   }
 
-  HttpRequest.Builder request(String path) {
+  public HttpRequest.Builder request(String path) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
@@ -53,7 +56,7 @@ final class ApiClient {
     return b;
   }
 
-  Reply send(HttpRequest.Builder request) {
+  public Reply send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
       boolean json = r.headers().firstValue("Content-Type").orElse("").startsWith("application/json");

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.warden.core.Warden;
 import dev.warden.core.jmx.JmxRegistry;
 import dev.warden.core.supervision.KindMXBean;
-import dev.warden.persistence.LogCapture;
+import dev.warden.core.LogCapture;
 import dev.warden.persistence.PersistenceSettings;
 import dev.warden.persistence.TestNode;
 import java.lang.management.ManagementFactory;

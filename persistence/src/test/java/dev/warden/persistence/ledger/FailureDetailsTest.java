@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.core.Warden;
-import dev.warden.persistence.LogCapture;
+import dev.warden.core.LogCapture;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.warden.core.Warden;
+import dev.warden.core.http.ApiClient;
 import dev.warden.persistence.ledger.internal.LedgerMeters;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.warden.core.Warden;
 import dev.warden.core.WardenMdc;
-import dev.warden.workers.LogCapture;
+import dev.warden.core.LogCapture;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,7 @@ import dev.warden.core.process.ExternalProcess;
 import dev.warden.core.process.MemoryProbe;
 import dev.warden.persistence.checkpoint.CheckpointerKind;
 import dev.warden.persistence.ledger.LedgerKind;
-import dev.warden.workers.LogCapture;
+import dev.warden.core.LogCapture;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
