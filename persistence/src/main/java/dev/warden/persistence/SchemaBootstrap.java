@@ -49,6 +49,8 @@ public final class SchemaBootstrap {
       Pattern.compile("(?i)^CREATE\\s+(UNIQUE\\s+)?INDEX\\s+(?:CONCURRENTLY\\s+)?+(?!IF\\s+NOT\\s+EXISTS)");
   private static final Pattern PUBLIC_SCHEMA = Pattern.compile("(?i)\\bpublic\\.");
   private static final Set<String> READY = ConcurrentHashMap.newKeySet();
+  /** PostgreSQL advisory lock key held while the schema is checked and created ("WARDEN01" in ASCII). */
+  private static final long DDL_LOCK = 0x57415244454e3031L;
 
   /** What {@link #ensure} found. */
   public enum Outcome {
@@ -108,12 +110,22 @@ public final class SchemaBootstrap {
     long start = System.nanoTime();
     prepareFiles(settings.url(), files);
     try (Connection c = DriverManager.getConnection(settings.url(), settings.user(), settings.password())) {
+      boolean server = settings.dialect() == Dialect.POSTGRESQL;
+      if (server) { // DDL is transactional there: nodes starting together create the schema one after the other
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+          st.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
+        }
+      }
       Outcome outcome;
       if (missingTables(c, settings.dialect()) == 0) {
         outcome = Outcome.ALREADY_PRESENT;
       } else {
         runScript(c, settings.dialect());
         outcome = Outcome.CREATED;
+      }
+      if (server) {
+        c.commit();
       }
       long ms = (System.nanoTime() - start) / 1_000_000;
       log.info(
