@@ -2,6 +2,12 @@ package dev.warden.persistence;
 
 import com.typesafe.config.Config;
 import dev.warden.core.ConfigReader;
+import dev.warden.core.WardenConfigException;
+import dev.warden.core.jmx.OwnerOnly;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorSystem;
 
@@ -10,7 +16,10 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * {@code reference.conf}). Construction validates every value and names the key and the bad
  * value on failure.
  *
- * @param url JDBC URL of the journal database
+ * @param url JDBC URL of the journal database ({@code warden.persistence.url}: H2 or PostgreSQL)
+ * @param user database user
+ * @param password database password, from {@code password}, {@code password-file} or {@code password-env}; never logged
+ * @param dialect the database's dialect, told from {@code url}
  * @param checkpointInterval cadence of the periodic CHECKPOINT; zero disables the timer
  * @param finalTimeout bound on the final CHECKPOINT SYNC at shutdown
  * @param window number of recent checkpoint durations kept for stats
@@ -21,7 +30,8 @@ public record PersistenceSettings(
     String password,
     Duration checkpointInterval,
     Duration finalTimeout,
-    int window) {
+    int window,
+    Dialect dialect) {
 
   /** Largest accepted {@code checkpoint.window}: the ring is kept in memory. */
   public static final int MAX_WINDOW = 100_000;
@@ -38,15 +48,50 @@ public record PersistenceSettings(
     if (window > MAX_WINDOW) {
       throw cp.bad("window", "must be <= " + MAX_WINDOW, null);
     }
-    String url = h2.nonEmptyString("url");
+    String url = p.nonEmptyString("url");
+    Dialect dialect =
+        Dialect.of(url)
+            .orElseThrow(() -> p.bad("url", "must be an H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql://...) JDBC URL", null));
     checkH2File(root, h2, url);
     return new PersistenceSettings(
         url,
-        h2.string("user"),
-        h2.string("password"),
+        p.string("user"),
+        password(p),
         cp.nonNegativeDuration("interval"),
         cp.positiveDuration("final-timeout"),
-        window);
+        window,
+        dialect);
+  }
+
+  /**
+   * The password: from {@code password-file} (its first line; the file readable by its owner only)
+   * or the environment variable {@code password-env} names, else {@code password}. At most one of
+   * the two sources; an error names the key, never the password.
+   */
+  private static String password(ConfigReader p) {
+    String file = p.string("password-file").strip();
+    String env = p.string("password-env").strip();
+    if (!file.isEmpty() && !env.isEmpty()) {
+      throw p.bad("password-env", "must be empty when " + p.path("password-file") + " is set (one source of the password)", null);
+    }
+    if (!file.isEmpty()) {
+      String key = p.path("password-file");
+      OwnerOnly.check(Path.of(file), key, true);
+      try {
+        return Files.readAllLines(Path.of(file), StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+      } catch (IOException e) {
+        throw new WardenConfigException(key, key + ": cannot read " + file + ": " + e, e);
+      }
+    }
+    if (!env.isEmpty()) {
+      String v = System.getenv(env);
+      if (v == null || v.isEmpty()) {
+        String key = p.path("password-env");
+        throw new WardenConfigException(key, key + " names the environment variable " + env + ", which is not set or empty");
+      }
+      return v;
+    }
+    return p.string("password");
   }
 
   /**
@@ -80,7 +125,7 @@ public record PersistenceSettings(
   @Override
   public String toString() {
     return "PersistenceSettings[url=" + url + ", user=" + user + ", password=***, checkpointInterval="
-        + checkpointInterval + ", finalTimeout=" + finalTimeout + ", window=" + window + "]";
+        + checkpointInterval + ", finalTimeout=" + finalTimeout + ", window=" + window + ", dialect=" + dialect + "]";
   }
 
   /** True when the periodic checkpoint timer runs. */

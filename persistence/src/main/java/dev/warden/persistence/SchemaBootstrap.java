@@ -25,24 +25,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates Pekko Persistence JDBC's H2 schema once per process and database URL, by plain JDBC,
+ * Creates Pekko Persistence JDBC's schema once per process and database URL, by plain JDBC,
  * before any persistent actor starts. Blocking: call it from startup code (a kind's
  * {@code prepare}), never on a hot path.
  *
- * <p>If every plugin table exists the script is skipped. Otherwise the plugin's own
- * {@code schema/h2/h2-create-schema.sql} runs statement by statement with every
- * {@code CREATE INDEX} made {@code IF NOT EXISTS} (the shipped script lacks it on its unique
- * index), so a half-created schema from an interrupted first start is completed, not broken.
+ * <p>If every plugin table exists the script is skipped. Otherwise the plugin's own script for the
+ * URL's {@link Dialect} ({@code schema/h2/h2-create-schema.sql} or
+ * {@code schema/postgres/postgres-create-schema.sql}) runs statement by statement with every
+ * {@code CREATE INDEX} made {@code IF NOT EXISTS} (the shipped scripts lack it), so a half-created
+ * schema from an interrupted first start is completed, not broken, and nodes starting together on
+ * one server database do not trip over each other's DDL. On PostgreSQL the tables go to the
+ * connection's current schema (the script's {@code public.} is dropped, so
+ * {@code ?currentSchema=...} in the URL chooses another) and indexes are built plainly, not
+ * {@code CONCURRENTLY} (the tables are new).
  */
 public final class SchemaBootstrap {
-  /** The DDL shipped in the pekko-persistence-jdbc jar. */
+  /** The H2 DDL shipped in the pekko-persistence-jdbc jar. */
   public static final String SCRIPT = "schema/h2/h2-create-schema.sql";
 
   private static final Logger log = LoggerFactory.getLogger(SchemaBootstrap.class);
   private static final List<String> TABLES = List.of("event_journal", "event_tag", "snapshot", "durable_state");
   private static final Pattern CREATE_INDEX =
-      Pattern.compile("(?i)^CREATE\\s+(UNIQUE\\s+)?INDEX\\s+(?!IF\\s+NOT\\s+EXISTS)");
+      Pattern.compile("(?i)^CREATE\\s+(UNIQUE\\s+)?INDEX\\s+(?:CONCURRENTLY\\s+)?+(?!IF\\s+NOT\\s+EXISTS)");
+  private static final Pattern PUBLIC_SCHEMA = Pattern.compile("(?i)\\bpublic\\.");
   private static final Set<String> READY = ConcurrentHashMap.newKeySet();
+  /** PostgreSQL advisory lock key held while the schema is checked and created ("WARDEN01" in ASCII). */
+  private static final long DDL_LOCK = 0x57415244454e3031L;
 
   /** What {@link #ensure} found. */
   public enum Outcome {
@@ -102,12 +110,22 @@ public final class SchemaBootstrap {
     long start = System.nanoTime();
     prepareFiles(settings.url(), files);
     try (Connection c = DriverManager.getConnection(settings.url(), settings.user(), settings.password())) {
+      boolean server = settings.dialect() == Dialect.POSTGRESQL;
+      if (server) { // DDL is transactional there: nodes starting together create the schema one after the other
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+          st.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
+        }
+      }
       Outcome outcome;
-      if (missingTables(c) == 0) {
+      if (missingTables(c, settings.dialect()) == 0) {
         outcome = Outcome.ALREADY_PRESENT;
       } else {
-        runScript(c);
+        runScript(c, settings.dialect());
         outcome = Outcome.CREATED;
+      }
+      if (server) {
+        c.commit();
       }
       long ms = (System.nanoTime() - start) / 1_000_000;
       log.info(
@@ -121,9 +139,10 @@ public final class SchemaBootstrap {
     }
   }
 
-  private static int missingTables(Connection c) throws SQLException {
+  private static int missingTables(Connection c, Dialect dialect) throws SQLException {
+    String schema = dialect == Dialect.H2 ? "'PUBLIC'" : "current_schema()";
     String sql =
-        "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC' AND TABLE_NAME IN (?, ?, ?, ?)";
+        "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = " + schema + " AND TABLE_NAME IN (?, ?, ?, ?)";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < TABLES.size(); i++) {
         ps.setString(i + 1, TABLES.get(i));
@@ -135,12 +154,18 @@ public final class SchemaBootstrap {
     }
   }
 
-  private static void runScript(Connection c) throws SQLException {
+  private static void runScript(Connection c, Dialect dialect) throws SQLException {
     try (Statement st = c.createStatement()) {
-      for (String ddl : statements(readScript())) {
-        st.execute(CREATE_INDEX.matcher(ddl).replaceFirst(m -> "CREATE " + (m.group(1) == null ? "" : "UNIQUE ") + "INDEX IF NOT EXISTS "));
+      for (String ddl : statements(readScript(dialect.script()))) {
+        st.execute(guarded(ddl, dialect));
       }
     }
+  }
+
+  /** One statement of the script as it runs: indexes only if missing; on PostgreSQL in the current schema. */
+  static String guarded(String ddl, Dialect dialect) {
+    String out = CREATE_INDEX.matcher(ddl).replaceFirst(m -> "CREATE " + (m.group(1) == null ? "" : "UNIQUE ") + "INDEX IF NOT EXISTS ");
+    return dialect == Dialect.POSTGRESQL ? PUBLIC_SCHEMA.matcher(out).replaceAll("") : out;
   }
 
   /** The script's statements: split at ';', comments and blanks dropped. */
@@ -165,14 +190,14 @@ public final class SchemaBootstrap {
     return out;
   }
 
-  private static String readScript() {
-    try (InputStream in = SchemaBootstrap.class.getClassLoader().getResourceAsStream(SCRIPT)) {
+  private static String readScript(String script) {
+    try (InputStream in = SchemaBootstrap.class.getClassLoader().getResourceAsStream(script)) {
       if (in == null) {
-        throw new IllegalStateException(SCRIPT + " not found: is pekko-persistence-jdbc on the classpath?");
+        throw new IllegalStateException(script + " not found: is pekko-persistence-jdbc on the classpath?");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + SCRIPT, e);
+      throw new UncheckedIOException("cannot read " + script, e);
     }
   }
 

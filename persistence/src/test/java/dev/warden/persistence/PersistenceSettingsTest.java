@@ -78,4 +78,53 @@ class PersistenceSettingsTest {
     WardenConfigException e = assertThrows(WardenConfigException.class, () -> PersistenceSettings.create(config));
     assertTrue(e.getMessage().contains("warden.persistence.checkpoint.window must be <= 100000, but was 1000001"), e.getMessage());
   }
+
+  @Test
+  void aPostgresUrlChoosesThePostgresDialectForEveryUserOfTheDatabase() {
+    Config config = Warden.loadConfig(ConfigFactory.parseString(
+        "warden.persistence { url = \"jdbc:postgresql://127.0.0.1:5432/warden\", user = warden, password = s3cret }"));
+    PersistenceSettings s = PersistenceSettings.create(config);
+    assertEquals(Dialect.POSTGRESQL, s.dialect());
+    assertEquals("warden", s.user());
+    assertEquals("s3cret", s.password());
+    assertEquals(s.url(), config.getString("pekko-persistence-jdbc.shared-databases.slick.db.url"));
+    assertTrue(!s.toString().contains("s3cret"), s.toString());
+    assertEquals(Dialect.H2, PersistenceSettings.create(Warden.loadConfig(ConfigFactory.empty())).dialect());
+  }
+
+  @Test
+  void aDatabaseTheJournalDoesNotSpeakIsRefusedNamingTheKey() {
+    Config config = Warden.loadConfig(ConfigFactory.parseString("warden.persistence.url = \"jdbc:mysql://127.0.0.1/warden\""));
+    WardenConfigException e = assertThrows(WardenConfigException.class, () -> PersistenceSettings.create(config));
+    assertEquals("warden.persistence.url", e.path());
+    assertTrue(e.getMessage().contains("must be an H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql://...) JDBC URL"), e.getMessage());
+  }
+
+  @Test
+  void thePasswordComesFromAnOwnerOnlyFileOrAnEnvironmentVariableAndIsNeverShown(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("db-password");
+    Files.writeString(file, "from-the-file\nsecond line ignored\n");
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    PersistenceSettings s = PersistenceSettings.create(Warden.loadConfig(ConfigFactory.parseString(
+        "warden.persistence { password = unused, password-file = \"" + file + "\" }")));
+    assertEquals("from-the-file", s.password());
+    assertTrue(!s.toString().contains("from-the-file"), s.toString());
+
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    WardenConfigException open = assertThrows(WardenConfigException.class, () -> PersistenceSettings.create(Warden.loadConfig(
+        ConfigFactory.parseString("warden.persistence.password-file = \"" + file + "\""))));
+    assertEquals("warden.persistence.password-file", open.path());
+    assertTrue(open.getMessage().contains("chmod 600") && !open.getMessage().contains("from-the-file"), open.getMessage());
+
+    // PATH is set in every environment the tests run in: it stands for a variable holding the password
+    PersistenceSettings env = PersistenceSettings.create(Warden.loadConfig(ConfigFactory.parseString("warden.persistence.password-env = PATH")));
+    assertEquals(System.getenv("PATH"), env.password());
+
+    WardenConfigException unset = assertThrows(WardenConfigException.class, () -> PersistenceSettings.create(Warden.loadConfig(
+        ConfigFactory.parseString("warden.persistence.password-env = WARDEN_NO_SUCH_VARIABLE_FOR_TESTS"))));
+    assertEquals("warden.persistence.password-env", unset.path());
+    WardenConfigException both = assertThrows(WardenConfigException.class, () -> PersistenceSettings.create(Warden.loadConfig(
+        ConfigFactory.parseString("warden.persistence { password-env = PATH, password-file = \"" + file + "\" }"))));
+    assertEquals("warden.persistence.password-env", both.path());
+  }
 }

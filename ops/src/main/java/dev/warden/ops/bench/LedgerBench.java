@@ -74,8 +74,8 @@ final class LedgerBench {
     Figures.print(out, "ledger", "submit_over_floor", p50 / floorP50, "x " + tag);
     Figures.print(out, "ledger", "concurrent_submitters", Figures.median(sync[3]), "jobs/s " + tag);
     out.printf(
-        "%nledger: %d run(s); each run is a fresh JVM (%s) on a fresh H2 file, %s (the node's default: every commit on disk"
-            + " before it returns)."
+        "%nledger: %d run(s); each run is a fresh JVM (%s) on a fresh H2 file (or PostgreSQL schema), %s (the node's H2"
+            + " default: every commit on disk before it returns)."
             + "%n  %,d no-op jobs (host type, max concurrency 16,384 on the node), one submit call at a time from one thread, first submit to"
             + " last journaled success: median %.0f jobs/s (target >= 10,000), peak RSS %.0f MB"
             + "%n  %,d jobs: median %.0f jobs/s; floor (plain JDBC, 100 journal-shaped rows per transaction): %.0f rows/s"

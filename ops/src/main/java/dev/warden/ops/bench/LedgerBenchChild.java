@@ -4,6 +4,8 @@ import dev.warden.persistence.checkpoint.CheckpointerKind;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
+import dev.warden.persistence.Dialect;
+import dev.warden.persistence.PersistenceSettings;
 import dev.warden.persistence.checkpoint.Checkpointer;
 import dev.warden.persistence.ledger.JobEvent;
 import dev.warden.persistence.ledger.JobLedger;
@@ -38,8 +40,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One measured run of a ledger scenario, in a fresh JVM on its own H2 file (started by
- * {@link ChildJvm}); prints its results as {@code key=value} lines on stdout. Phases:
+ * One measured run of a ledger scenario, in a fresh JVM on its own H2 file, or its own schema on
+ * the PostgreSQL {@code warden.persistence.url} names ({@link BenchDatabase}) (started by {@link ChildJvm}); prints its results as {@code key=value} lines on stdout. Phases:
  * <ul>
  *   <li>{@code ledger DATA JOBS}: no-op jobs, one submit at a time from one thread, first submit to
  *       the last journaled completion;
@@ -70,11 +72,15 @@ public final class LedgerBenchChild {
 
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
-      case "ledger":
+      case "ledger": // these two, and LedgerSyncChild, also run on PostgreSQL; the cold-start phases time the JVM's launch
+        BenchDatabase.useFreshSchema(Path.of(args[1]));
         ledger(Path.of(args[1]), Integer.parseInt(args[2]));
+        BenchDatabase.dropSchema(Path.of(args[1]));
         break;
       case "floor":
+        BenchDatabase.useFreshSchema(Path.of(args[1]));
         floor(Path.of(args[1]), Integer.parseInt(args[2]));
+        BenchDatabase.dropSchema(Path.of(args[1]));
         break;
       case "recovery-load":
         recoveryLoad(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
@@ -121,8 +127,12 @@ public final class LedgerBenchChild {
         : ConfigFactory.parseFile(new java.io.File(file), com.typesafe.config.ConfigParseOptions.defaults().setAllowMissing(false));
   }
 
-  /** The durability part of the node's H2 options, e.g. {@code WRITE_DELAY=0}. */
+  /** The durability part of the node's H2 options, e.g. {@code WRITE_DELAY=0}, or PostgreSQL's settings. */
   static String durability(Config resolved) {
+    String server = BenchDatabase.durability(resolved);
+    if (server != null) {
+      return server;
+    }
     Matcher m = Pattern.compile("WRITE_DELAY=(\\d+)", Pattern.CASE_INSENSITIVE).matcher(resolved.getString("warden.persistence.h2.url"));
     return m.find() ? "WRITE_DELAY=" + m.group(1) : "WRITE_DELAY=500 (H2 default)";
   }
@@ -230,14 +240,10 @@ public final class LedgerBenchChild {
     Config cfg = Warden.loadConfig(ConfigFactory.parseString("warden.data-dir = \"" + data.toAbsolutePath() + "\"").withFallback(userConfig()));
     put("durability", durability(cfg));
     Files.createDirectories(data);
-    String url = cfg.getString("warden.persistence.h2.url");
-    try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+    PersistenceSettings db = PersistenceSettings.create(cfg);
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
       try (Statement st = c.createStatement()) {
-        st.execute(
-            "CREATE TABLE event_journal (ordering BIGINT AUTO_INCREMENT, deleted BOOLEAN DEFAULT FALSE, persistence_id VARCHAR(255),"
-                + " sequence_number BIGINT, writer VARCHAR, write_timestamp BIGINT, adapter_manifest VARCHAR, event_payload BLOB,"
-                + " event_ser_id INTEGER, event_ser_manifest VARCHAR, meta_payload BLOB, meta_ser_id INTEGER, meta_ser_manifest VARCHAR,"
-                + " PRIMARY KEY(persistence_id, sequence_number))");
+        st.execute(BenchDatabase.floorTable(db, "event_journal"));
       }
       c.setAutoCommit(false);
       byte[] payload = new byte[200];
@@ -261,8 +267,10 @@ public final class LedgerBenchChild {
         c.commit();
       }
       put("rows_per_s", rows / ((System.nanoTime() - start) / 1e9));
-      try (Statement st = c.createStatement()) {
-        st.execute("SHUTDOWN");
+      if (db.dialect() == Dialect.H2) {
+        try (Statement st = c.createStatement()) {
+          st.execute("SHUTDOWN");
+        }
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.warden.ops.bench;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
+import dev.warden.persistence.PersistenceSettings;
 import dev.warden.persistence.ledger.JobLedger;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One measured run of the ledger's waited submits, in a fresh JVM on its own H2 file: what a request
+ * One measured run of the ledger's waited submits, in a fresh JVM on its own H2 file (or PostgreSQL
+ * schema, {@link BenchDatabase}): what a request
  * handler sees when it waits for each submit before the next. The job type is paused, so only the
  * submits are written (Submitted events, as a scheduler's "schedule" call writes one row). Prints
  * {@code key=value} lines:
@@ -37,6 +39,7 @@ public final class LedgerSyncChild {
     Path data = Path.of(args[0]);
     int n = Integer.parseInt(args[1]);
     int warm = Math.min(n, 2000);
+    BenchDatabase.useFreshSchema(data);
     try (Warden w = LedgerBenchChild.startNode(data, "")) {
       LedgerBenchChild.put("durability", LedgerBenchChild.durability(w.system().settings().config()));
       JobLedger ledger = JobLedger.of(w);
@@ -51,6 +54,7 @@ public final class LedgerSyncChild {
     }
     floor(data, warm);
     report("floor", floor(data, n));
+    BenchDatabase.dropSchema(data);
     System.out.flush();
     System.exit(0);
   }
@@ -107,13 +111,11 @@ public final class LedgerSyncChild {
     Config cfg = Warden.loadConfig(ConfigFactory.parseString("warden.data-dir = \"" + data.toAbsolutePath() + "\"")
         .withFallback(LedgerBenchChild.userConfig()));
     double[] lat = new double[n];
-    try (Connection c = DriverManager.getConnection(cfg.getString("warden.persistence.h2.url"), "sa", "")) {
+    PersistenceSettings db = PersistenceSettings.create(cfg);
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
       String table = "floor_" + System.nanoTime();
       try (Statement st = c.createStatement()) {
-        st.execute("CREATE TABLE " + table + " (ordering BIGINT AUTO_INCREMENT, deleted BOOLEAN DEFAULT FALSE,"
-            + " persistence_id VARCHAR(255), sequence_number BIGINT, writer VARCHAR, write_timestamp BIGINT, adapter_manifest VARCHAR,"
-            + " event_payload BLOB, event_ser_id INTEGER, event_ser_manifest VARCHAR, meta_payload BLOB, meta_ser_id INTEGER,"
-            + " meta_ser_manifest VARCHAR, PRIMARY KEY(persistence_id, sequence_number))");
+        st.execute(BenchDatabase.floorTable(db, table));
       }
       c.setAutoCommit(false);
       byte[] payload = new byte[200];

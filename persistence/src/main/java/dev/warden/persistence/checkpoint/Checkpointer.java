@@ -3,6 +3,7 @@ package dev.warden.persistence.checkpoint;
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
 import dev.warden.core.metrics.LatencyWindow;
+import dev.warden.persistence.Dialect;
 import dev.warden.persistence.PersistenceSettings;
 import dev.warden.persistence.journal.JournalDb;
 import dev.warden.core.metrics.NodeMeters;
@@ -246,7 +247,8 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
     CheckpointRunner r = runner;
     CompletableFuture<Result> done;
     try {
-      done = CompletableFuture.supplyAsync(() -> closeAfter(r, timed(r, mode)), blocking);
+      boolean embedded = Dialect.embeddedH2(settings.url());
+      done = CompletableFuture.supplyAsync(() -> closeAfter(r, timed(r, mode), embedded), blocking);
     } catch (RejectedExecutionException e) {
       done = CompletableFuture.completedFuture(Result.failed(mode, 0, e));
     }
@@ -254,11 +256,12 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
   }
 
   /**
-   * After the final CHECKPOINT SYNC the database closes (H2 {@code SHUTDOWN}): every writer has
-   * stopped, and the URL's DB_CLOSE_DELAY=-1 keeps it open until told. Runs on the blocking dispatcher.
+   * After the final CHECKPOINT SYNC an embedded database closes (H2 {@code SHUTDOWN}): every writer
+   * has stopped, and the URL's DB_CLOSE_DELAY=-1 keeps it open until told. One reached over H2's TCP
+   * server stays open: other nodes may be using it. Runs on the blocking dispatcher.
    */
-  private static Result closeAfter(CheckpointRunner runner, Result result) {
-    if (result.mode() == Mode.SYNC) {
+  private static Result closeAfter(CheckpointRunner runner, Result result, boolean embedded) {
+    if (result.mode() == Mode.SYNC && embedded) {
       try {
         runner.run("SHUTDOWN");
       } catch (Exception e) {

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import dev.warden.core.KindContext;
 import dev.warden.core.WardenSettings;
 import dev.warden.core.WorkerKind;
+import dev.warden.persistence.Dialect;
 import dev.warden.persistence.PersistenceSettings;
 import dev.warden.persistence.SchemaBootstrap;
 import dev.warden.persistence.journal.JournalSettings;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * The {@link Checkpointer} plugged into Warden as kind {@code checkpointer}. Its
  * {@link #prepare} validates the settings and creates the journal schema before any kind
  * starts; it stops last ({@link #SHUTDOWN_ORDER}), after every writer, with the final checkpoint.
+ * On PostgreSQL, which checkpoints itself, it idles ({@link IdleCheckpointer}).
  */
 public final class CheckpointerKind implements WorkerKind<Checkpointer.Command> {
   /** Above every writing kind (0): the final checkpoint sees their last writes. */
@@ -72,6 +74,9 @@ public final class CheckpointerKind implements WorkerKind<Checkpointer.Command> 
   @Override
   public Behavior<Checkpointer.Command> rootBehavior(KindContext context) {
     PersistenceSettings settings = PersistenceSettings.create(context.config());
+    if (settings.dialect() != Dialect.H2) {
+      return IdleCheckpointer.create(context, settings);
+    }
     return Checkpointer.create(context, settings, runners.apply(settings));
   }
 

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,6 +39,8 @@ public final class JdbcJournal extends AsyncWriteJournal {
       "INSERT INTO \"event_journal\" (\"deleted\", \"persistence_id\", \"sequence_number\", \"writer\", \"write_timestamp\","
           + " \"adapter_manifest\", \"event_payload\", \"event_ser_id\", \"event_ser_manifest\", \"meta_payload\", \"meta_ser_id\","
           + " \"meta_ser_manifest\") VALUES (FALSE, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  /** The generated key a tagged row's tags refer to. */
+  private static final String[] ORDERING = {"ordering"};
   private static final String INSERT_TAG = "INSERT INTO \"event_tag\" (\"event_id\", \"tag\") VALUES (?, ?)";
   private static final String REPLAY =
       "SELECT \"sequence_number\", \"writer\", \"write_timestamp\", \"adapter_manifest\", \"event_payload\", \"event_ser_id\","
@@ -104,7 +105,7 @@ public final class JdbcJournal extends AsyncWriteJournal {
 
   private static void insert(Connection c, List<Row> rows) throws SQLException {
     boolean tagged = rows.stream().anyMatch(r -> !r.tags.isEmpty());
-    try (PreparedStatement ps = tagged ? c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS) : c.prepareStatement(INSERT)) {
+    try (PreparedStatement ps = tagged ? c.prepareStatement(INSERT, ORDERING) : c.prepareStatement(INSERT)) {
       for (Row r : rows) {
         bind(ps, r);
         if (tagged) {
@@ -140,7 +141,7 @@ public final class JdbcJournal extends AsyncWriteJournal {
       if (!keys.next()) {
         throw new SQLException("the journal row's ordering was not returned; cannot store its tags " + tags);
       }
-      ordering = keys.getLong(1);
+      ordering = keys.getLong(ORDERING[0]); // by name: PostgreSQL's driver may answer more columns than the key
     }
     try (PreparedStatement ps = c.prepareStatement(INSERT_TAG)) {
       for (String tag : tags) {

@@ -1,5 +1,6 @@
 package dev.warden.persistence.journal;
 
+import dev.warden.persistence.Dialect;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,10 +28,15 @@ public final class JdbcSnapshotStore extends SnapshotStore {
       "SELECT \"sequence_number\", \"created\", \"snapshot_ser_id\", \"snapshot_ser_manifest\", \"snapshot_payload\","
           + " \"meta_ser_id\", \"meta_ser_manifest\", \"meta_payload\" FROM \"snapshot\"" + CRITERIA
           + " ORDER BY \"sequence_number\" DESC LIMIT 1";
+  /** H2: one statement replaces a snapshot at the same sequence number. */
   private static final String SAVE =
       "MERGE INTO \"snapshot\" (\"persistence_id\", \"sequence_number\", \"created\", \"snapshot_ser_id\", \"snapshot_ser_manifest\","
           + " \"snapshot_payload\", \"meta_ser_id\", \"meta_ser_manifest\", \"meta_payload\") KEY (\"persistence_id\", \"sequence_number\")"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  /** Elsewhere (PostgreSQL): {@link #DELETE_ONE} then this, in one transaction of the writer. */
+  private static final String INSERT =
+      "INSERT INTO \"snapshot\" (\"persistence_id\", \"sequence_number\", \"created\", \"snapshot_ser_id\", \"snapshot_ser_manifest\","
+          + " \"snapshot_payload\", \"meta_ser_id\", \"meta_ser_manifest\", \"meta_payload\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String DELETE_ONE = "DELETE FROM \"snapshot\" WHERE \"persistence_id\" = ? AND \"sequence_number\" = ?";
   private static final String DELETE_MATCHING = "DELETE FROM \"snapshot\"" + CRITERIA;
 
@@ -68,13 +74,25 @@ public final class JdbcSnapshotStore extends SnapshotStore {
   public Future<Void> doSaveAsync(SnapshotMetadata metadata, Object snapshot) {
     Payload payload = Payload.of(serialization, snapshot);
     Payload meta = Payload.ofOptional(serialization, metadata.metadata());
-    return write(SAVE, ps -> {
+    Sql.Params row = ps -> {
       ps.setString(1, metadata.persistenceId());
       ps.setLong(2, metadata.sequenceNr());
       ps.setLong(3, metadata.timestamp());
       Payload.bind(ps, payload, 6, 4, 5);
       Payload.bind(ps, meta, 9, 7, 8);
-    });
+    };
+    if (db.dialect() == Dialect.H2) {
+      return write(SAVE, row);
+    }
+    return FutureConverters.asScala(
+        db.write(
+            c -> {
+              Sql.update(c, DELETE_ONE, ps -> {
+                ps.setString(1, metadata.persistenceId());
+                ps.setLong(2, metadata.sequenceNr());
+              });
+              Sql.update(c, INSERT, row);
+            }));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.warden.persistence.journal;
 
 import dev.warden.core.jmx.JmxRegistry;
+import dev.warden.persistence.Dialect;
 import dev.warden.persistence.PersistenceSettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -27,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The database side of Warden's journal and snapshot store: plain JDBC on the node's H2 file,
- * one per actor system. Changes go through one writer thread that commits whatever arrived
+ * The database side of Warden's journal and snapshot store: plain JDBC on the node's database
+ * (its H2 file, an H2 TCP server or PostgreSQL), one per actor system. Changes go through one writer thread that commits whatever arrived
  * together in one transaction (a group commit: with {@code WRITE_DELAY=0} each commit is written
  * to the file before it returns, so 16 ledger partitions flushing at once cost one such write,
  * not 16). Reads run on a few reader threads, each with a connection of its own. Both queues are
@@ -97,6 +98,11 @@ public final class JournalDb implements Extension {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
     return t;
+  }
+
+  /** The database's dialect, told from its URL. */
+  public Dialect dialect() {
+    return db.dialect();
   }
 
   /** Runs {@code change} in the writer's next transaction; completes once it is committed. */

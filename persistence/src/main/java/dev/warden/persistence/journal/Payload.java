@@ -31,7 +31,7 @@ record Payload(int serializerId, String manifest, byte[] bytes) {
   /** Sets the parameters at the three positions to {@code p}'s columns; SQL NULLs when {@code p} is null. */
   static void bind(PreparedStatement ps, Payload p, int bytesAt, int serializerIdAt, int manifestAt) throws SQLException {
     if (p == null) {
-      ps.setNull(bytesAt, Types.BLOB);
+      ps.setNull(bytesAt, Types.VARBINARY); // not BLOB: PostgreSQL's driver sends that as an oid, which bytea refuses
       ps.setNull(serializerIdAt, Types.INTEGER);
       ps.setNull(manifestAt, Types.VARCHAR);
     } else {

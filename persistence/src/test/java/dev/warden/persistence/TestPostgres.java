@@ -1,0 +1,96 @@
+package dev.warden.persistence;
+
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The PostgreSQL the journal's tests run on: the one {@code ops/ci/ensure-postgres} starts, unless
+ * {@code WARDEN_TEST_PG_URL} / {@code -Dwarden.test.pg.url} (with {@code _USER}/{@code .user},
+ * {@code _PASSWORD}/{@code .password}) name another. Each test gets a schema of its own, dropped
+ * when it closes, so reruns and concurrent runs on one server start clean.
+ *
+ * <p>Unreachable, a test fails with a message saying to run {@code ops/ci/ensure-postgres}; with
+ * {@code WARDEN_TEST_PG=skip} (or {@code -Dwarden.test.pg=skip}) it is skipped instead. Failing is
+ * the default so that CI, and anyone who ran the script once, never loses these tests silently.
+ */
+public final class TestPostgres implements AutoCloseable {
+  public static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:55432/warden";
+
+  private final String serverUrl;
+  private final String schema;
+
+  private TestPostgres(String serverUrl, String schema) {
+    this.serverUrl = serverUrl;
+    this.schema = schema;
+  }
+
+  private static String setting(String property, String env, String fallback) {
+    String v = System.getProperty(property);
+    if (v == null || v.isBlank()) {
+      v = System.getenv(env);
+    }
+    return v == null || v.isBlank() ? fallback : v;
+  }
+
+  static String serverUrl() {
+    return setting("warden.test.pg.url", "WARDEN_TEST_PG_URL", DEFAULT_URL);
+  }
+
+  public static String user() {
+    return setting("warden.test.pg.user", "WARDEN_TEST_PG_USER", "warden");
+  }
+
+  public static String password() {
+    return setting("warden.test.pg.password", "WARDEN_TEST_PG_PASSWORD", "warden");
+  }
+
+  /** A new, empty schema on the test server (or the test skipped or failed as described above). */
+  public static TestPostgres freshSchema() {
+    String server = serverUrl();
+    String schema = "warden_test_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
+    try (Connection c = DriverManager.getConnection(server, user(), password()); Statement st = c.createStatement()) {
+      st.execute("CREATE SCHEMA " + schema);
+    } catch (SQLException e) {
+      String why = "PostgreSQL for the journal's tests is not reachable at " + server + " as " + user() + " (" + e.getMessage()
+          + "): run ops/ci/ensure-postgres (or point WARDEN_TEST_PG_URL at one), or set WARDEN_TEST_PG=skip to skip these tests";
+      if ("skip".equalsIgnoreCase(setting("warden.test.pg", "WARDEN_TEST_PG", ""))) {
+        Assumptions.abort(why);
+      }
+      Assertions.fail(why, e);
+    }
+    return new TestPostgres(server, schema);
+  }
+
+  /** The JDBC URL of this schema: its tables are created and found there. */
+  public String url() {
+    return serverUrl + (serverUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+  }
+
+  public String schema() {
+    return schema;
+  }
+
+  /** The node configuration that puts its journal in this schema. */
+  public String config() {
+    return "warden.persistence.url = \"" + url() + "\"\n"
+        + "warden.persistence.user = \"" + user() + "\"\n"
+        + "warden.persistence.password = \"" + password() + "\"\n";
+  }
+
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(url(), user(), password());
+  }
+
+  @Override
+  public void close() throws SQLException {
+    try (Connection c = DriverManager.getConnection(serverUrl, user(), password()); Statement st = c.createStatement()) {
+      st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+  }
+}
