@@ -93,10 +93,10 @@ final class DemoCommand implements Callable<Integer> {
                 + "warden.http.port = 0\n"
                 + "warden.supervision.kinds.flaky { max-restarts = " + MAX_RESTARTS
                 + ", within = 30s, backoff.min = 50ms, backoff.max = 200ms }\n"
-                + DemoTrials.CONFIG + LlmDemo.CONFIG);
+                + DemoTrials.CONFIG + LlmDemo.CONFIG + DemoBuilds.CONFIG);
     GraveyardKind graveyard = GraveyardKind.create();
     List<WorkerKind<?>> kinds = List.of(CheckpointerKind.create(), LedgerKind.create(), Flaky.create(),
-        Tally.create(Duration.ofMillis(50)), TrialKind.create(), LlmKind.create(), graveyard);
+        Tally.create(Duration.ofMillis(50)), TrialKind.create(), LlmKind.create(), graveyard, DemoBuilds.kind());
     out.println("Warden demo: node [demo], data dir " + data + " (H2 file), JMX on 127.0.0.1:" + port);
     Warden warden = Warden.start(node.overridesOver(demo), kinds);
     out.println("JMX credentials (users monitor and control): " + warden.jmxPasswordFile().map(Path::toString).orElse("-"));
@@ -111,6 +111,8 @@ final class DemoCommand implements Callable<Integer> {
           .forEach(line -> out.println("      " + line));
       step("model calls that hang, answer late, or answer, through the job ledger:");
       LlmDemo.run(warden).forEach(line -> out.println("      " + line));
+      step("package builds leased to two drones over the drone protocol (HTTP):");
+      DemoBuilds.run(warden, out);
       checkpoint(warden);
       printTree(warden);
       holdConsole(warden);

@@ -5,6 +5,7 @@ import dev.warden.core.Warden;
 import dev.warden.core.WorkerKind;
 import dev.warden.persistence.checkpoint.Checkpointer;
 import dev.warden.persistence.ledger.LedgerKind;
+import dev.warden.workers.build.BuildKind;
 import dev.warden.workers.graveyard.GraveyardKind;
 import dev.warden.workers.llm.Llm;
 import dev.warden.workers.llm.LlmKind;
@@ -15,7 +16,8 @@ import java.util.List;
 /** The kinds a `warden run` node starts, and the job types it registers once up. */
 final class NodeKinds {
   static List<WorkerKind<?>> standard() {
-    return List.of(CheckpointerKind.create(), LedgerKind.create(), GraveyardKind.create(), TrialKind.create(), LlmKind.create());
+    return List.of(CheckpointerKind.create(), LedgerKind.create(), GraveyardKind.create(), TrialKind.create(), LlmKind.create(),
+        BuildKind.create());
   }
 
   /** Registers the built-in job types, so journaled jobs of those types resume after a restart. */

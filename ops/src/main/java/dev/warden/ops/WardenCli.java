@@ -3,6 +3,7 @@ package dev.warden.ops;
 import com.typesafe.config.ConfigException;
 import dev.warden.core.WardenConfigException;
 import dev.warden.ops.bench.BenchCommand;
+import dev.warden.ops.drone.DroneCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "warden 0.1.0",
     description = "Fault-tolerant job runtime on Apache Pekko: run a node, demo, inspect, bench.",
-    subcommands = {RunCommand.class, DemoCommand.class, TreeCommand.class, BenchCommand.class, GraveyardCommand.class, CdsTrainCommand.class})
+    subcommands = {RunCommand.class, DemoCommand.class, TreeCommand.class, BenchCommand.class, GraveyardCommand.class, CdsTrainCommand.class,
+        DroneCommand.class})
 public final class WardenCli implements Runnable {
   public static final int USAGE = 2;
 

@@ -162,5 +162,6 @@ class BenchScenariosTest {
     assertThat(plainFigure(r.out(), "builds.utilization")).isBetween(80.0, 100.0);
     assertThat(plainFigure(r.out(), "builds.wall_time")).isPositive().isLessThan(60.0);
     assertThat(r.out()).contains("24 h simulated").contains("unfinished at the end 0");
+    assertThat(plainFigure(r.out(), "builds.http_round_trips")).as("the real control plane over HTTP").isPositive();
   }
 }

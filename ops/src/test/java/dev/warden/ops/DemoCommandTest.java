@@ -35,6 +35,12 @@ class DemoCommandTest {
           .containsPattern("graveyard: graveyard graveyard.sexp: IMPORTED, read \\d+, imported \\d+, already present 0, quarantined \\d+")
           .containsPattern("quarantined CUT_SHORT x\\d+, first at byte offsets \\[\\d+")
           .containsPattern("graveyard: \\d+ avoid regions")
+          .containsPattern("libfoo-1.2 leased to drone-a \\(epoch 1\\), revoked, leased to drone-b \\(epoch 2\\)")
+          .contains("drone-a's late report of epoch 1 fenced: {\"accepted\":false,\"stale\":true,")
+          .contains("\"action\":\"stop_work\",\"reassigned_to\":\"drone-b\"")
+          .contains("drone-b's report of epoch 2: accepted=true SUCCEEDED, package SUCCEEDED")
+          .containsPattern("drone-b: ssh probe TIMEOUT every 100ms while its heartbeat is fresh \\(known=true\\): suppressed runs [1-9]\\d*,"
+              + " escalations 0, ladder level none")
           .contains("node stopped cleanly")
           .doesNotContain("Exception in thread");
       // the default data dir is a temporary one, removed at exit: nothing left in the working dir

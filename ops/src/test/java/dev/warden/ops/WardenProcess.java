@@ -33,6 +33,15 @@ final class WardenProcess implements AutoCloseable {
     return new WardenProcess(p, out);
   }
 
+  /** The CLI in a child JVM that starts quickly (C1 only, serial GC): for small helpers such as drones. */
+  static WardenProcess startLight(Path workDir, String... args) throws IOException {
+    Path out = workDir.resolve("warden-" + System.nanoTime() + ".out");
+    List<String> cmd = command("128m", args);
+    cmd.addAll(1, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    return new WardenProcess(p, out);
+  }
+
   /** What a CLI run that ends by itself printed, each stream apart. */
   record Ended(int exitCode, String stdout, String stderr) {}
 

@@ -12,6 +12,10 @@ import dev.warden.persistence.checkpoint.CheckpointerKind;
 import dev.warden.persistence.ledger.JobLedger;
 import dev.warden.persistence.ledger.JobType;
 import dev.warden.persistence.ledger.LedgerKind;
+import dev.warden.workers.build.BuildKind;
+import dev.warden.workers.build.Builds;
+import dev.warden.workers.build.MachineKind;
+import dev.warden.workers.build.Registration;
 import dev.warden.workers.graveyard.Graveyard;
 import dev.warden.workers.graveyard.GraveyardKind;
 import dev.warden.workers.graveyard.ImportRequest;
@@ -41,6 +45,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +67,8 @@ class NodeApiWalkTest {
 
   /** Path parameters of the walk: each names something that exists on the node. */
   private static final Map<String, String> FIXTURES = Map.of(
-      "name", "checkpointer", "operation", "checkpointNow", "id", "img-42", "type", "resize", "study", "lr-sweep");
+      "name", "checkpointer", "operation", "checkpointNow", "id", "img-42", "type", "resize", "study", "lr-sweep",
+      "drone", "d1", "release", "r1");
 
   @BeforeAll
   static void start() throws Exception {
@@ -73,13 +79,18 @@ class NodeApiWalkTest {
                 + "warden.ledger.partitions = 4\n"
                 + "warden.trial { workers = 1, stop-grace = 300ms }\n"
                 + "warden.llm.idle { threshold = 300ms, check-interval = 50ms }\n"),
-        LedgerKind.create(), CheckpointerKind.create(), graveyard, TrialKind.create(MemoryProbe.proc()), LlmKind.create());
+        LedgerKind.create(), CheckpointerKind.create(), graveyard, TrialKind.create(MemoryProbe.proc()), LlmKind.create(),
+        BuildKind.create());
     api = new ApiClient(warden.httpUrl().orElseThrow(), null);
 
     JobLedger ledger = JobLedger.of(warden);
     ledger.register(JobType.of("resize", (payload, ctx) -> CompletableFuture.completedFuture("{\"resized\":true}")));
     join(ledger.submit("resize", "img-42", "{\"w\":640}"));
     join(ledger.result("img-42"));
+
+    Builds builds = Builds.of(warden);
+    join(builds.submit("img-42", Set.of()));
+    join(builds.register(Registration.fresh("d1", 4, Set.of(), MachineKind.VM)));
 
     Trials trials = Trials.of(warden);
     Study sweep = new Study("lr-sweep", List.of("/bin/sh", "-c", "echo \"WARDEN:RESULT {\\\"loss\\\": {lr}}\""),
@@ -156,7 +167,8 @@ class NodeApiWalkTest {
     }
     assertThat(walked).as("the node's own routes and every kind's").contains(
         "GET /api/v1/tree", "POST /api/v1/kinds/{name}/restart", "POST /api/v1/jobs", "GET /api/v1/jobs/{id}/history",
-        "GET /api/v1/llm/conversations", "GET /api/v1/graveyard/should-avoid", "GET /api/v1/trials/studies/{study}/best");
+        "GET /api/v1/llm/conversations", "GET /api/v1/graveyard/should-avoid", "GET /api/v1/trials/studies/{study}/best",
+        "POST /api/v1/builds/drones/{drone}/report", "POST /api/v1/builds/releases/{release}/promote");
     assertThat(walked).hasSizeGreaterThanOrEqualTo(29);
   }
 
@@ -174,7 +186,7 @@ class NodeApiWalkTest {
   void metricsCarryEveryKindsFiguresTheLlmLatencyPerConversationAndTheTrialsCounters() {
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       String m = api.get("/metrics").raw().body();
-      for (String kind : List.of("ledger", "checkpointer", "graveyard", "trial", "llm")) {
+      for (String kind : List.of("ledger", "checkpointer", "graveyard", "trial", "llm", "build")) {
         assertThat(m).contains("warden_kind_state{kind=\"" + kind + "\",state=\"running\"} 1.0\n");
       }
       assertThat(m)

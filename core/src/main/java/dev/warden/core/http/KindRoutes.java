@@ -16,16 +16,18 @@ public final class KindRoutes {
   private final Route route;
   private final JsonNode openApi;
   private final Supplier<Readiness> readiness;
+  private final Route selfAuthenticated;
 
-  private KindRoutes(Route route, JsonNode openApi, Supplier<Readiness> readiness) {
+  private KindRoutes(Route route, JsonNode openApi, Supplier<Readiness> readiness, Route selfAuthenticated) {
     this.route = route;
     this.openApi = openApi;
     this.readiness = readiness;
+    this.selfAuthenticated = selfAuthenticated;
   }
 
   /** Routes without an OpenAPI part (the document then does not list them: prefer {@link #withOpenApi}). */
   public static KindRoutes of(Route route) {
-    return new KindRoutes(route, JsonNodeFactory.instance.objectNode(), null);
+    return new KindRoutes(route, JsonNodeFactory.instance.objectNode(), null, null);
   }
 
   /**
@@ -34,12 +36,26 @@ public final class KindRoutes {
    * {@link HttpContext#openApiResource}.
    */
   public KindRoutes withOpenApi(JsonNode fragment) {
-    return new KindRoutes(route, fragment, readiness);
+    return new KindRoutes(route, fragment, readiness, selfAuthenticated);
   }
 
   /** A check {@code /ready} asks at every request; it must answer at once, without blocking. */
   public KindRoutes withReadiness(Supplier<Readiness> check) {
-    return new KindRoutes(route, openApi, check);
+    return new KindRoutes(route, openApi, check, selfAuthenticated);
+  }
+
+  /**
+   * Routes that authenticate every request themselves (e.g. the build kind's per-drone tokens), mounted under
+   * {@code /api/v1} ahead of the node's bearer token check: a remote client of them needs no operator token.
+   * They must refuse whatever they cannot authenticate; a request they do not match falls through to the
+   * token-checked routes.
+   */
+  public KindRoutes withSelfAuthenticated(Route own) {
+    return new KindRoutes(route, openApi, readiness, own);
+  }
+
+  public Optional<Route> selfAuthenticated() {
+    return Optional.ofNullable(selfAuthenticated);
   }
 
   public Route route() {

@@ -29,7 +29,7 @@ final class BuildsBench {
     this.packages = packages == null ? 5000 : packages;
   }
 
-  void run(PrintStream out) {
+  void run(PrintStream out) throws Exception {
     BuildSettings settings = BuildSettings.create(Warden.loadConfig(overrides));
     double[] wall = new double[runs];
     BuildSimulation warden = null;
@@ -62,6 +62,13 @@ final class BuildsBench {
     Figures.print(out, "builds", "churn_ratio", baseChurn / Math.max(churn, 1e-9), "x");
     count(out, "baseline_reclaim_loops", b.reclaimLoops, "count");
     count(out, "baseline_escalations_healthy", warden.naiveEscalationsHealthy, "count [3 failed ssh probes, heartbeat ignored]");
+    int httpPackages = Math.max(1, Math.min(2000, packages / 2));
+    double[] http = new double[runs];
+    for (int r = 0; r < runs; r++) {
+      http[r] = new BuildsHttpBench(httpPackages).run(overrides);
+    }
+    Figures.print(out, "builds", "http_round_trips", Figures.median(http), "/s [lease+report over HTTP, " + BuildsHttpBench.CLIENTS
+        + " drone clients on 127.0.0.1, " + httpPackages + " packages, journaled before answered; runs " + Arrays.toString(http) + "]");
     BuildMetrics m = warden.core().metrics(warden.end());
     out.printf(
         "%nbuilds: %d drones, %d packages, %d h simulated (incidents until %d h: %d crashes, %d partitions, %d memory-critical episodes),"

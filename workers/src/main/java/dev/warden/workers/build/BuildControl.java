@@ -254,6 +254,11 @@ public final class BuildControl {
     return state.queue.size();
   }
 
+  /** The ages of leases not started held by drones with a fresh heartbeat, shortest first. */
+  List<java.time.Duration> notStartedAges(Instant now) {
+    return metrics.notStartedAges(now);
+  }
+
   public BuildMetrics metrics(Instant now) {
     return metrics.metrics(now, alarm);
   }

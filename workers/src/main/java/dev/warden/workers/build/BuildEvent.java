@@ -1,5 +1,7 @@
 package dev.warden.workers.build;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -15,6 +17,23 @@ import java.util.Set;
  * transition (attempt {@code fromEpoch} reaped and attempt {@code epoch} started in one batch), and
  * {@link ReportAccepted} the attempt completing or failing.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "e")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = BuildEvent.DroneRegistered.class, name = "DroneRegistered"),
+  @JsonSubTypes.Type(value = BuildEvent.DronePaused.class, name = "DronePaused"),
+  @JsonSubTypes.Type(value = BuildEvent.DroneResumed.class, name = "DroneResumed"),
+  @JsonSubTypes.Type(value = BuildEvent.PackageSubmitted.class, name = "PackageSubmitted"),
+  @JsonSubTypes.Type(value = BuildEvent.LeaseGranted.class, name = "LeaseGranted"),
+  @JsonSubTypes.Type(value = BuildEvent.LeaseStolen.class, name = "LeaseStolen"),
+  @JsonSubTypes.Type(value = BuildEvent.LeaseReclaimed.class, name = "LeaseReclaimed"),
+  @JsonSubTypes.Type(value = BuildEvent.ReportAccepted.class, name = "ReportAccepted"),
+  @JsonSubTypes.Type(value = BuildEvent.PackageRetried.class, name = "PackageRetried"),
+  @JsonSubTypes.Type(value = BuildEvent.ReleaseDefined.class, name = "ReleaseDefined"),
+  @JsonSubTypes.Type(value = BuildEvent.ReleasePromoted.class, name = "ReleasePromoted"),
+  @JsonSubTypes.Type(value = BuildEvent.Escalated.class, name = "Escalated"),
+  @JsonSubTypes.Type(value = BuildEvent.ActionFinished.class, name = "ActionFinished"),
+  @JsonSubTypes.Type(value = BuildEvent.HealingCleared.class, name = "HealingCleared")
+})
 public sealed interface BuildEvent
     permits BuildEvent.DroneRegistered,
         BuildEvent.DronePaused,

@@ -82,12 +82,14 @@ public final class HttpServer {
     Optional<BearerToken> token = BearerToken.load(settings);
     HttpContext http = new HttpContext(warden, new ObjectMapper(), settings.maxBody());
     List<Route> kindRoutes = new ArrayList<>();
+    List<Route> selfAuthenticated = new ArrayList<>();
     Map<String, JsonNode> openApi = new LinkedHashMap<>();
     Map<String, Supplier<Readiness>> checks = new LinkedHashMap<>();
     for (WorkerKind<?> k : workerKinds) {
       Optional<KindRoutes> r = k.routes(http);
       if (r.isPresent()) {
         kindRoutes.add(r.get().route());
+        r.get().selfAuthenticated().ifPresent(selfAuthenticated::add);
         openApi.put(k.name(), r.get().openApi());
         r.get().readiness().ifPresent(c -> checks.put(k.name(), c));
       }
@@ -97,7 +99,10 @@ public final class HttpServer {
     NodeRoutes node = new NodeRoutes(http, kinds, checks, doc, stopping::get);
     ConsoleRoutes console = new ConsoleRoutes(http, kinds, settings.maxEventStreams(), settings.eventsHeartbeat());
     Route v1 = concat(concat(node.api(), console.events()), kindRoutes.toArray(Route[]::new));
-    Route routes = concat(node.health(), console.page(), pathPrefix("api", () -> authorized(http, token, () -> pathPrefix("v1", () -> v1))),
+    Route checked = authorized(http, token, () -> pathPrefix("v1", () -> v1));
+    Route api = selfAuthenticated.isEmpty() ? checked
+        : concat(pathPrefix("v1", () -> concat(selfAuthenticated.get(0), selfAuthenticated.stream().skip(1).toArray(Route[]::new))), checked);
+    Route routes = concat(node.health(), console.page(), pathPrefix("api", () -> api),
         path("metrics", () -> authorized(http, token, () -> MetricsRoute.route(NodeMeters.get(warden.system())))));
     long maxBody = settings.maxBody();
     Route root = handleExceptions(errors(http, maxBody),
