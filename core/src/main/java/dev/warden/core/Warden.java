@@ -3,6 +3,7 @@ package dev.warden.core;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import dev.warden.core.cluster.ClusterSettings;
 import dev.warden.core.http.HttpSettings;
 import dev.warden.core.http.internal.HttpServer;
 import dev.warden.core.http.internal.KindHandle;
@@ -106,17 +107,29 @@ public final class Warden implements AutoCloseable {
    */
   public static Config loadConfig(Config overrides) {
     try {
-      return ConfigFactory.defaultOverrides()
-          .withFallback(overrides)
-          .withFallback(ConfigFactory.parseResourcesAnySyntax("warden-defaults"))
-          .withFallback(ConfigFactory.defaultReferenceUnresolved())
-          .resolve();
+      Config loaded = layered(overrides, ConfigFactory.empty());
+      ClusterSettings cluster = ClusterSettings.create(loaded);
+      // Cluster mode implies Pekko settings (provider, Artery, seeds, split-brain resolver): layered
+      // under the user's own configuration, so an explicit pekko.* key still wins.
+      return cluster.enabled() ? layered(overrides, cluster.pekkoLayer()) : loaded;
     } catch (ConfigException e) {
       throw new WardenConfigException(e.origin() == null ? "" : e.origin().description(), e.getMessage(), e);
     }
   }
 
-  /** Starts a node with its own ActorSystem named {@code warden.node-name}. */
+  private static Config layered(Config overrides, Config cluster) {
+    return ConfigFactory.defaultOverrides()
+        .withFallback(overrides)
+        .withFallback(cluster)
+        .withFallback(ConfigFactory.parseResourcesAnySyntax("warden-defaults"))
+        .withFallback(ConfigFactory.defaultReferenceUnresolved())
+        .resolve();
+  }
+
+  /**
+   * Starts a node with its own ActorSystem named {@code warden.node-name} (in cluster mode
+   * {@code warden.cluster.name}: every member's system must have the same name).
+   */
   public static Warden start(Config overrides, WorkerKind<?>... kinds) {
     return start(overrides, List.of(kinds));
   }
@@ -128,7 +141,7 @@ public final class Warden implements AutoCloseable {
     validate(config, settings, kinds);
     SupervisorTree tree = new SupervisorTree();
     ActorSystem<Guardian.Command> system =
-        ActorSystem.create(Guardian.create(settings, tree), settings.nodeName(), config);
+        ActorSystem.create(Guardian.create(settings, tree), systemName(config, settings), config);
     try {
       return boot(system, true, system, settings, tree, kinds);
     } catch (RuntimeException e) {
@@ -136,6 +149,11 @@ public final class Warden implements AutoCloseable {
       awaitQuietly(system.getWhenTerminated(), Duration.ofSeconds(30));
       throw e;
     }
+  }
+
+  private static String systemName(Config config, WardenSettings settings) {
+    ClusterSettings cluster = ClusterSettings.create(config);
+    return cluster.enabled() ? cluster.name() : settings.nodeName();
   }
 
   /**

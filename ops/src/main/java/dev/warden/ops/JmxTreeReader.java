@@ -69,6 +69,27 @@ final class JmxTreeReader implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Cluster mode: lines naming the cluster's members and the ledger partitions running on {@code node},
+   * from its ledger MBean; empty for a node outside a cluster (or without a ledger).
+   */
+  List<String> cluster(String node) throws IOException, JMException {
+    ObjectName ledger = new ObjectName("dev.warden:node=" + ObjectName.quote(node) + ",type=Ledger");
+    if (conn.queryNames(ledger, null).isEmpty()) {
+      return List.of();
+    }
+    String[] members = (String[]) conn.getAttribute(ledger, "ClusterMembers");
+    if (members.length == 0) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String m : members) {
+      out.add("member " + m);
+    }
+    out.add("ledger partitions here: " + java.util.Arrays.toString((Integer[]) conn.getAttribute(ledger, "PartitionsHere")));
+    return out;
+  }
+
   MBeanServerConnection connection() {
     return conn;
   }

@@ -20,7 +20,16 @@ final class NodeKinds {
         BuildKind.create());
   }
 
-  /** Registers the built-in job types, so journaled jobs of those types resume after a restart. */
+  /**
+   * Cluster mode: every kind whose state lives in the ledger (whose partitions the cluster places) or
+   * on its own machine. Not the graveyard: its pattern journal is one persistent actor with one id, and
+   * a second member would be a second writer of it (a cluster singleton is future work).
+   */
+  static List<WorkerKind<?>> clustered() {
+    return List.of(CheckpointerKind.create(), LedgerKind.create(), TrialKind.create(), LlmKind.create());
+  }
+
+    /** Registers the built-in job types, so journaled jobs of those types resume after a restart. */
   static void registerJobTypes(Warden warden) {
     Trials.of(warden);
     Llm.of(warden);

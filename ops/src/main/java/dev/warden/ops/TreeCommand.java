@@ -47,8 +47,12 @@ final class TreeCommand implements Callable<Integer> {
   public Integer call() throws JMException {
     JmxTreeReader.Address address = JmxTreeReader.Address.parse(jmx);
     Map<String, List<TreeNode>> trees;
+    Map<String, List<String>> cluster = new java.util.HashMap<>();
     try (JmxTreeReader reader = JmxTreeReader.connect(address, user, password(), tls || tlsConfigured())) {
       trees = reader.trees();
+      for (String name : trees.keySet()) {
+        cluster.put(name, reader.cluster(name));
+      }
     } catch (IOException | SecurityException e) {
       System.err.println("warden: cannot read JMX at " + jmx + " as " + user + ": " + WardenCli.oneLine(e.getMessage()));
       return 1;
@@ -60,6 +64,7 @@ final class TreeCommand implements Callable<Integer> {
     trees.forEach((name, nodes) -> {
       System.out.println("node " + name);
       System.out.print(SupervisorTree.render(nodes));
+      cluster.getOrDefault(name, List.of()).forEach(line -> System.out.println("  " + line));
     });
     return 0;
   }

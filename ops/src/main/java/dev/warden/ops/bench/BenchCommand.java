@@ -15,9 +15,9 @@ import picocli.CommandLine.Parameters;
  * HTTP face beside the Java API, see {@link HttpBench}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure a scenario: restart, trial, graveyard, ledger, recovery, backlog, reaper, builds, http.")
+    description = "Measure a scenario: restart, trial, graveyard, ledger, recovery, backlog, reaper, builds, http, cluster.")
 public final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "SCENARIO", description = "restart | trial | graveyard | ledger | recovery | backlog | reaper | builds | http")
+  @Parameters(index = "0", paramLabel = "SCENARIO", description = "restart | trial | graveyard | ledger | recovery | backlog | reaper | builds | http | cluster")
   String scenario;
 
   @Option(names = "--runs", description = "measured runs (median reported); default 3 for ledger, recovery, backlog, reaper, graveyard and http, else 5")
@@ -38,7 +38,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    boolean ledgerScenario = java.util.List.of("ledger", "recovery", "backlog", "reaper", "graveyard", "http").contains(scenario);
+    boolean ledgerScenario = java.util.List.of("ledger", "recovery", "backlog", "reaper", "graveyard", "http", "cluster").contains(scenario);
     int n = runs != null ? runs : ledgerScenario ? 3 : 5;
     if (n < 1 || iterations < 1 || (jobs != null && jobs < 1)) {
       throw new NodeOptions.UsageError("--runs, --iterations and --jobs must be >= 1");
@@ -72,12 +72,15 @@ public final class BenchCommand implements Callable<Integer> {
       case "trial":
         new TrialBench(node, n, iterations).run(System.out);
         return 0;
+      case "cluster":
+        new ClusterBench(children, n, jobs).run(System.out);
+        return 0;
       case "builds":
         new BuildsBench(node.overrides(), n, jobs).run(System.out);
         return 0;
       default:
         throw new NodeOptions.UsageError(
-            "unknown bench scenario [" + scenario + "]; known: restart, trial, graveyard, ledger, recovery, backlog, reaper, builds, http");
+            "unknown bench scenario [" + scenario + "]; known: restart, trial, graveyard, ledger, recovery, backlog, reaper, builds, http, cluster");
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.warden.core.Asks;
 import dev.warden.core.PerNode;
 import dev.warden.core.Warden;
 import dev.warden.persistence.checkpoint.CheckpointerKind;
+import dev.warden.persistence.ledger.internal.ClusterPlacement;
 import dev.warden.persistence.ledger.internal.LedgerPartition;
 import dev.warden.persistence.ledger.internal.LedgerRoot;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -45,11 +47,14 @@ public final class JobLedger {
   private final LedgerRoot.Handle handle;
   private final Map<String, JobType> types = new ConcurrentHashMap<>();
   private final AtomicIntegerArray outstanding;
+  /** Cluster mode: one try of a submit or a query (warden.ledger.cluster.try-timeout); null in local mode. */
+  private final Duration tryTimeout;
 
   private JobLedger(ActorSystem<?> system, LedgerRoot.Handle handle) {
     this.system = system;
     this.handle = handle;
     this.outstanding = new AtomicIntegerArray(handle.partitions().size());
+    this.tryTimeout = handle.clustered() ? ClusterPlacement.tryTimeout(system.settings().config()) : null;
   }
 
   /** The ledger of a running node that has {@link LedgerKind#create()}; blocks briefly the first time. */
@@ -99,7 +104,8 @@ public final class JobLedger {
     if (id == null || id.isEmpty()) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("job id must not be empty"));
     }
-    return this.<LedgerPartition.SubmitReply>ask(id, r -> new LedgerPartition.Submit(id, type, payload, parent, r))
+    return this.<LedgerPartition.SubmitReply>askRetrying(id, r -> new LedgerPartition.Submit(id, type, payload, parent, r),
+            reply -> reply instanceof LedgerPartition.Rejected r && r.stopping())
         .thenCompose(
             reply -> reply instanceof LedgerPartition.Rejected r
                 ? CompletableFuture.failedFuture(new LedgerBusyException(r.reason()))
@@ -127,12 +133,14 @@ public final class JobLedger {
   }
 
   public CompletionStage<Optional<JobView>> status(String id) {
-    return ask(id, r -> new LedgerPartition.GetStatus(id, r));
+    return this.<LedgerPartition.Found>askRetrying(id, r -> new LedgerPartition.GetStatus(id, r), f -> false)
+        .thenApply(LedgerPartition.Found::job);
   }
 
   /** The job's events, oldest first; empty for an unknown (or no longer retained) id. */
   public CompletionStage<List<JobEvent>> history(String id) {
-    return ask(id, r -> new LedgerPartition.GetHistory(id, r));
+    return this.<dev.warden.persistence.ledger.internal.LedgerBatch>askRetrying(id, r -> new LedgerPartition.GetHistory(id, r), b -> false)
+        .thenApply(b -> b.events());
   }
 
   /**
@@ -140,8 +148,7 @@ public final class JobLedger {
    * was cancelled or is unknown, and with a timeout after {@code warden.ledger.result-timeout}.
    */
   public CompletionStage<String> result(String id) {
-    return Asks.<LedgerPartition.Command, Optional<JobView>>ask(
-            system, partition(id), r -> new LedgerPartition.AwaitResult(id, r), handle.settings().resultTimeout())
+    return awaitResult(id, System.nanoTime() + handle.settings().resultTimeout().toNanos())
         .thenCompose(
             v -> {
               if (v.isEmpty()) {
@@ -155,14 +162,36 @@ public final class JobLedger {
             });
   }
 
+  /**
+   * Local mode: one ask for the whole result timeout. Cluster mode: the partition may move (and its
+   * waiters with it), so the wait is asked again every ask-timeout until the result timeout.
+   */
+  private CompletionStage<Optional<JobView>> awaitResult(String id, long deadline) {
+    long left = deadline - System.nanoTime();
+    Duration wait = Duration.ofNanos(Math.max(1, left));
+    if (tryTimeout != null && wait.compareTo(handle.settings().askTimeout()) > 0) {
+      wait = handle.settings().askTimeout();
+    }
+    CompletableFuture<Optional<JobView>> once = Asks.<LedgerPartition.Command, LedgerPartition.Found>ask(
+            system, partition(id), r -> new LedgerPartition.AwaitResult(id, r), wait)
+        .thenApply(LedgerPartition.Found::job);
+    if (tryTimeout == null) {
+      return once;
+    }
+    return once.handle((v, t) -> t == null || System.nanoTime() >= deadline
+            ? (t == null ? CompletableFuture.completedFuture(v) : CompletableFuture.<Optional<JobView>>failedFuture(t))
+            : awaitResult(id, deadline))
+        .thenCompose(Function.identity());
+  }
+
   /** Cancels a live job (a running attempt sees its cancellation signal); terminal jobs are left as they are. */
   public CompletionStage<Optional<JobView>> cancel(String id) {
-    return ask(id, r -> new LedgerPartition.Cancel(id, r));
+    return this.<LedgerPartition.Found>ask(id, r -> new LedgerPartition.Cancel(id, r)).thenApply(LedgerPartition.Found::job);
   }
 
   /** Operator retry of a job that gave up or was cancelled: a fresh round of attempts; its children follow if it succeeds. */
   public CompletionStage<Optional<JobView>> retry(String id) {
-    return ask(id, r -> new LedgerPartition.Retry(id, r));
+    return this.<LedgerPartition.Found>ask(id, r -> new LedgerPartition.Retry(id, r)).thenApply(LedgerPartition.Found::job);
   }
 
   /** Jobs per type and bucket (pending, running, succeeded, failed, blocked, cancelled), kept incrementally. */
@@ -198,7 +227,8 @@ public final class JobLedger {
   public CompletionStage<JobPage> list(JobQuery query) {
     List<CompletableFuture<List<JobPage.Entry>>> parts = new ArrayList<>();
     for (int p = 0; p < handle.partitions().size(); p++) {
-      parts.add(this.<List<JobPage.Entry>>askPartition(p, r -> new LedgerPartition.ListJobs(query, r)).toCompletableFuture());
+      parts.add(this.<LedgerPartition.Listed>askPartition(p, r -> new LedgerPartition.ListJobs(query, r))
+          .thenApply(LedgerPartition.Listed::entries).toCompletableFuture());
     }
     return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
       List<JobPage.Entry> all = new ArrayList<>();
@@ -223,7 +253,54 @@ public final class JobLedger {
     return askPartition(handle.settings().partitionOf(id), message);
   }
 
+  /**
+   * Local mode: {@link #ask}. Cluster mode, for idempotent commands only: each try waits
+   * warden.ledger.cluster.try-timeout, and a try that timed out (the partition was moving: a message
+   * to it can be lost) or whose reply {@code again} accepts (it was handing over) is repeated after a
+   * short pause until ask-timeout has passed; then the last outcome stands. A busy partition is not retried.
+   */
+  private <R> CompletionStage<R> askRetrying(String id, Function<ActorRef<R>, LedgerPartition.Command> message, Predicate<R> again) {
+    if (tryTimeout == null) {
+      return ask(id, message);
+    }
+    return tryAgain(handle.settings().partitionOf(id), message, again, System.nanoTime() + handle.settings().askTimeout().toNanos(), 100);
+  }
+
+  private <R> CompletionStage<R> tryAgain(
+      int p, Function<ActorRef<R>, LedgerPartition.Command> message, Predicate<R> again, long deadline, long pauseMs) {
+    CompletableFuture<R> next = new CompletableFuture<>();
+    askPartition(p, message, tryTimeout).whenComplete((r, t) -> {
+      boolean retry = t == null ? again.test(r) : !(unwrap(t) instanceof LedgerBusyException);
+      long left = deadline - System.nanoTime();
+      if (!retry || left <= TimeUnit.MILLISECONDS.toNanos(pauseMs)) {
+        if (t == null) {
+          next.complete(r);
+        } else {
+          next.completeExceptionally(t);
+        }
+        return;
+      }
+      system.scheduler().scheduleOnce(Duration.ofMillis(pauseMs), () ->
+          tryAgain(p, message, again, deadline, Math.min(pauseMs * 2, 1000)).whenComplete((r2, t2) -> {
+            if (t2 == null) {
+              next.complete(r2);
+            } else {
+              next.completeExceptionally(t2);
+            }
+          }), system.executionContext());
+    });
+    return next;
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+  }
+
   private <R> CompletionStage<R> askPartition(int p, Function<ActorRef<R>, LedgerPartition.Command> message) {
+    return askPartition(p, message, handle.settings().askTimeout());
+  }
+
+  private <R> CompletionStage<R> askPartition(int p, Function<ActorRef<R>, LedgerPartition.Command> message, Duration timeout) {
     if (outstanding.incrementAndGet(p) > handle.settings().commandBuffer()) {
       outstanding.decrementAndGet(p);
       return CompletableFuture.failedFuture(
@@ -231,7 +308,7 @@ public final class JobLedger {
               "ledger partition " + p + " has " + handle.settings().commandBuffer()
                   + " commands waiting (warden.ledger.command-buffer); nothing was recorded, retry later"));
     }
-    CompletableFuture<R> reply = Asks.ask(system, handle.partitions().get(p), message::apply, handle.settings().askTimeout());
+    CompletableFuture<R> reply = Asks.ask(system, handle.partitions().get(p), message::apply, timeout);
     return reply.whenComplete((r, t) -> outstanding.decrementAndGet(p));
   }
 }

@@ -61,6 +61,23 @@ final class LedgerControl implements LedgerMXBean {
   }
 
   @Override
+  public List<Integer> getPartitionsHere() {
+    return handle.stats().hosted();
+  }
+
+  @Override
+  public List<String> getClusterMembers() {
+    if (!handle.clustered()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (org.apache.pekko.cluster.Member m : org.apache.pekko.cluster.typed.Cluster.get(system).state().getMembers()) {
+      out.add(m.address() + " " + m.status());
+    }
+    return out;
+  }
+
+  @Override
   public String pauseType(String type) {
     return await(type, true);
   }

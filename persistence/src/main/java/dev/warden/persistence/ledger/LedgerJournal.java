@@ -45,11 +45,15 @@ public final class LedgerJournal {
 
   /** Reads the journal of the node whose {@code warden.data-dir} is {@code dataDir}; the node must have stopped. */
   public static LedgerJournal read(Path dataDir) throws SQLException {
-    String url = "jdbc:h2:file:" + dataDir.toAbsolutePath() + "/warden;WRITE_DELAY=0";
+    return read("jdbc:h2:file:" + dataDir.toAbsolutePath() + "/warden;WRITE_DELAY=0", "sa", "");
+  }
+
+  /** Reads the ledger's rows from the database at {@code url} (a shared cluster journal may be read while its nodes run). */
+  public static LedgerJournal read(String url, String user, String password) throws SQLException {
     String sql = "SELECT \"persistence_id\", \"sequence_number\", \"event_ser_id\", \"event_ser_manifest\", \"event_payload\" FROM \"event_journal\""
         + " WHERE \"persistence_id\" LIKE 'ledger-%' ORDER BY \"persistence_id\", \"sequence_number\"";
     List<JobEvent> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(url, "sa", "");
+    try (Connection c = DriverManager.getConnection(url, user, password);
         PreparedStatement ps = c.prepareStatement(sql);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {

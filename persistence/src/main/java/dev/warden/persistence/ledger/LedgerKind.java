@@ -8,6 +8,7 @@ import dev.warden.core.http.KindRoutes;
 import dev.warden.persistence.PersistenceSettings;
 import dev.warden.persistence.SchemaBootstrap;
 import dev.warden.persistence.checkpoint.CheckpointerKind;
+import dev.warden.persistence.ledger.internal.ClusterPlacement;
 import dev.warden.persistence.ledger.internal.LedgerRoot;
 import dev.warden.persistence.ledger.internal.PartitionCount;
 import java.util.Map;
@@ -49,6 +50,9 @@ public final class LedgerKind implements WorkerKind<LedgerRoot.Command> {
     LedgerSettings settings = LedgerSettings.create(system.settings().config());
     SchemaBootstrap.ensure(system);
     PartitionCount.check(PersistenceSettings.create(system), settings.partitions());
+    if (ClusterPlacement.enabled(system.settings().config())) {
+      ClusterPlacement.startManagement(system);
+    }
   }
 
   @Override

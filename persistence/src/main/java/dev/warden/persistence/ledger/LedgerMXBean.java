@@ -14,7 +14,13 @@ public interface LedgerMXBean {
   /** Jobs per type and bucket (pending, running, succeeded, failed, blocked, cancelled). */
   Map<String, Map<String, Long>> getCounts();
 
-  /** Pauses a job type (journaled: it stays paused across restarts); answers what was done. */
+  /** The partitions running on this node (cluster mode: where sharding placed them; local mode: all, once recovered). */
+  List<Integer> getPartitionsHere();
+
+  /** Cluster mode: every member as {@code address status}, this node's view; empty in local mode. */
+  List<String> getClusterMembers();
+
+    /** Pauses a job type (journaled: it stays paused across restarts); answers what was done. */
   String pauseType(String type);
 
   /** Resumes a paused job type; its pending jobs dispatch at once. */

@@ -140,7 +140,7 @@ final class Flusher {
       } else if (inBatch.containsKey(c.id())) {
         plan.admitted.add(new FlushPlan.Admitted(c, false));
       } else if (p.draining()) {
-        plan.replies.add(() -> c.replyTo().tell(new LedgerPartition.Rejected("the ledger is stopping")));
+        plan.replies.add(() -> c.replyTo().tell(new LedgerPartition.Rejected("the ledger is stopping (a graceful stop, or a hand-over of its partition to another node)", true)));
       } else if (s.live + created >= p.settings.maxLivePerPartition()) {
         String why =
             "ledger partition " + p.wiring.partition() + " holds " + (s.live + created)
@@ -216,10 +216,10 @@ final class Flusher {
       if (r == null) {
         continue;
       }
-      List<ActorRef<Optional<JobView>>> w = p.waiters.remove(id);
+      List<ActorRef<LedgerPartition.Found>> w = p.waiters.remove(id);
       if (w != null) {
-        JobView v = r.view();
-        w.forEach(ref -> ref.tell(Optional.of(v)));
+        LedgerPartition.Found found = new LedgerPartition.Found(Optional.of(r.view()));
+        w.forEach(ref -> ref.tell(found));
       }
       Set<Integer> watching = r.status == JobStatus.SUCCEEDED ? p.watchers.remove(id) : p.watchers.get(id);
       if (watching != null) {

@@ -1,6 +1,7 @@
 package dev.warden.persistence.ledger.internal;
 
 import dev.warden.core.RateLimitedLog;
+import dev.warden.core.WardenSerializable;
 import dev.warden.persistence.ledger.JobEvent;
 import dev.warden.persistence.ledger.JobPage;
 import dev.warden.persistence.ledger.JobQuery;
@@ -49,9 +50,13 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  */
 public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.Command, LedgerBatch, PartitionState> {
 
-  public sealed interface Command
+  /**
+   * Serializable (jackson-json) since cluster mode sends them between nodes; {@link RegisterType},
+   * {@link Drain} and the private ticks never leave their node.
+   */
+  public sealed interface Command extends WardenSerializable
       permits JobReport, Submit, GetStatus, GetHistory, ListJobs, AwaitResult, RegisterType, ReapOverdue, WatchParents, ParentOutcomes,
-          Rewatch, Hold, Drain, Flush, DrainTimeout, Wake {}
+          Rewatch, Hold, Drain, Flush, DrainTimeout, Wake, TypesChanged, HandOff {}
 
   /** A report about one job, written in the next batch (at most one per job and batch). */
   public sealed interface JobReport extends Command permits Complete, Fail, Beat, Cancel, Retry {
@@ -59,32 +64,44 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   }
 
   /** Reply to {@link Submit}. */
-  public sealed interface SubmitReply permits Accepted, Rejected {}
+  public sealed interface SubmitReply extends WardenSerializable permits Accepted, Rejected {}
 
   /** {@code created} false: the id existed, {@code job} is the existing job. */
   public record Accepted(JobView job, boolean created) implements SubmitReply {}
 
-  public record Rejected(String reason) implements SubmitReply {}
+  /** {@code stopping}: the partition is draining (a graceful stop or a hand-over to another node): the same submit may succeed elsewhere soon. */
+  public record Rejected(String reason, boolean stopping) implements SubmitReply {
+    public Rejected(String reason) {
+      this(reason, false);
+    }
+  }
+
+  /** Reply to {@link GetStatus}, {@link AwaitResult}, {@link Cancel} and {@link Retry}: the job, empty for an unknown id. */
+  public record Found(Optional<JobView> job) implements WardenSerializable {}
+
+  /** Reply to {@link ListJobs}. */
+  public record Listed(List<JobPage.Entry> entries) implements WardenSerializable {}
 
   public record Submit(String id, String type, String payload, String parent, ActorRef<SubmitReply> replyTo) implements Command {}
 
-  public record GetStatus(String id, ActorRef<Optional<JobView>> replyTo) implements Command {}
+  public record GetStatus(String id, ActorRef<Found> replyTo) implements Command {}
 
-  public record GetHistory(String id, ActorRef<List<JobEvent>> replyTo) implements Command {}
+  /** Answered with the job's events as one batch (the ledger codec's form, which travels between nodes too). */
+  public record GetHistory(String id, ActorRef<LedgerBatch> replyTo) implements Command {}
 
   /**
    * Added for the HTTP API (issue 21): up to {@code limit + 1} of this partition's jobs that match
    * the query, in no order ({@code JobLedger.list} merges the partitions' answers). From memory only.
    */
-  public record ListJobs(JobQuery query, ActorRef<List<JobPage.Entry>> replyTo) implements Command {}
+  public record ListJobs(JobQuery query, ActorRef<Listed> replyTo) implements Command {}
 
   /** Answered once the job is terminal (at once if it is); empty for an unknown id. */
-  public record AwaitResult(String id, ActorRef<Optional<JobView>> replyTo) implements Command {}
+  public record AwaitResult(String id, ActorRef<Found> replyTo) implements Command {}
 
-  public record Cancel(String id, ActorRef<Optional<JobView>> replyTo) implements JobReport {}
+  public record Cancel(String id, ActorRef<Found> replyTo) implements JobReport {}
 
   /** Operator retry of a job that gave up or was cancelled: a new round of attempts. */
-  public record Retry(String id, ActorRef<Optional<JobView>> replyTo) implements JobReport {}
+  public record Retry(String id, ActorRef<Found> replyTo) implements JobReport {}
 
   /** Local only: carries the handler. */
   public record RegisterType(JobType type) implements Command {}
@@ -110,7 +127,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
    */
   public record ReapOverdue(long run, ActorRef<ReapReport> replyTo) implements Command {}
 
-  public record ReapReport(int partition, long run, int checked, int reaped) {}
+  public record ReapReport(int partition, long run, int checked, int reaped) implements WardenSerializable {}
 
   /** A child partition watches these parents (in this partition). */
   public record WatchParents(int watcher, List<String> parents) implements Command {}
@@ -138,6 +155,19 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     INSTANCE
   }
 
+  /** Cluster mode: job types were registered on the node hosting this partition; take them from its registry. */
+  public enum TypesChanged implements Command {
+    INSTANCE
+  }
+
+  /**
+   * Cluster mode: sharding moves this partition to another node (a graceful leave or a rebalance):
+   * drain as at a graceful stop, then stop; the partition recovers from the journal where it lands.
+   */
+  public enum HandOff implements Command {
+    INSTANCE
+  }
+
   /** Node-wide permits were handed to this partition ({@link NodePermits}): start what they allow. */
   enum Wake implements Command {
     INSTANCE
@@ -150,7 +180,22 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
       LedgerStats stats,
       NodePermits permits,
       ActorRef<LedgerRoot.Command> root,
-      ActorRef<Recovered> recovered) {}
+      ActorRef<Recovered> recovered,
+      PartitionRoute route,
+      Map<String, JobType> nodeTypes) {
+
+    /** Local mode: partition-to-partition traffic through the root, types by {@link RegisterType}. */
+    Wiring(int partition, LedgerSettings settings, LedgerStats stats, NodePermits permits, ActorRef<LedgerRoot.Command> root,
+        ActorRef<Recovered> recovered) {
+      this(partition, settings, stats, permits, root, recovered, (p, c) -> root.tell(new LedgerRoot.ToPartition(p, c)), null);
+    }
+  }
+
+  /** How a partition reaches a sibling: through its node's root (local mode) or Cluster Sharding. */
+  @FunctionalInterface
+  interface PartitionRoute {
+    void tell(int partition, Command message);
+  }
 
   public static Behavior<Command> create(Wiring wiring) {
     return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> new LedgerPartition(ctx, timers, wiring)));
@@ -163,7 +208,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   final Executor handlers;
   final Map<String, JobType> types = new HashMap<>();
   final Map<String, JobExecution> executions = new HashMap<>();
-  final Map<String, List<ActorRef<Optional<JobView>>>> waiters = new HashMap<>();
+  final Map<String, List<ActorRef<Found>>> waiters = new HashMap<>();
   final Map<String, Set<Integer>> watchers = new HashMap<>();
   final DeadlineIndex deadlines = new DeadlineIndex();
   final AdaptiveTimeouts timeouts;
@@ -176,6 +221,8 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   private final ReapLookahead lookahead;
   /** Set by the first Drain and never cleared: a drained partition must not start work while its siblings drain. */
   private boolean stopping;
+  /** Set by the first {@link HandOff}: the drain's answer (a second HandOff) stops the partition. */
+  private boolean handingOff;
 
   private LedgerPartition(ActorContext<Command> ctx, TimerScheduler<Command> timers, Wiring wiring) {
     super(PersistenceId.ofUniqueId(persistenceId(wiring.partition())));
@@ -190,6 +237,9 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     this.flusher = new Flusher(this);
     this.lookahead = new ReapLookahead(timers, deadlines, settings.reaperTick());
     wiring.permits().reset(wiring.partition()); // whatever an earlier incarnation held is free again
+    if (wiring.nodeTypes() != null) {
+      types.putAll(wiring.nodeTypes());
+    }
   }
 
   @Override
@@ -214,7 +264,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
           return buffer(flusher.reports, c);
         })
         .onCommand(Beat.class, this::onBeat)
-        .onCommand(GetStatus.class, (s, c) -> Effect().reply(c.replyTo(), Optional.ofNullable(s.jobs.get(c.id())).map(JobRecord::view)))
+        .onCommand(GetStatus.class, (s, c) -> Effect().reply(c.replyTo(), new Found(Optional.ofNullable(s.jobs.get(c.id())).map(JobRecord::view))))
         .onCommand(GetHistory.class, this::onGetHistory)
         .onCommand(ListJobs.class, this::onListJobs)
         .onCommand(AwaitResult.class, this::onAwaitResult)
@@ -229,6 +279,14 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
           requestFlush();
           return Effect().none();
         })
+        .onCommand(TypesChanged.class, (s, c) -> {
+          if (wiring.nodeTypes() != null) {
+            types.putAll(wiring.nodeTypes());
+          }
+          requestFlush();
+          return Effect().none();
+        })
+        .onCommand(HandOff.class, this::onHandOff)
         .build();
   }
 
@@ -277,7 +335,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
 
   private Effect<LedgerBatch, PartitionState> onGetHistory(PartitionState s, GetHistory g) {
     JobRecord r = s.jobs.get(g.id());
-    return Effect().reply(g.replyTo(), r == null ? List.of() : List.copyOf(r.history));
+    return Effect().reply(g.replyTo(), new LedgerBatch(r == null ? List.of() : List.copyOf(r.history)));
   }
 
   /**
@@ -305,13 +363,13 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
       out.add(new JobPage.Entry(submittedAt.applyAsLong(r),
           new JobView(v.id(), v.type(), v.status(), v.attempt(), v.parent(), v.result(), v.cause())));
     }
-    return Effect().reply(l.replyTo(), out);
+    return Effect().reply(l.replyTo(), new Listed(out));
   }
 
   private Effect<LedgerBatch, PartitionState> onAwaitResult(PartitionState s, AwaitResult a) {
     JobRecord r = s.jobs.get(a.id());
     if (r == null || r.status.terminal()) {
-      return Effect().reply(a.replyTo(), Optional.ofNullable(r).map(JobRecord::view));
+      return Effect().reply(a.replyTo(), new Found(Optional.ofNullable(r).map(JobRecord::view)));
     }
     waiters.computeIfAbsent(a.id(), k -> new ArrayList<>(1)).add(a.replyTo());
     return Effect().none();
@@ -352,7 +410,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   }
 
   void toPartition(int p, Command c) {
-    wiring.root().tell(new LedgerRoot.ToPartition(p, c));
+    wiring.route().tell(p, c);
   }
 
   private Effect<LedgerBatch, PartitionState> onHold(PartitionState s, Hold h) {
@@ -373,6 +431,17 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     timers.startSingleTimer(DrainTimeout.INSTANCE, DrainTimeout.INSTANCE, settings.drainTimeout());
     checkDrained();
     return Effect().none();
+  }
+
+  /** Sharding's stop message: a drain with nobody to answer, then a stop (see {@link HandOff}). */
+  private Effect<LedgerBatch, PartitionState> onHandOff(PartitionState s, HandOff h) {
+    if (handingOff) {
+      ctx.getLog().info("ledger partition [{}] drained; stopping for the hand-over", wiring.partition());
+      return Effect().stop();
+    }
+    ctx.getLog().info("ledger partition [{}] hands over: draining [{}] running attempts", wiring.partition(), executions.size());
+    handingOff = true;
+    return onDrain(s, new Drain(ctx.messageAdapter(Done.class, d -> HandOff.INSTANCE)));
   }
 
   /** Answers the drain once no attempt runs and nothing waits to be written. */
@@ -424,7 +493,12 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   public SignalHandler<PartitionState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.class, (s, sig) -> onRecovered(s))
-        .onSignal(PostStop.class, (s, sig) -> wiring.permits().reset(wiring.partition()))
+        .onSignal(PostStop.class, (s, sig) -> {
+          wiring.permits().reset(wiring.partition());
+          if (wiring.nodeTypes() != null) {
+            wiring.stats().forget(wiring.partition());
+          }
+        })
         .onSignal(PreRestart.class, (s, sig) -> wiring.permits().reset(wiring.partition()))
         .build();
   }

@@ -8,6 +8,10 @@ import dev.warden.persistence.ledger.LedgerSettings;
 import dev.warden.persistence.journal.JournalMeters;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import dev.warden.persistence.ledger.JobType;
 import java.util.function.BiFunction;
 import javax.management.ObjectName;
 import org.apache.pekko.Done;
@@ -26,10 +30,18 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * one recovery line and drains the partitions at graceful stop.
  */
 public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
-  public sealed interface Command permits GetHandle, ToPartition, Stop, ReapNow, WrappedRecovered, Drained {}
+  public sealed interface Command permits GetHandle, ToPartition, Stop, ReapNow, WrappedRecovered, Drained, Probe, Probed {}
 
-  /** What the facade needs; refs are stable across partition restarts. */
-  public record Handle(List<ActorRef<LedgerPartition.Command>> partitions, LedgerSettings settings, LedgerStats stats, NodePermits permits) {}
+  /**
+   * What the facade needs; refs are stable across partition restarts. In cluster mode each ref is
+   * a local forwarder to the partition's sharded entity, and {@code clustered} is true.
+   */
+  public record Handle(List<ActorRef<LedgerPartition.Command>> partitions, LedgerSettings settings, LedgerStats stats, NodePermits permits,
+      boolean clustered) {
+    public Handle(List<ActorRef<LedgerPartition.Command>> partitions, LedgerSettings settings, LedgerStats stats, NodePermits permits) {
+      this(partitions, settings, stats, permits, false);
+    }
+  }
 
   public record GetHandle(ActorRef<Handle> replyTo) implements Command {}
 
@@ -46,6 +58,13 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
 
   private record Drained(Done done) implements Command {}
 
+  /** Cluster mode: ask every partition, wherever it lives, whether it answers (readiness). */
+  private enum Probe implements Command {
+    INSTANCE
+  }
+
+  private record Probed(long run, int partition, boolean answered) implements Command {}
+
   /** {@code control}: the ledger's MBean over the handle, registered as {@code type=Ledger} while the root lives. */
   public static Behavior<Command> create(KindContext kctx, BiFunction<ActorSystem<?>, Handle, LedgerMXBean> control) {
     return Behaviors.setup(ctx -> new LedgerRoot(ctx, kctx, control));
@@ -58,12 +77,17 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
   private final Handle handle;
   private final ActorRef<Reaper.Command> reaper;
   private final long started = System.nanoTime();
+  /** Cluster mode: the readiness probe's period (warden.ledger.cluster.try-timeout); null in local mode. */
+  private final Duration probeEvery;
   private final int[] found = new int[6];
   private final boolean[] recovered;
   private int recoveredCount;
   private long firstRecoveredMs;
   private ActorRef<Done> stopReply;
   private int drained;
+  /** Cluster mode: the probe run in progress and the partitions that answered it. */
+  private long probeRun;
+  private final java.util.BitSet probeAnswered = new java.util.BitSet();
 
   private LedgerRoot(ActorContext<Command> ctx, KindContext kctx, BiFunction<ActorSystem<?>, Handle, LedgerMXBean> control) {
     super(ctx);
@@ -73,11 +97,26 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
     NodePermits permits = new NodePermits(settings.partitions());
     ActorRef<LedgerPartition.Recovered> onRecovered = ctx.messageAdapter(LedgerPartition.Recovered.class, WrappedRecovered::new);
     List<ActorRef<LedgerPartition.Command>> partitions = new ArrayList<>();
-    for (int i = 0; i < settings.partitions(); i++) {
-      LedgerPartition.Wiring w = new LedgerPartition.Wiring(i, settings, stats, permits, ctx.getSelf(), onRecovered);
-      partitions.add(kctx.supervise(ctx, "partition-" + i, () -> LedgerPartition.create(w)));
+    boolean clustered = ClusterPlacement.enabled(kctx.config());
+    if (clustered) {
+      Map<String, JobType> types = new ConcurrentHashMap<>();
+      ClusterPlacement placement = ClusterPlacement.start(ctx.getSystem(),
+          new ClusterPlacement.Host(settings, stats, permits, ctx.getSelf(), onRecovered, types));
+      for (int i = 0; i < settings.partitions(); i++) {
+        partitions.add(ctx.spawn(PartitionForwarder.create(placement.entity(i), types), "partition-" + i));
+      }
+      stats.clustered(true);
+      Duration every = ClusterPlacement.tryTimeout(kctx.config());
+      ctx.getSelf().tell(Probe.INSTANCE);
+      this.probeEvery = every;
+    } else {
+      for (int i = 0; i < settings.partitions(); i++) {
+        LedgerPartition.Wiring w = new LedgerPartition.Wiring(i, settings, stats, permits, ctx.getSelf(), onRecovered);
+        partitions.add(kctx.supervise(ctx, "partition-" + i, () -> LedgerPartition.create(w)));
+      }
+      this.probeEvery = null;
     }
-    this.handle = new Handle(List.copyOf(partitions), settings, stats, permits);
+    this.handle = new Handle(List.copyOf(partitions), settings, stats, permits, clustered);
     permits.wakeWith(p -> handle.partitions().get(p).tell(LedgerPartition.Wake.INSTANCE));
     this.recovered = new boolean[settings.partitions()];
     this.reaper = kctx.supervise(ctx, "reaper", () -> Reaper.create(handle.partitions(), settings.reaperTick(), stats));
@@ -109,6 +148,8 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
           return this;
         })
         .onMessage(Stop.class, this::onStop)
+        .onMessageEquals(Probe.INSTANCE, this::onProbe)
+        .onMessage(Probed.class, this::onProbed)
         .onMessage(Drained.class, this::onDrained)
         .onSignal(PostStop.class, s -> {
           if (journalMBean != null) {
@@ -156,7 +197,45 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
     return this;
   }
 
+  /**
+   * One probe run: every partition is asked for a job that does not exist, through sharding; the
+   * node serves once all of them answered within one run (a moved partition restarts on its new
+   * node at the first message, so the probe also brings the partitions of a lost node back).
+   */
+  private Behavior<Command> onProbe() {
+    if (probeRun > 0 && probeAnswered.cardinality() < handle.partitions().size()) {
+      handle.stats().serving(false);
+    }
+    long run = ++probeRun;
+    probeAnswered.clear();
+    for (int p = 0; p < handle.partitions().size(); p++) {
+      int partition = p;
+      getContext().ask(LedgerPartition.Found.class, handle.partitions().get(p), probeEvery,
+          r -> new LedgerPartition.GetStatus("", r), (ok, err) -> new Probed(run, partition, err == null));
+    }
+    getContext().scheduleOnce(probeEvery, getContext().getSelf(), Probe.INSTANCE);
+    return this;
+  }
+
+  private Behavior<Command> onProbed(Probed p) {
+    if (p.run() == probeRun && p.answered()) {
+      probeAnswered.set(p.partition());
+      if (probeAnswered.cardinality() == handle.partitions().size() && !handle.stats().serving()) {
+        getContext().getLog().info("ledger: all [{}] partitions answer through this node (cluster mode); ready", handle.partitions().size());
+        handle.stats().serving(true);
+      }
+    }
+    return this;
+  }
+
   private Behavior<Command> onStop(Stop s) {
+    if (handle.clustered()) {
+      // Only this node's partitions are ours to drain, and sharding does it when the node leaves
+      // (HandOff, in CoordinatedShutdown's cluster-sharding-shutdown-region phase).
+      handle.stats().serving(false);
+      s.replyTo().tell(Done.getInstance());
+      return Behaviors.stopped();
+    }
     stopReply = s.replyTo();
     ActorRef<Done> ack = getContext().messageAdapter(Done.class, Drained::new);
     handle.partitions().forEach(p -> p.tell(new LedgerPartition.Drain(ack)));

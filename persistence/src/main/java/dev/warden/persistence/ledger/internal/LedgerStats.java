@@ -18,6 +18,10 @@ public final class LedgerStats {
   final AtomicLong reaperRuns = new AtomicLong();
   final AtomicLong reaped = new AtomicLong();
   final AtomicLong stale = new AtomicLong();
+  /** Cluster mode: counts and pauses are those of the partitions running on this node. */
+  private volatile boolean clustered;
+  /** Cluster mode: every partition answered the root's last probe through sharding. */
+  private volatile boolean serving;
 
   LedgerStats(int partitions) {
     counts = new AtomicReferenceArray<>(partitions);
@@ -75,8 +79,43 @@ public final class LedgerStats {
     return sum;
   }
 
-  /** True once every partition has recovered (each publishes its counts first thing after recovery). */
+  void clustered(boolean on) {
+    clustered = on;
+  }
+
+  void serving(boolean on) {
+    serving = on;
+  }
+
+  boolean serving() {
+    return serving;
+  }
+
+  /** Cluster mode: partition {@code p} stopped on this node (it moved, or the node leaves); its figures go with it. */
+  void forget(int partition) {
+    counts.set(partition, null);
+    paused.set(partition, null);
+  }
+
+  /** The partitions that have recovered on this node and run here (all of them in local mode, once recovered). */
+  public java.util.List<Integer> hosted() {
+    java.util.List<Integer> out = new java.util.ArrayList<>();
+    for (int i = 0; i < counts.length(); i++) {
+      if (counts.get(i) != null) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * True once every partition has recovered (each publishes its counts first thing after recovery).
+   * In cluster mode: once every partition, wherever it runs, answered this node's last probe.
+   */
   public boolean recovered() {
+    if (clustered) {
+      return serving;
+    }
     for (int i = 0; i < counts.length(); i++) {
       if (counts.get(i) == null) {
         return false;

@@ -71,7 +71,7 @@ final class ReportRules {
       if (r != null && (r.status == JobStatus.GAVE_UP || r.status == JobStatus.CANCELLED)) {
         plan.events.add(new JobEvent.OperatorRetried(id, plan.now, r.attempt));
       }
-      plan.replies.add(() -> m.replyTo().tell(Optional.ofNullable(r).map(JobRecord::view)));
+      plan.replies.add(() -> m.replyTo().tell(new LedgerPartition.Found(Optional.ofNullable(r).map(JobRecord::view))));
     }
     return true;
   }
@@ -139,7 +139,7 @@ final class ReportRules {
       }
       plan.ended.add(r.id);
     }
-    plan.replies.add(() -> m.replyTo().tell(Optional.ofNullable(r).map(JobRecord::view)));
+    plan.replies.add(() -> m.replyTo().tell(new LedgerPartition.Found(Optional.ofNullable(r).map(JobRecord::view))));
   }
 
   private void reap(PartitionState s, LedgerPartition.ReapOverdue m, FlushPlan plan) {
