@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The PostgreSQL the journal's tests run on: the one {@code ops/ci/ensure-postgres} starts, unless
- * {@code WARDEN_TEST_PG_URL} / {@code -Dwarden.test.pg.url} (with {@code _USER}/{@code .user},
+ * {@code WARDEN_TEST_PG_URL} / {@code -DwardenTest.pg.url} (with {@code _USER}/{@code .user},
  * {@code _PASSWORD}/{@code .password}) name another. Each test gets a schema of its own, dropped
  * when it closes, so reruns and concurrent runs on one server start clean.
  *
  * <p>Unreachable, a test fails with a message saying to run {@code ops/ci/ensure-postgres}; with
- * {@code WARDEN_TEST_PG=skip} (or {@code -Dwarden.test.pg=skip}) it is skipped instead. Failing is
+ * {@code WARDEN_TEST_PG=skip} (or {@code -DwardenTest.pg=skip}) it is skipped instead. Failing is
  * the default so that CI, and anyone who ran the script once, never loses these tests silently.
  */
 public final class TestPostgres implements AutoCloseable {
@@ -39,15 +39,15 @@ public final class TestPostgres implements AutoCloseable {
   }
 
   static String serverUrl() {
-    return setting("warden.test.pg.url", "WARDEN_TEST_PG_URL", DEFAULT_URL);
+    return setting("wardenTest.pg.url", "WARDEN_TEST_PG_URL", DEFAULT_URL);
   }
 
   public static String user() {
-    return setting("warden.test.pg.user", "WARDEN_TEST_PG_USER", "warden");
+    return setting("wardenTest.pg.user", "WARDEN_TEST_PG_USER", "warden");
   }
 
   public static String password() {
-    return setting("warden.test.pg.password", "WARDEN_TEST_PG_PASSWORD", "warden");
+    return setting("wardenTest.pg.password", "WARDEN_TEST_PG_PASSWORD", "warden");
   }
 
   /** A new, empty schema on the test server (or the test skipped or failed as described above). */
@@ -59,7 +59,7 @@ public final class TestPostgres implements AutoCloseable {
     } catch (SQLException e) {
       String why = "PostgreSQL for the journal's tests is not reachable at " + server + " as " + user() + " (" + e.getMessage()
           + "): run ops/ci/ensure-postgres (or point WARDEN_TEST_PG_URL at one), or set WARDEN_TEST_PG=skip to skip these tests";
-      if ("skip".equalsIgnoreCase(setting("warden.test.pg", "WARDEN_TEST_PG", ""))) {
+      if ("skip".equalsIgnoreCase(setting("wardenTest.pg", "WARDEN_TEST_PG", ""))) {
         Assumptions.abort(why);
       }
       Assertions.fail(why, e);
