@@ -82,11 +82,11 @@ class LedgerPartitionTest {
   }
 
   private Optional<JobView> status(String id) {
-    return partition.<Optional<JobView>>runCommand(r -> new LedgerPartition.GetStatus(id, r)).reply();
+    return partition.<LedgerPartition.Found>runCommand(r -> new LedgerPartition.GetStatus(id, r)).reply().job();
   }
 
   private List<String> history(String id) {
-    return partition.<List<JobEvent>>runCommand(r -> new LedgerPartition.GetHistory(id, r)).reply().stream()
+    return partition.<LedgerBatch>runCommand(r -> new LedgerPartition.GetHistory(id, r)).reply().events().stream()
         .map(e -> e.label().replaceAll("\\(.*", "")).toList();
   }
 
@@ -131,14 +131,14 @@ class LedgerPartitionTest {
   @Test
   void aCancelledJobNeverStartsAndAnOperatorRetryGivesItANewRound() {
     submit("c1", "later"); // no handler yet: pending
-    var cancelled = partition.<Optional<JobView>>runCommand(r -> new LedgerPartition.Cancel("c1", r));
-    assertThat(cancelled.reply().orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
-    assertThat(partition.<Optional<JobView>>runCommand(r -> new LedgerPartition.Cancel("c1", r)).hasNoEvents())
+    var cancelled = partition.<LedgerPartition.Found>runCommand(r -> new LedgerPartition.Cancel("c1", r));
+    assertThat(cancelled.reply().job().orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(partition.<LedgerPartition.Found>runCommand(r -> new LedgerPartition.Cancel("c1", r)).hasNoEvents())
         .as("cancelling a cancelled job writes nothing").isTrue();
 
     register(JobType.of("later", (payload, ctx) -> CompletableFuture.completedFuture("ran")));
     assertThat(status("c1").orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
-    partition.<Optional<JobView>>runCommand(r -> new LedgerPartition.Retry("c1", r));
+    partition.<LedgerPartition.Found>runCommand(r -> new LedgerPartition.Retry("c1", r));
     awaitStatus("c1", JobStatus.SUCCEEDED);
     assertThat(history("c1")).containsExactly("Submitted", "Cancelled", "OperatorRetried", "Started#1", "Completed#1", "Succeeded");
   }
