@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,10 +40,13 @@ class BuildNodeCrashTest {
         BuildNodeMain.class.getName(), dir.resolve("data").toString())
         .redirectErrorStream(true).redirectOutput(out.toFile()).start();
     nodes.add(p);
-    await().atMost(Duration.ofSeconds(40)).until(() -> Files.readString(out).contains("URL ") || !p.isAlive());
+    // the node's line, not logback's own status lines (which also say "URL [...]")
+    Pattern url = Pattern.compile("URL (http://\\S+)");
+    await().atMost(Duration.ofSeconds(40)).until(() -> url.matcher(Files.readString(out)).find() || !p.isAlive());
     String text = Files.readString(out);
-    assertThat(text).as(text).contains("URL ");
-    return text.substring(text.indexOf("URL ") + 4).lines().findFirst().orElseThrow().trim();
+    Matcher m = url.matcher(text);
+    assertThat(m.find()).as(text).isTrue();
+    return m.group(1);
   }
 
   @Test
