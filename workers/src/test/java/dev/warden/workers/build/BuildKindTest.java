@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.core.WardenConfigException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,6 +17,8 @@ import java.util.HexFormat;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.management.JMX;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +87,25 @@ class BuildKindTest {
     assertThat(ok.body().path("status").asText()).isEqualTo("SUCCEEDED");
     assertThat(d2.report("p1", 2, "success", "sha256:bb").body().path("duplicate").asBoolean()).as("a retried report").isTrue();
     assertThat(operator.get("/api/v1/builds").body().path("stale_reports").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void theMXBeanShowsQueueLeasesAndTheAssignedNotStartedAgesOverJmx() throws Exception {
+    String url = start("warden.jmx.enabled = on\n", BuildKind.create());
+    submit("p1", "p2");
+    DroneClient d1 = registered(url, "d1");
+    JsonNode l = d1.lease(1).path("leases").get(0);
+    d1.heartbeat("{\"queue\":[{\"package\":\"" + l.path("package").asText() + "\",\"epoch\":1}]}");
+    BuildMXBean jmx = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(),
+        new ObjectName("dev.warden:node=" + ObjectName.quote(warden.jmxNode()) + ",type=build"), BuildMXBean.class);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(jmx.getDrones()).isEqualTo(1);
+      assertThat(jmx.getQueued()).isEqualTo(1);
+      assertThat(jmx.getLeased()).isEqualTo(1);
+      assertThat(jmx.getNotStartedAgeHistogram()).containsEntry("<1m", 1L);
+      assertThat(jmx.getQueueAgeSecondsByDrone()).containsKey("d1");
+      assertThat(jmx.isNotStartedAlarm()).isFalse();
+    });
   }
 
   @Test
