@@ -45,15 +45,28 @@ public final class PartitionCount {
           ps.setString(1, KEY);
           ps.setString(2, Integer.toString(configured));
           ps.executeUpdate();
+        } catch (SQLException e) {
+          // Cluster members starting together on a new shared journal: another one recorded it first.
+          String now = recorded(c);
+          if (now == null) {
+            throw e;
+          }
+          compare(db, configured, now);
         }
-      } else if (!recorded.equals(Integer.toString(configured))) {
-        throw new WardenConfigException(PATH, PATH + " = " + configured + ", but the journal at " + db.url()
-            + " was written with " + recorded + " partitions. Job ids hash to partitions, so another count would lose"
-            + " track of every stored job: set it back to " + recorded
-            + " (re-partitioning an existing journal is not supported).");
+      } else {
+        compare(db, configured, recorded);
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot check the ledger's partition count at " + db.url() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void compare(PersistenceSettings db, int configured, String recorded) {
+    if (!recorded.equals(Integer.toString(configured))) {
+      throw new WardenConfigException(PATH, PATH + " = " + configured + ", but the journal at " + db.url()
+          + " was written with " + recorded + " partitions. Job ids hash to partitions, so another count would lose"
+          + " track of every stored job: set it back to " + recorded
+          + " (re-partitioning an existing journal is not supported).");
     }
   }
 
