@@ -1,11 +1,15 @@
 package dev.warden.persistence;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -15,9 +19,12 @@ import org.junit.jupiter.api.Assumptions;
  * {@code _PASSWORD}/{@code .password}) name another. Each test gets a schema of its own, dropped
  * when it closes, so reruns and concurrent runs on one server start clean.
  *
- * <p>Unreachable, a test fails with a message saying to run {@code ops/ci/ensure-postgres}; with
- * {@code WARDEN_TEST_PG=skip} (or {@code -DwardenTest.pg=skip}) it is skipped instead. Failing is
- * the default so that CI, and anyone who ran the script once, never loses these tests silently.
+ * <p>When the default server is unreachable, the first test that needs it runs
+ * {@code ops/ci/ensure-postgres} itself (once per test JVM; it installs and starts a throwaway server,
+ * idempotently), so {@code mvn -B verify} alone sets up what its tests need. Still unreachable, a
+ * test fails with a message saying what to do; with {@code WARDEN_TEST_PG=skip} (or
+ * {@code -DwardenTest.pg=skip}) it is skipped instead. Failing is the default so that CI never loses
+ * these tests silently.
  */
 public final class TestPostgres implements AutoCloseable {
   public static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:55432/warden";
@@ -54,9 +61,18 @@ public final class TestPostgres implements AutoCloseable {
   public static TestPostgres freshSchema() {
     String server = serverUrl();
     String schema = "warden_test_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
-    try (Connection c = DriverManager.getConnection(server, user(), password()); Statement st = c.createStatement()) {
-      st.execute("CREATE SCHEMA " + schema);
-    } catch (SQLException e) {
+    try {
+      createSchema(server, schema);
+    } catch (SQLException unreachable) {
+      if (server.equals(DEFAULT_URL) && !"skip".equalsIgnoreCase(setting("wardenTest.pg", "WARDEN_TEST_PG", "")) && ensureServer()) {
+        try {
+          createSchema(server, schema);
+          return new TestPostgres(server, schema);
+        } catch (SQLException stillNot) {
+          unreachable = stillNot;
+        }
+      }
+      SQLException e = unreachable;
       String why = "PostgreSQL for the journal's tests is not reachable at " + server + " as " + user() + " (" + e.getMessage()
           + "): run ops/ci/ensure-postgres (or point WARDEN_TEST_PG_URL at one), or set WARDEN_TEST_PG=skip to skip these tests";
       if ("skip".equalsIgnoreCase(setting("wardenTest.pg", "WARDEN_TEST_PG", ""))) {
@@ -65,6 +81,40 @@ public final class TestPostgres implements AutoCloseable {
       Assertions.fail(why, e);
     }
     return new TestPostgres(server, schema);
+  }
+
+  private static void createSchema(String server, String schema) throws SQLException {
+    try (Connection c = DriverManager.getConnection(server, user(), password()); Statement st = c.createStatement()) {
+      st.execute("CREATE SCHEMA " + schema);
+    }
+  }
+
+  private static Boolean ensured;
+
+  /**
+   * Runs the project's {@code ops/ci/ensure-postgres} (found from the module directory the test runs
+   * in), once per JVM; true when it ended well. Its output goes to this JVM's stderr.
+   */
+  private static synchronized boolean ensureServer() {
+    if (ensured == null) {
+      Path script = Path.of("").toAbsolutePath().resolveSibling("ops").resolve("ci").resolve("ensure-postgres");
+      ensured = false;
+      if (Files.isExecutable(script)) {
+        try {
+          Process p = new ProcessBuilder("bash", script.toString()).redirectOutput(ProcessBuilder.Redirect.INHERIT)
+              .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+          ensured = p.waitFor(180, TimeUnit.SECONDS) && p.exitValue() == 0;
+          if (p.isAlive()) {
+            p.destroyForcibly();
+          }
+        } catch (IOException e) {
+          System.err.println("TestPostgres: cannot run " + script + ": " + e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    return ensured;
   }
 
   /** The JDBC URL of this schema: its tables are created and found there. */
