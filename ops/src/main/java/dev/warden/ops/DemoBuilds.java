@@ -1,19 +1,14 @@
 package dev.warden.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.core.Warden;
 import dev.warden.workers.build.BuildKind;
 import dev.warden.workers.build.BuildMetrics;
 import dev.warden.workers.build.Builds;
 import dev.warden.workers.build.DroneProbe;
 import dev.warden.workers.build.ProbeOutcome;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -28,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 final class DemoBuilds {
   static final String CONFIG = "warden.build { service.tick-interval = 200ms, heartbeat { stale-after = 3s, offline-after = 1m }\n"
       + "  healing { probe-interval = 100ms, probe-timeout = 100ms, failures = 3, window = 0s } }\n";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The kind with the demo's ssh probe: drone-b's always times out. */
   static BuildKind kind() {
@@ -103,21 +97,9 @@ final class DemoBuilds {
   }
 
   private static JsonNode post(HttpClient http, String url, String body) {
-    try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
-        throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
-      }
-      return JSON.readTree(r.body());
-    } catch (IOException e) {
-      throw new IllegalStateException(url + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return JsonPost.post(http, url, body, Duration.ofSeconds(10));
   }
+
 
   private DemoBuilds() {}
 }

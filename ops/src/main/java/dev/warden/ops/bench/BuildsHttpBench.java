@@ -1,17 +1,14 @@
 package dev.warden.ops.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
+import dev.warden.ops.JsonPost;
 import dev.warden.workers.build.BuildKind;
 import dev.warden.workers.build.Builds;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class BuildsHttpBench {
   static final int CLIENTS = 8;
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final int packages;
 
   BuildsHttpBench(int packages) {
@@ -94,21 +90,9 @@ final class BuildsHttpBench {
   }
 
   private static JsonNode post(HttpClient client, String url, String body) {
-    try {
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
-        throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
-      }
-      return JSON.readTree(r.body());
-    } catch (IOException e) {
-      throw new IllegalStateException(url + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return JsonPost.post(client, url, body, Duration.ofSeconds(30));
   }
+
 
   private static void deleteTree(Path dir) throws IOException {
     try (var files = Files.walk(dir)) {
