@@ -16,6 +16,14 @@ public final class KindMetrics {
   private final ConcurrentHashMap<String, LongAdder> counters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongSupplier> gauges = new ConcurrentHashMap<>();
   private final Set<String> counting = ConcurrentHashMap.newKeySet();
+  private final ConcurrentHashMap<String, Instance> instances = new ConcurrentHashMap<>();
+
+  /**
+   * A gauge of one of several like parts of a kind (a worker of a pool): on JMX named
+   * {@code <instance>.<figure>}, on {@code /metrics} one meter {@code <figure>} with a label
+   * {@code label=instance}, so that a scrape does not mint a metric name per part.
+   */
+  public record Instance(String figure, String label, String instance) {}
 
   /** The counter named {@code name}, created at zero on first use. */
   public LongAdder counter(String name) {
@@ -25,6 +33,21 @@ public final class KindMetrics {
   /** Registers (or replaces) a gauge read at snapshot time. */
   public void gauge(String name, LongSupplier value) {
     gauges.put(name, value);
+  }
+
+  /**
+   * Registers (or replaces) gauge {@code figure} of part {@code instance} (e.g. worker {@code worker-2}),
+   * shown on JMX as {@code worker-2.rss-bytes}; see {@link Instance}.
+   */
+  public void instanceGauge(String label, String instance, String figure, LongSupplier value) {
+    String name = instance + "." + figure;
+    instances.put(name, new Instance(figure, label, instance));
+    gauge(name, value);
+  }
+
+  /** How gauge {@code name} was registered by {@link #instanceGauge}; null for a plain figure. */
+  public Instance instance(String name) {
+    return instances.get(name);
   }
 
   /**

@@ -195,6 +195,9 @@ class NodeApiWalkTest {
           .contains("warden_llm_timeout_configured_seconds{conversation=\"chat\"} 120.0\n")
           .contains("warden_llm_permits{model=\"m\"}")
           .contains("warden_trial_trials_succeeded_total 3.0\n")
+          .containsPattern("warden_trial_rss_bytes\\{worker=\"worker-\\d+\"} \\d")
+          .containsPattern("warden_trial_age_seconds\\{worker=\"worker-\\d+\"} \\d")
+          .doesNotContainPattern("warden_trial_worker_\\d") // one metric per figure, the worker a label
           .contains("warden_graveyard_records_imported_total")
           .contains("warden_graveyard_last_import_success_timestamp_seconds");
     });

@@ -16,7 +16,9 @@ import java.util.function.Consumer;
  * counter {@code brakes} of kind {@code trial} is {@code warden_trial_brakes_total}, gauge
  * {@code reaper.last-run-epoch-ms} of kind {@code ledger} is
  * {@code warden_ledger_reaper_last_run_timestamp_seconds} (a {@code -ms} suffix becomes seconds, {@code -epoch-ms}
- * a {@code _timestamp_seconds} since the epoch, as Prometheus names them).
+ * a {@code _timestamp_seconds} since the epoch, as Prometheus names them). A gauge of one part of
+ * several ({@link KindMetrics#instanceGauge}) is a label: worker {@code worker-2}'s {@code rss-bytes} is
+ * {@code warden_trial_rss_bytes{worker="worker-2"}}.
  */
 public final class KindMeters {
   private KindMeters() {}
@@ -46,12 +48,16 @@ public final class KindMeters {
           Tags.empty(), () -> read(metrics, name, 1));
     }
     for (String name : metrics.gaugeNames()) {
-      boolean millis = name.endsWith("-ms");
-      String base = !millis ? name
-          : name.endsWith("-epoch-ms") ? name.substring(0, name.length() - 9) + "-timestamp"
-          : name.substring(0, name.length() - 3);
-      scope.gauge("warden." + kind + "." + base, "Kind " + kind + "'s gauge [" + name + "] (as on JMX"
-          + (millis ? ", in seconds)" : ")"), millis ? "seconds" : null, Tags.empty(),
+      KindMetrics.Instance part = metrics.instance(name);
+      String figure = part == null ? name : part.figure();
+      boolean millis = figure.endsWith("-ms");
+      String base = !millis ? figure
+          : figure.endsWith("-epoch-ms") ? figure.substring(0, figure.length() - 9) + "-timestamp"
+          : figure.substring(0, figure.length() - 3);
+      Tags tags = part == null ? Tags.empty() : Tags.of(part.label(), part.instance());
+      String shown = part == null ? "[" + name + "]" : "[<" + part.label() + ">." + figure + "]";
+      scope.gauge("warden." + kind + "." + base, "Kind " + kind + "'s gauge " + shown + " (as on JMX"
+          + (millis ? ", in seconds)" : ")"), millis ? "seconds" : null, tags,
           () -> read(metrics, name, millis ? 1000 : 1));
     }
   }

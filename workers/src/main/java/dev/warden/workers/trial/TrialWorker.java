@@ -125,9 +125,9 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
     this.metrics = metrics;
     this.guard = new MemoryGuard(settings.guard());
     this.processEvents = ctx.messageAdapter(ExternalProcess.Event.class, FromProcess::new);
-    metrics.gauge(name + ".rss-bytes", rss::get);
-    metrics.gauge(name + ".age-ms", () -> (System.nanoTime() - startedNanos.get()) / 1_000_000);
-    metrics.gauge(name + ".consecutive-brakes", consecutive::get);
+    metrics.instanceGauge("worker", name, "rss-bytes", rss::get);
+    metrics.instanceGauge("worker", name, "age-ms", () -> (System.nanoTime() - startedNanos.get()) / 1_000_000);
+    metrics.instanceGauge("worker", name, "consecutive-brakes", consecutive::get);
   }
 
   /** The trial a message is about, or else the one running, as MDC {@code jobId}. */
