@@ -25,28 +25,31 @@ import java.util.Set;
  */
 public final class BuildControl {
   private final BuildSettings settings;
-  private final BuildState state = new BuildState();
+  private final BuildState state;
   private final Leasing leasing;
   private final Reclaimer reclaimer;
   private final Fencing fencing;
   private final SelfHealing healing;
   private final Operations operations;
+  private final Retention retention;
   private final MetricsReader metrics;
   private Instant clock = Instant.EPOCH;
   private boolean alarm;
 
-  private BuildControl(BuildSettings settings) {
+  private BuildControl(BuildSettings settings, BuildState state) {
     this.settings = settings;
+    this.state = state;
     this.leasing = new Leasing(state, settings);
     this.reclaimer = new Reclaimer(state, settings);
     this.fencing = new Fencing(state, settings);
     this.healing = new SelfHealing(state, settings);
     this.operations = new Operations(state);
+    this.retention = new Retention(state, settings);
     this.metrics = new MetricsReader(state, settings, leasing);
   }
 
   public static BuildControl create(BuildSettings settings) {
-    return new BuildControl(settings);
+    return new BuildControl(settings, new BuildState());
   }
 
   /**
@@ -55,19 +58,44 @@ public final class BuildControl {
    * as not yet heartbeating (none donates work before it says what it builds).
    */
   public static BuildControl replay(BuildSettings settings, Iterable<BuildEvent> history, Instant now) {
-    BuildControl c = new BuildControl(settings);
-    for (BuildEvent e : history) {
-      c.state.apply(e);
+    return replay(settings, null, history, now);
+  }
+
+  /** As {@link #replay(BuildSettings, Iterable, Instant)}, from a {@link #snapshot()} (null: none) and the events after it. */
+  public static BuildControl replay(BuildSettings settings, BuildSnapshot from, Iterable<BuildEvent> since, Instant now) {
+    BuildControl c = recovering(settings, from);
+    for (BuildEvent e : since) {
+      c.replayed(e);
     }
-    c.clock = now;
-    for (DroneState d : c.state.drones.values()) {
+    c.resume(now);
+    return c;
+  }
+
+  /** A core being recovered: from {@code from} (null: empty), then {@link #replayed} events, then {@link #resume}. */
+  static BuildControl recovering(BuildSettings settings, BuildSnapshot from) {
+    return new BuildControl(settings, from == null ? new BuildState() : BuildSnapshots.restore(from));
+  }
+
+  /** Applies one journaled event during a recovery. */
+  void replayed(BuildEvent e) {
+    state.apply(e);
+  }
+
+  /** Ends a recovery at {@code now}: every drone just seen and not yet heartbeating, every lease just named. */
+  void resume(Instant now) {
+    clock = now;
+    for (DroneState d : state.drones.values()) {
       d.lastSeen = now;
       d.heartbeatSeen = false;
       for (String id : d.leases) {
-        c.state.packages.get(id).lastNamed = now;
+        state.packages.get(id).lastNamed = now;
       }
     }
-    return c;
+  }
+
+  /** The durable state as an immutable value, for the owner's snapshot store; {@link #replay} reads it back. */
+  public BuildSnapshot snapshot() {
+    return BuildSnapshots.of(state);
   }
 
   public BuildSettings settings() {
@@ -175,6 +203,16 @@ public final class BuildControl {
     TickAnswer.Alarm change = raise == alarm ? TickAnswer.Alarm.UNCHANGED : raise ? TickAnswer.Alarm.RAISED : TickAnswer.Alarm.CLEARED;
     alarm = raise;
     return new Decision<>(new TickAnswer(change, median), events);
+  }
+
+  /** Forgets finished state by the rules of {@link Retention}; the answer is the event, null when nothing was due. */
+  public Decision<BuildEvent.Forgotten> sweep(Instant now) {
+    BuildEvent.Forgotten f = retention.sweep(advance(now));
+    if (f == null) {
+      return Decision.of(null);
+    }
+    f.drones().forEach(healing::forget);
+    return apply(new Decision<>(f, List.of(f)));
   }
 
   // ---- self-healing
