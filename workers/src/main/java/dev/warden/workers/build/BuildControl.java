@@ -1,13 +1,7 @@
 package dev.warden.workers.build;
 
 import dev.warden.workers.build.BuildEvent.ActionFinished;
-import dev.warden.workers.build.BuildEvent.DroneRegistered;
-import dev.warden.workers.build.BuildEvent.LeaseGranted;
-import dev.warden.workers.build.BuildEvent.LeaseReclaimed;
-import dev.warden.workers.build.BuildEvent.LeaseStolen;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -26,6 +20,7 @@ import java.util.Set;
 public final class BuildControl {
   private final BuildSettings settings;
   private final BuildState state;
+  private final Liveness liveness;
   private final Leasing leasing;
   private final Reclaimer reclaimer;
   private final Fencing fencing;
@@ -39,6 +34,7 @@ public final class BuildControl {
   private BuildControl(BuildSettings settings, BuildState state) {
     this.settings = settings;
     this.state = state;
+    this.liveness = new Liveness(state);
     this.leasing = new Leasing(state, settings);
     this.reclaimer = new Reclaimer(state, settings);
     this.fencing = new Fencing(state, settings);
@@ -110,42 +106,14 @@ public final class BuildControl {
    */
   public Decision<HeartbeatAnswer> register(Registration r, Instant now) {
     now = advance(now);
-    List<BuildEvent> events = new ArrayList<>();
-    events.add(new DroneRegistered(r.droneId(), now, r.cores(), r.capabilities(), r.machine()));
-    DroneState known = state.drones.get(r.droneId());
-    if (known != null) {
-      Set<LeaseRef> holding = new HashSet<>(r.holding());
-      for (String id : known.leases) {
-        PackageState p = state.packages.get(id);
-        if (!holding.contains(new LeaseRef(id, p.epoch))) {
-          events.add(new LeaseReclaimed(id, now, known.id, p.epoch, ReclaimCause.DRONE_RESTARTED));
-        }
-      }
-    }
+    List<BuildEvent> events = liveness.register(r, now);
     apply(events);
-    return new Decision<>(new HeartbeatAnswer(true, stops(state.drones.get(r.droneId()), r.holding(), now)), events);
+    return new Decision<>(new HeartbeatAnswer(true, liveness.stops(state.drones.get(r.droneId()), r.holding(), now)), events);
   }
 
   /** Liveness and what the drone does: refreshes what it names, and tells it to stop what it no longer holds. */
   public HeartbeatAnswer heartbeat(Heartbeat hb, Instant now) {
-    now = advance(now);
-    DroneState d = state.drones.get(hb.droneId());
-    if (d == null) {
-      return new HeartbeatAnswer(false, List.of());
-    }
-    d.lastSeen = now;
-    d.heartbeatSeen = true;
-    boolean currentHeld = hb.current() != null && held(d, hb.current());
-    d.current = currentHeld ? hb.current() : null;
-    d.buildingSince = currentHeld ? hb.buildingSince() : null;
-    Set<LeaseRef> unreported = new HashSet<>();
-    for (LeaseRef ref : hb.unreported()) {
-      if (held(d, ref)) {
-        unreported.add(ref);
-      }
-    }
-    d.unreported = Set.copyOf(unreported);
-    return new HeartbeatAnswer(true, stops(d, hb.named(), now));
+    return liveness.heartbeat(hb, advance(now));
   }
 
   /** Up to {@code wanted} leases within the prefetch cap; an idle drone with an empty queue may steal. */
@@ -161,15 +129,7 @@ public final class BuildControl {
     }
     List<BuildEvent> events = leasing.lease(d, wanted, now);
     apply(events);
-    List<Lease> leases = new ArrayList<>(events.size());
-    for (BuildEvent e : events) {
-      if (e instanceof LeaseGranted g) {
-        leases.add(new Lease(g.packageId(), g.epoch(), g.expiry(), null));
-      } else if (e instanceof LeaseStolen s) {
-        leases.add(new Lease(s.packageId(), s.epoch(), s.expiry(), s.fromDrone()));
-      }
-    }
-    return new Decision<>(new LeaseAnswer(true, false, leases), events);
+    return new Decision<>(new LeaseAnswer(true, false, Leasing.leases(events)), events);
   }
 
   /**
@@ -308,25 +268,6 @@ public final class BuildControl {
       clock = now;
     }
     return clock;
-  }
-
-  private boolean held(DroneState d, LeaseRef ref) {
-    PackageState p = state.packages.get(ref.packageId());
-    return p != null && p.heldBy(d.id, ref.epoch());
-  }
-
-  /** The leases in {@code named} that {@code d} does not hold; those it does hold count as named at {@code now}. */
-  private List<HeartbeatAnswer.StopWork> stops(DroneState d, List<LeaseRef> named, Instant now) {
-    List<HeartbeatAnswer.StopWork> stops = new ArrayList<>();
-    for (LeaseRef ref : named) {
-      PackageState p = state.packages.get(ref.packageId());
-      if (p != null && p.heldBy(d.id, ref.epoch())) {
-        p.lastNamed = now;
-      } else {
-        stops.add(new HeartbeatAnswer.StopWork(ref.packageId(), ref.epoch(), p != null && p.status == PackageStatus.LEASED ? p.holder : null));
-      }
-    }
-    return stops;
   }
 
   private void apply(List<BuildEvent> events) {
