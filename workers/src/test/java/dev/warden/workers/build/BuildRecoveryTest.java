@@ -6,7 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +18,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,10 +39,41 @@ class BuildRecoveryTest {
     }
   }
 
+  /** The control plane's clock: moved by the test. */
+  private static final class TestClock extends Clock {
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T00:00:00Z"));
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now.get();
+    }
+
+    void pass(Duration d) {
+      now.updateAndGet(t -> t.plus(d));
+    }
+  }
+
+  private final TestClock clock = new TestClock();
+
   private Builds start() {
+    return start("");
+  }
+
+  private Builds start(String conf) {
     warden = Warden.start(ConfigFactory.parseString("warden.node-name = builds\nwarden.data-dir = \"" + dir.resolve("data") + "\"\n"
         + "warden.jmx.enabled = off\nwarden.build.service { snapshot-every = 10, tick-interval = 1h }\n"
-        + "warden.build.leases.max-failures = 1\n"), BuildKind.create().withValidator((pkg, digest) -> ArtifactCheck.VALID));
+        + "warden.build.leases.max-failures = 1\n" + conf),
+        BuildKind.create().withValidator((pkg, digest) -> ArtifactCheck.VALID).withClock(clock));
     return Builds.of(warden);
   }
 
@@ -105,6 +141,36 @@ class BuildRecoveryTest {
     assertThat(gate.notReady()).containsExactly("p1");
     assertThat(get(again.droneView("d1")).orElseThrow().leases()).containsExactly(held.ref());
     assertThat(get(again.report(new Report("d1", held.packageId(), held.epoch(), Report.Outcome.SUCCESS, "sha256:b", null))).accepted())
+        .isTrue();
+  }
+
+  @Test
+  void theActorSweepsFinishedStateAndWhatItForgotStaysForgottenAfterARestart() throws Exception {
+    Builds b = start("warden.build.retention.sweep-interval = 100ms\n");
+    get(b.register(Registration.fresh("d1", 4, Set.of(), MachineKind.VM)));
+    get(b.register(Registration.fresh("gone", 4, Set.of(), MachineKind.VM)));
+    get(b.submit("done", Set.of()));
+    get(b.submit("building", Set.of()));
+    Lease done = get(b.lease("d1", 1)).leases().get(0);
+    assertThat(get(b.report(new Report("d1", "done", done.epoch(), Report.Outcome.SUCCESS, "sha256:a", null))).accepted()).isTrue();
+    Lease building = get(b.lease("d1", 1)).leases().get(0);
+    assertThat(building.packageId()).isEqualTo("building");
+
+    clock.pass(Duration.ofDays(8));
+    get(b.heartbeat(new Heartbeat("d1", building.ref(), clock.instant().minus(Duration.ofDays(8)), List.of(), List.of())));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(get(b.packageView("done"))).isEmpty();
+      assertThat(get(b.droneView("gone"))).isEmpty();
+    });
+    assertThat(get(b.packageView("building")).orElseThrow().status()).isEqualTo(PackageStatus.LEASED);
+    assertThat(get(b.droneView("d1"))).isPresent();
+    warden.close();
+
+    Builds again = start();
+    assertThat(get(again.packageView("done"))).as("forgotten, and journaled as such").isEmpty();
+    assertThat(get(again.droneView("gone"))).isEmpty();
+    assertThat(get(again.packageView("building")).orElseThrow().holder()).isEqualTo("d1");
+    assertThat(get(again.report(new Report("d1", "building", building.epoch(), Report.Outcome.SUCCESS, "sha256:b", null))).accepted())
         .isTrue();
   }
 }
