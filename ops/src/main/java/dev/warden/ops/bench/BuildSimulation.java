@@ -4,14 +4,11 @@ import dev.warden.workers.build.ArtifactCheck;
 import dev.warden.workers.build.BuildControl;
 import dev.warden.workers.build.BuildSettings;
 import dev.warden.workers.build.Decision;
-import dev.warden.workers.build.HealingVerdict;
 import dev.warden.workers.build.Heartbeat;
 import dev.warden.workers.build.HeartbeatAnswer;
 import dev.warden.workers.build.Lease;
 import dev.warden.workers.build.LeaseRef;
 import dev.warden.workers.build.PackageStatus;
-import dev.warden.workers.build.ProbeOutcome;
-import dev.warden.workers.build.ProbeResult;
 import dev.warden.workers.build.Registration;
 import dev.warden.workers.build.Report;
 import dev.warden.workers.build.ReportAnswer;
@@ -28,8 +25,8 @@ import java.util.Set;
  * A build farm on a virtual clock over the build kind's decision core, one discrete event after the
  * other: drones heartbeat every 30 s, lease up to the prefetch cap, build one package at a time,
  * report (2 % late by 1..8 min, 2 % sent twice), crash, get cut off, fall sick; the control plane
- * ticks every 10 s and probes every drone (ssh and health) every 30 s, and the ladder's actions
- * "run" at once. {@code naive} adds the incident's rule on top, through the operator's revoke: a
+ * ticks every 10 s and probes every drone (ssh and health) every 30 s ({@link SimProbes}), and the
+ * ladder's actions "run" at once. {@code naive} adds the incident's rule on top, through the operator's revoke: a
  * lease not started within 5 minutes is taken back, heartbeat or not.
  */
 final class BuildSimulation {
@@ -57,7 +54,7 @@ final class BuildSimulation {
   double busySamples;
   long queueSamples;
   long lastQueued;
-  long escalationsHealthy, escalationsSick, escalationsUnreachable, naiveEscalationsHealthy;
+  final SimProbes probes;
 
   BuildSimulation(SimFarm.Scenario scenario, BuildSettings settings) {
     this.scenario = scenario;
@@ -66,6 +63,7 @@ final class BuildSimulation {
     this.core = BuildControl.create(settings);
     this.rnd = new Random(scenario.seed() * 31 + 7);
     this.tally = new SimTally(scenario.hours());
+    this.probes = new SimProbes(core, rnd, tally, byId);
   }
 
   BuildControl core() {
@@ -110,7 +108,7 @@ final class BuildSimulation {
         }
       }
       case PROBE -> {
-        probe(d);
+        probes.probe(d, now);
         schedule(now + PROBE, Kind.PROBE, d, 0, null);
       }
       case TICK -> {
@@ -222,36 +220,6 @@ final class BuildSimulation {
     }
   }
 
-  private void probe(SimDrone d) {
-    ProbeOutcome ssh = !d.reachable() ? ProbeOutcome.UNREACHABLE : d.asymmetric ? ProbeOutcome.TIMEOUT : ProbeOutcome.PASS;
-    ProbeOutcome health = !d.reachable() ? ProbeOutcome.TIMEOUT
-        : ProbeOutcome.worst(d.diskWarnings && rnd.nextBoolean() ? ProbeOutcome.WARNING : ProbeOutcome.PASS, d.sick(now) ? ProbeOutcome.ERROR : ProbeOutcome.PASS);
-    probe(d, "ssh", ssh);
-    probe(d, "health", health);
-    // the incident's rule, for the baseline's figure: 3 failed ssh probes in a row, whatever the heartbeat says
-    if (ssh.failure() && ++d.naiveFailures >= 3) {
-      d.naiveFailures = 0;
-      naiveEscalationsHealthy += d.reachable() && !d.sick(now) ? 1 : 0;
-    } else if (!ssh.failure()) {
-      d.naiveFailures = 0;
-    }
-  }
-
-  private void probe(SimDrone d, String name, ProbeOutcome o) {
-    HealingVerdict v = record(core.probe(new ProbeResult(d.id, name, o, null), at(now)));
-    if (v.kind() == HealingVerdict.Kind.ESCALATED) {
-      if (!d.reachable()) {
-        escalationsUnreachable++;
-      } else if (d.sick(now)) {
-        escalationsSick++;
-        d.sickUntil = now; // the restart freed the memory
-      } else {
-        escalationsHealthy++;
-      }
-      record(core.actionFinished(d.id, v.level(), d.reachable(), at(now)));
-    }
-  }
-
   private void tick() {
     if (scenario.naive()) {
       for (Map.Entry<String, SimTally.Held> e : new ArrayList<>(tally.leased.entrySet())) {
@@ -289,7 +257,7 @@ final class BuildSimulation {
     agenda.add(new Ev(at, seq++, kind, d, token, r));
   }
 
-  private static Instant at(long ms) {
+  static Instant at(long ms) {
     return T0.plusMillis(ms);
   }
 

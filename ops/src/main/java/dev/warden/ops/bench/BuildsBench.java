@@ -56,12 +56,12 @@ final class BuildsBench {
     count(out, "lost", lost, "count");
     count(out, "double_accepted", t.doubleAccepted, "count");
     count(out, "reclaim_loops", t.reclaimLoops, "count");
-    count(out, "escalations_healthy", warden.escalationsHealthy, "count");
+    count(out, "escalations_healthy", warden.probes.escalationsHealthy, "count");
     Figures.print(out, "builds", "wall_time", Figures.median(wall), "s [" + s.hours() + " h simulated]");
     Figures.print(out, "builds", "baseline_churn_per_hour", baseChurn, "% of delegated [not-started timeout 5 min]");
     Figures.print(out, "builds", "churn_ratio", baseChurn / Math.max(churn, 1e-9), "x");
     count(out, "baseline_reclaim_loops", b.reclaimLoops, "count");
-    count(out, "baseline_escalations_healthy", warden.naiveEscalationsHealthy, "count [3 failed ssh probes, heartbeat ignored]");
+    count(out, "baseline_escalations_healthy", warden.probes.naiveEscalationsHealthy, "count [3 failed ssh probes, heartbeat ignored]");
     int httpPackages = Math.max(1, Math.min(2000, packages / 2));
     double[] http = new double[runs];
     for (int r = 0; r < runs; r++) {
@@ -85,11 +85,11 @@ final class BuildsBench {
         t.delegated, t.reclaimsTotal(), t.reclaims, 100 * t.worstHourChurn(20), t.steals, t.reclaimsFromHealthy,
         t.recorded.getOrDefault(Recorded.SUCCEEDED, 0L), t.blocked, t.recorded.getOrDefault(Recorded.MISSING_BINARY, 0L), warden.unfinished(),
         warden.lastQueued / 3.6e6,
-        m.staleReports(), m.duplicateReports(), m.escalations(), warden.escalationsUnreachable, warden.escalationsSick, warden.escalationsHealthy,
+        m.staleReports(), m.duplicateReports(), m.escalations(), warden.probes.escalationsUnreachable, warden.probes.escalationsSick, warden.probes.escalationsHealthy,
         m.suppressedEscalations(), m.rebootsRefused(),
         b.delegated, b.reclaimsTotal(), b.reclaims, b.reclaimsFromHealthy, b.reclaimLoops,
         100 * naive.busySamples / Math.max(1, naive.queueSamples), b.recorded.getOrDefault(Recorded.SUCCEEDED, 0L),
-        warden.naiveEscalationsHealthy);
+        warden.probes.naiveEscalationsHealthy);
   }
 
   /** A count as an integer (Figures.format would print 0 as 0.0000). */

@@ -1,21 +1,16 @@
 package dev.warden.ops.drone;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.core.process.ExitPolicy;
 import dev.warden.core.process.ExternalProcess;
 import dev.warden.core.process.ProcessSpec;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,11 +46,7 @@ final class DroneAgent extends AbstractBehavior<DroneAgent.Command> {
   private record BuildEvent(Lease lease, ExternalProcess.Event event) implements Command {}
 
   /** A lease the drone holds. */
-  record Lease(String pkg, int epoch) {
-    ObjectNode json(ControlClient c) {
-      return c.object().put("package", pkg).put("epoch", epoch);
-    }
-  }
+  record Lease(String pkg, int epoch) {}
 
   private record Running(Lease lease, Instant since, ActorRef<ExternalProcess.Command> process) {}
 
@@ -71,8 +62,7 @@ final class DroneAgent extends AbstractBehavior<DroneAgent.Command> {
   private boolean leasing;
   private boolean beating;
   private final java.util.Set<Lease> reporting = new java.util.HashSet<>();
-  private Duration backoff = Duration.ZERO;
-  private Instant quietUntil = Instant.EPOCH;
+  private final Backoff backoff;
   private long builds;
 
   static Behavior<Command> create(DroneOptions options) {
@@ -85,6 +75,7 @@ final class DroneAgent extends AbstractBehavior<DroneAgent.Command> {
     this.timers = timers;
     this.options = options;
     this.control = new ControlClient(options.control(), options.id(), options.token(), options.requestTimeout());
+    this.backoff = new Backoff(options.backoffMin(), options.backoffMax());
     timers.startTimerWithFixedDelay(Beat.INSTANCE, options.heartbeatEvery());
     timers.startTimerWithFixedDelay(Poll.INSTANCE, options.pollEvery());
     register();
@@ -110,11 +101,7 @@ final class DroneAgent extends AbstractBehavior<DroneAgent.Command> {
 
   private void register() {
     registering = true;
-    ObjectNode b = control.object().put("cores", options.cores()).put("machine", options.machine());
-    options.capabilities().forEach(b.putArray("capabilities")::add);
-    ArrayNode holding = b.putArray("holding");
-    held().forEach(l -> holding.add(l.json(control)));
-    call("register", b);
+    call("register", DroneBodies.register(control, options, held()));
   }
 
   private List<Lease> held() {
@@ -128,7 +115,7 @@ final class DroneAgent extends AbstractBehavior<DroneAgent.Command> {
   }
 
   private boolean quiet() {
-    return Instant.now().isBefore(quietUntil);
+    return backoff.quiet(Instant.now());
   }
 
   private Behavior<Command> onBeat() {
@@ -142,16 +129,8 @@ final class DroneAgent extends AbstractBehavior<DroneAgent.Command> {
       return this;
     }
     beating = true;
-    ObjectNode b = control.object();
-    if (running != null) {
-      b.set("current", running.lease().json(control));
-      b.put("building_since", running.since().toString());
-    }
-    ArrayNode q = b.putArray("queue");
-    queue.forEach(l -> q.add(l.json(control)));
-    ArrayNode u = b.putArray("unreported");
-    unreported.keySet().forEach(l -> u.add(l.json(control)));
-    call("heartbeat", b);
+    call("heartbeat", DroneBodies.heartbeat(control, running == null ? null : running.lease(), running == null ? null : running.since(),
+        queue, unreported.keySet()));
     return this;
   }
 
@@ -258,21 +237,16 @@ final class DroneAgent extends AbstractBehavior<DroneAgent.Command> {
     if (cause instanceof ControlClient.Refused refused && refused.status == 401) {
       getContext().getLog().error("drone [{}]: the control plane refuses its token (401); retrying with a backoff", options.id());
     }
-    backoff = backoff.isZero() ? options.backoffMin() : backoff.multipliedBy(2).compareTo(options.backoffMax()) > 0 ? options.backoffMax()
-        : backoff.multipliedBy(2);
-    Instant until = Instant.now().plus(backoff);
-    if (backoff.equals(options.backoffMin())) {
+    if (backoff.failed(Instant.now())) {
       getContext().getLog().warn("drone [{}]: {} failed ({}); retrying with a backoff up to {}", options.id(), call, cause.toString(),
           options.backoffMax());
     }
-    quietUntil = until;
   }
 
   private void reachable() {
-    if (!backoff.isZero()) {
+    if (backoff.answered()) {
       getContext().getLog().info("drone [{}]: the control plane answers again", options.id());
     }
-    backoff = Duration.ZERO;
   }
 
   // ---- builds
@@ -282,21 +256,14 @@ final class DroneAgent extends AbstractBehavior<DroneAgent.Command> {
       return;
     }
     Lease l = queue.pollFirst();
-    Path dir = options.workdir().resolve(l.pkg() + "-" + l.epoch());
+    Path dir = BuildRuns.dir(options, l);
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       finished(l, false, "cannot create " + dir + ": " + e.getMessage(), null);
       return;
     }
-    Path artifact = dir.resolve("artifact");
-    ProcessSpec spec = ProcessSpec.of(options.command().stream().map(a -> a.replace("{package}", l.pkg())).toList())
-        .withEnv(Map.of("WARDEN_PACKAGE", l.pkg(), "WARDEN_EPOCH", Integer.toString(l.epoch()), "WARDEN_ARTIFACT", artifact.toString(),
-            "WARDEN_DRONE", options.id()))
-        .withWorkDir(dir)
-        .withLogFile(options.workdir().resolve(l.pkg() + "-" + l.epoch() + ".log"))
-        .withStopGrace(options.stopGrace())
-        .withExitPolicy(ExitPolicy.defaults());
+    ProcessSpec spec = BuildRuns.spec(options, l, dir);
     ActorRef<Command> self = getContext().getSelf();
     ActorRef<ExternalProcess.Event> owner = getContext().spawnAnonymous(Behaviors.<ExternalProcess.Event>receiveMessage(e -> {
       self.tell(new BuildEvent(l, e));
@@ -316,38 +283,13 @@ final class DroneAgent extends AbstractBehavior<DroneAgent.Command> {
     }
     running = null;
     boolean ok = f.outcome() == ExitPolicy.Outcome.SUCCESS;
-    Path artifact = options.workdir().resolve(e.lease().pkg() + "-" + e.lease().epoch()).resolve("artifact");
-    finished(e.lease(), ok, ok ? null : f.reason(), ok ? digest(artifact) : null);
+    finished(e.lease(), ok, ok ? null : f.reason(), ok ? BuildRuns.digest(BuildRuns.artifact(options, e.lease())) : null);
     startNext();
     return this;
   }
 
   private void finished(Lease l, boolean ok, String detail, String digest) {
-    ObjectNode report = l.json(control).put("outcome", ok ? "success" : "failure");
-    if (digest != null) {
-      report.put("digest", digest);
-    }
-    if (detail != null) {
-      report.put("detail", detail.length() > 500 ? detail.substring(0, 500) : detail);
-    }
-    unreported.put(l, report);
+    unreported.put(l, DroneBodies.report(control, l, ok, detail, digest));
     getContext().getSelf().tell(Poll.INSTANCE);
-  }
-
-  /** {@code sha256:<hex>} of the artifact the build wrote to {@code $WARDEN_ARTIFACT}, or null when it wrote none. */
-  private static String digest(Path artifact) {
-    if (!Files.isRegularFile(artifact)) {
-      return null;
-    }
-    try (InputStream in = Files.newInputStream(artifact)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[65536];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        md.update(buf, 0, n);
-      }
-      return "sha256:" + HexFormat.of().formatHex(md.digest());
-    } catch (IOException | java.security.NoSuchAlgorithmException e) {
-      return null;
-    }
   }
 }

@@ -17,6 +17,8 @@ final class Attempt {
   End end = End.OPEN;
   /** The recorded outcome, the reclaim cause, or the thief. */
   String endDetail;
+  /** When it ended; null while open. */
+  Instant ended;
 
   Attempt(int epoch, String drone, Instant granted) {
     this.epoch = epoch;

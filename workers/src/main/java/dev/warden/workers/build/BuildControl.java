@@ -1,13 +1,7 @@
 package dev.warden.workers.build;
 
 import dev.warden.workers.build.BuildEvent.ActionFinished;
-import dev.warden.workers.build.BuildEvent.DroneRegistered;
-import dev.warden.workers.build.BuildEvent.LeaseGranted;
-import dev.warden.workers.build.BuildEvent.LeaseReclaimed;
-import dev.warden.workers.build.BuildEvent.LeaseStolen;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -25,28 +19,33 @@ import java.util.Set;
  */
 public final class BuildControl {
   private final BuildSettings settings;
-  private final BuildState state = new BuildState();
+  private final BuildState state;
+  private final Liveness liveness;
   private final Leasing leasing;
   private final Reclaimer reclaimer;
   private final Fencing fencing;
   private final SelfHealing healing;
   private final Operations operations;
+  private final Retention retention;
   private final MetricsReader metrics;
   private Instant clock = Instant.EPOCH;
   private boolean alarm;
 
-  private BuildControl(BuildSettings settings) {
+  private BuildControl(BuildSettings settings, BuildState state) {
     this.settings = settings;
+    this.state = state;
+    this.liveness = new Liveness(state);
     this.leasing = new Leasing(state, settings);
     this.reclaimer = new Reclaimer(state, settings);
     this.fencing = new Fencing(state, settings);
     this.healing = new SelfHealing(state, settings);
     this.operations = new Operations(state);
+    this.retention = new Retention(state, settings);
     this.metrics = new MetricsReader(state, settings, leasing);
   }
 
   public static BuildControl create(BuildSettings settings) {
-    return new BuildControl(settings);
+    return new BuildControl(settings, new BuildState());
   }
 
   /**
@@ -55,19 +54,44 @@ public final class BuildControl {
    * as not yet heartbeating (none donates work before it says what it builds).
    */
   public static BuildControl replay(BuildSettings settings, Iterable<BuildEvent> history, Instant now) {
-    BuildControl c = new BuildControl(settings);
-    for (BuildEvent e : history) {
-      c.state.apply(e);
+    return replay(settings, null, history, now);
+  }
+
+  /** As {@link #replay(BuildSettings, Iterable, Instant)}, from a {@link #snapshot()} (null: none) and the events after it. */
+  public static BuildControl replay(BuildSettings settings, BuildSnapshot from, Iterable<BuildEvent> since, Instant now) {
+    BuildControl c = recovering(settings, from);
+    for (BuildEvent e : since) {
+      c.replayed(e);
     }
-    c.clock = now;
-    for (DroneState d : c.state.drones.values()) {
+    c.resume(now);
+    return c;
+  }
+
+  /** A core being recovered: from {@code from} (null: empty), then {@link #replayed} events, then {@link #resume}. */
+  static BuildControl recovering(BuildSettings settings, BuildSnapshot from) {
+    return new BuildControl(settings, from == null ? new BuildState() : BuildSnapshots.restore(from));
+  }
+
+  /** Applies one journaled event during a recovery. */
+  void replayed(BuildEvent e) {
+    state.apply(e);
+  }
+
+  /** Ends a recovery at {@code now}: every drone just seen and not yet heartbeating, every lease just named. */
+  void resume(Instant now) {
+    clock = now;
+    for (DroneState d : state.drones.values()) {
       d.lastSeen = now;
       d.heartbeatSeen = false;
       for (String id : d.leases) {
-        c.state.packages.get(id).lastNamed = now;
+        state.packages.get(id).lastNamed = now;
       }
     }
-    return c;
+  }
+
+  /** The durable state as an immutable value, for the owner's snapshot store; {@link #replay} reads it back. */
+  public BuildSnapshot snapshot() {
+    return BuildSnapshots.of(state);
   }
 
   public BuildSettings settings() {
@@ -82,42 +106,14 @@ public final class BuildControl {
    */
   public Decision<HeartbeatAnswer> register(Registration r, Instant now) {
     now = advance(now);
-    List<BuildEvent> events = new ArrayList<>();
-    events.add(new DroneRegistered(r.droneId(), now, r.cores(), r.capabilities(), r.machine()));
-    DroneState known = state.drones.get(r.droneId());
-    if (known != null) {
-      Set<LeaseRef> holding = new HashSet<>(r.holding());
-      for (String id : known.leases) {
-        PackageState p = state.packages.get(id);
-        if (!holding.contains(new LeaseRef(id, p.epoch))) {
-          events.add(new LeaseReclaimed(id, now, known.id, p.epoch, ReclaimCause.DRONE_RESTARTED));
-        }
-      }
-    }
+    List<BuildEvent> events = liveness.register(r, now);
     apply(events);
-    return new Decision<>(new HeartbeatAnswer(true, stops(state.drones.get(r.droneId()), r.holding(), now)), events);
+    return new Decision<>(new HeartbeatAnswer(true, liveness.stops(state.drones.get(r.droneId()), r.holding(), now)), events);
   }
 
   /** Liveness and what the drone does: refreshes what it names, and tells it to stop what it no longer holds. */
   public HeartbeatAnswer heartbeat(Heartbeat hb, Instant now) {
-    now = advance(now);
-    DroneState d = state.drones.get(hb.droneId());
-    if (d == null) {
-      return new HeartbeatAnswer(false, List.of());
-    }
-    d.lastSeen = now;
-    d.heartbeatSeen = true;
-    boolean currentHeld = hb.current() != null && held(d, hb.current());
-    d.current = currentHeld ? hb.current() : null;
-    d.buildingSince = currentHeld ? hb.buildingSince() : null;
-    Set<LeaseRef> unreported = new HashSet<>();
-    for (LeaseRef ref : hb.unreported()) {
-      if (held(d, ref)) {
-        unreported.add(ref);
-      }
-    }
-    d.unreported = Set.copyOf(unreported);
-    return new HeartbeatAnswer(true, stops(d, hb.named(), now));
+    return liveness.heartbeat(hb, advance(now));
   }
 
   /** Up to {@code wanted} leases within the prefetch cap; an idle drone with an empty queue may steal. */
@@ -133,15 +129,7 @@ public final class BuildControl {
     }
     List<BuildEvent> events = leasing.lease(d, wanted, now);
     apply(events);
-    List<Lease> leases = new ArrayList<>(events.size());
-    for (BuildEvent e : events) {
-      if (e instanceof LeaseGranted g) {
-        leases.add(new Lease(g.packageId(), g.epoch(), g.expiry(), null));
-      } else if (e instanceof LeaseStolen s) {
-        leases.add(new Lease(s.packageId(), s.epoch(), s.expiry(), s.fromDrone()));
-      }
-    }
-    return new Decision<>(new LeaseAnswer(true, false, leases), events);
+    return new Decision<>(new LeaseAnswer(true, false, Leasing.leases(events)), events);
   }
 
   /**
@@ -175,6 +163,16 @@ public final class BuildControl {
     TickAnswer.Alarm change = raise == alarm ? TickAnswer.Alarm.UNCHANGED : raise ? TickAnswer.Alarm.RAISED : TickAnswer.Alarm.CLEARED;
     alarm = raise;
     return new Decision<>(new TickAnswer(change, median), events);
+  }
+
+  /** Forgets finished state by the rules of {@link Retention}; the answer is the event, null when nothing was due. */
+  public Decision<BuildEvent.Forgotten> sweep(Instant now) {
+    BuildEvent.Forgotten f = retention.sweep(advance(now));
+    if (f == null) {
+      return Decision.of(null);
+    }
+    f.drones().forEach(healing::forget);
+    return apply(new Decision<>(f, List.of(f)));
   }
 
   // ---- self-healing
@@ -270,25 +268,6 @@ public final class BuildControl {
       clock = now;
     }
     return clock;
-  }
-
-  private boolean held(DroneState d, LeaseRef ref) {
-    PackageState p = state.packages.get(ref.packageId());
-    return p != null && p.heldBy(d.id, ref.epoch());
-  }
-
-  /** The leases in {@code named} that {@code d} does not hold; those it does hold count as named at {@code now}. */
-  private List<HeartbeatAnswer.StopWork> stops(DroneState d, List<LeaseRef> named, Instant now) {
-    List<HeartbeatAnswer.StopWork> stops = new ArrayList<>();
-    for (LeaseRef ref : named) {
-      PackageState p = state.packages.get(ref.packageId());
-      if (p != null && p.heldBy(d.id, ref.epoch())) {
-        p.lastNamed = now;
-      } else {
-        stops.add(new HeartbeatAnswer.StopWork(ref.packageId(), ref.epoch(), p != null && p.status == PackageStatus.LEASED ? p.holder : null));
-      }
-    }
-    return stops;
   }
 
   private void apply(List<BuildEvent> events) {

@@ -3,8 +3,11 @@ package dev.warden.workers.build;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Every change of the build kind's durable state, past tense, small and immutable. The core applies
@@ -32,7 +35,8 @@ import java.util.Set;
   @JsonSubTypes.Type(value = BuildEvent.ReleasePromoted.class, name = "ReleasePromoted"),
   @JsonSubTypes.Type(value = BuildEvent.Escalated.class, name = "Escalated"),
   @JsonSubTypes.Type(value = BuildEvent.ActionFinished.class, name = "ActionFinished"),
-  @JsonSubTypes.Type(value = BuildEvent.HealingCleared.class, name = "HealingCleared")
+  @JsonSubTypes.Type(value = BuildEvent.HealingCleared.class, name = "HealingCleared"),
+  @JsonSubTypes.Type(value = BuildEvent.Forgotten.class, name = "Forgotten")
 })
 public sealed interface BuildEvent
     permits BuildEvent.DroneRegistered,
@@ -48,7 +52,8 @@ public sealed interface BuildEvent
         BuildEvent.ReleasePromoted,
         BuildEvent.Escalated,
         BuildEvent.ActionFinished,
-        BuildEvent.HealingCleared {
+        BuildEvent.HealingCleared,
+        BuildEvent.Forgotten {
 
   Instant at();
 
@@ -108,4 +113,24 @@ public sealed interface BuildEvent
 
   /** A passing probe after an escalation: the drone's ladder starts from its first level again. */
   record HealingCleared(String droneId, Instant at) implements BuildEvent {}
+
+  /**
+   * Retention ({@code warden.build.retention}) forgot finished state: {@code packages} (succeeded, named by no
+   * unpromoted release), the attempts of a package before the epoch {@code attemptsFrom} gives it (ended long
+   * ago, never the latest), {@code drones} (gone, holding nothing) and {@code releases} (promoted long ago).
+   * The journal keeps every earlier event.
+   */
+  record Forgotten(Instant at, List<String> packages, Map<String, Integer> attemptsFrom, List<String> drones, List<String> releases)
+      implements BuildEvent {
+    public Forgotten {
+      packages = List.copyOf(packages);
+      attemptsFrom = Collections.unmodifiableMap(new TreeMap<>(attemptsFrom));
+      drones = List.copyOf(drones);
+      releases = List.copyOf(releases);
+    }
+
+    boolean nothing() {
+      return packages.isEmpty() && attemptsFrom.isEmpty() && drones.isEmpty() && releases.isEmpty();
+    }
+  }
 }

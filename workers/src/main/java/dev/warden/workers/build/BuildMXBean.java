@@ -55,4 +55,13 @@ public interface BuildMXBean {
   long getStaleReports();
 
   long getDuplicateReports();
+
+  /** True when the control plane's last start read a snapshot. */
+  boolean isRecoveredFromSnapshot();
+
+  /** Journal rows its last start replayed (after the snapshot, when there was one): at most {@code service.snapshot-every}. */
+  long getRecoveryReplayedRows();
+
+  /** The journal row of the last snapshot this control plane saved since its start (0: none yet). */
+  long getLastSnapshotRow();
 }

@@ -22,7 +22,12 @@ public record BuildSettings(
     int probeFailures,
     Duration probeWindow,
     Map<EscalationLevel, Rung> ladder,
-    Duration notStartedAlarm) {
+    Duration notStartedAlarm,
+    Retention retention) {
+
+  /** {@code warden.build.retention}: how long finished state is kept, and how often the rules run. */
+  public record Retention(Duration endedAttempts, Duration finishedPackages, Duration goneDrones, Duration promotedReleases,
+      Duration sweepInterval) {}
 
   /** One level of the escalation ladder: the action's argv ({@code {drone}} replaced) and its cooldown. */
   public record Rung(List<String> command, Duration cooldown) {
@@ -81,7 +86,25 @@ public record BuildSettings(
         g.intAtLeast("failures", 1),
         g.nonNegativeDuration("window"),
         rungs,
-        b.positiveDuration("not-started-alarm"));
+        b.positiveDuration("not-started-alarm"),
+        retention(b.child("retention"), h, offline));
+  }
+
+  private static Retention retention(ConfigReader r, ConfigReader h, Duration offline) {
+    Duration attempts = r.positiveDuration("ended-attempts");
+    if (attempts.compareTo(offline) <= 0) {
+      throw r.bad("ended-attempts", "must be longer than warden.build.heartbeat.offline-after (" + written(h, "offline-after") + "): a report of a"
+          + " reclaimed lease can still arrive", null);
+    }
+    Duration packages = r.positiveDuration("finished-packages");
+    if (packages.compareTo(attempts) < 0) {
+      throw r.bad("finished-packages", "must be at least warden.build.retention.ended-attempts (" + written(r, "ended-attempts") + ")", null);
+    }
+    Duration drones = r.positiveDuration("gone-drones");
+    if (drones.compareTo(offline) <= 0) {
+      throw r.bad("gone-drones", "must be longer than warden.build.heartbeat.offline-after (" + written(h, "offline-after") + ")", null);
+    }
+    return new Retention(attempts, packages, drones, r.positiveDuration("promoted-releases"), r.positiveDuration("sweep-interval"));
   }
 
   /** The settings of {@code level}. */

@@ -5,6 +5,7 @@ import dev.warden.workers.build.BuildEvent.DronePaused;
 import dev.warden.workers.build.BuildEvent.DroneRegistered;
 import dev.warden.workers.build.BuildEvent.DroneResumed;
 import dev.warden.workers.build.BuildEvent.Escalated;
+import dev.warden.workers.build.BuildEvent.Forgotten;
 import dev.warden.workers.build.BuildEvent.HealingCleared;
 import dev.warden.workers.build.BuildEvent.LeaseGranted;
 import dev.warden.workers.build.BuildEvent.LeaseReclaimed;
@@ -60,14 +61,14 @@ final class BuildState {
       counters.delegated(g.at());
     } else if (e instanceof LeaseStolen s) {
       PackageState p = packages.get(s.packageId());
-      p.endAttempt(Attempt.End.STOLEN, "by " + s.droneId());
+      p.endAttempt(Attempt.End.STOLEN, "by " + s.droneId(), s.at());
       drones.get(s.fromDrone()).leases.remove(p.id);
       p.lease(s.droneId(), s.epoch(), s.at(), s.expiry());
       drones.get(s.droneId()).leases.add(p.id);
       counters.steals++;
     } else if (e instanceof LeaseReclaimed r) {
       PackageState p = packages.get(r.packageId());
-      p.endAttempt(Attempt.End.RECLAIMED, r.cause().name());
+      p.endAttempt(Attempt.End.RECLAIMED, r.cause().name(), r.at());
       drones.get(r.droneId()).leases.remove(p.id);
       p.status = PackageStatus.QUEUED;
       queue.add(p);
@@ -103,12 +104,31 @@ final class BuildState {
       d.levelAt = null;
       d.awaitingAction = false;
       d.lastRan = false;
+    } else if (e instanceof Forgotten f) {
+      forgotten(f);
     }
+  }
+
+  private void forgotten(Forgotten f) {
+    for (String id : f.packages()) {
+      PackageState p = packages.remove(id);
+      if (p != null) {
+        queue.remove(p);
+      }
+    }
+    f.attemptsFrom().forEach((id, epoch) -> {
+      PackageState p = packages.get(id);
+      if (p != null) {
+        p.dropAttemptsBefore(epoch);
+      }
+    });
+    f.drones().forEach(drones::remove);
+    f.releases().forEach(releases::remove);
   }
 
   private void accepted(ReportAccepted a) {
     PackageState p = packages.get(a.packageId());
-    p.endAttempt(Attempt.End.ACCEPTED, a.recorded().name());
+    p.endAttempt(Attempt.End.ACCEPTED, a.recorded().name(), a.at());
     drones.get(a.droneId()).leases.remove(p.id);
     p.lastRecorded = a.recorded();
     p.status = a.status();

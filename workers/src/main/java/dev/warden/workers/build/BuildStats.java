@@ -16,6 +16,33 @@ final class BuildStats implements BuildMXBean {
   private record Snapshot(BuildMetrics metrics, int drones, Map<String, Long> histogram, Map<String, Long> queueAges) {}
 
   private volatile Snapshot snapshot;
+  private volatile boolean fromSnapshot;
+  private volatile long replayedRows;
+  private volatile long lastSnapshotRow;
+
+  void snapshotSaved(long row) {
+    lastSnapshotRow = row;
+  }
+
+  @Override
+  public long getLastSnapshotRow() {
+    return lastSnapshotRow;
+  }
+
+  void recovered(boolean fromSnapshot, long replayedRows) {
+    this.fromSnapshot = fromSnapshot;
+    this.replayedRows = replayedRows;
+  }
+
+  @Override
+  public boolean isRecoveredFromSnapshot() {
+    return fromSnapshot;
+  }
+
+  @Override
+  public long getRecoveryReplayedRows() {
+    return replayedRows;
+  }
 
   void publish(BuildControl control, Instant now) {
     Map<String, Long> histogram = new LinkedHashMap<>();

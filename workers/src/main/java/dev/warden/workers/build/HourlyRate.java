@@ -31,4 +31,24 @@ final class HourlyRate {
     }
     return sum;
   }
+
+  /** The buckets in use: epoch minute to count (at most 60), for a snapshot. */
+  java.util.Map<Long, Long> buckets() {
+    java.util.Map<Long, Long> out = new java.util.TreeMap<>();
+    for (int i = 0; i < 60; i++) {
+      if (minute[i] != Long.MIN_VALUE) {
+        out.put(minute[i], count[i]);
+      }
+    }
+    return out;
+  }
+
+  /** Refills the buckets from {@link #buckets()}. */
+  void restore(java.util.Map<Long, Long> buckets) {
+    buckets.forEach((m, n) -> {
+      int i = (int) Math.floorMod(m, 60L);
+      minute[i] = m;
+      count[i] = n;
+    });
+  }
 }

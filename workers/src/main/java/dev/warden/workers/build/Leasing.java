@@ -20,6 +20,19 @@ final class Leasing {
     this.settings = settings;
   }
 
+  /** The leases granted or stolen by {@code events}, as the drone's answer lists them. */
+  static List<Lease> leases(List<BuildEvent> events) {
+    List<Lease> leases = new ArrayList<>(events.size());
+    for (BuildEvent e : events) {
+      if (e instanceof LeaseGranted g) {
+        leases.add(new Lease(g.packageId(), g.epoch(), g.expiry(), null));
+      } else if (e instanceof LeaseStolen s) {
+        leases.add(new Lease(s.packageId(), s.epoch(), s.expiry(), s.fromDrone()));
+      }
+    }
+    return leases;
+  }
+
   /** Leased to {@code d} and neither being built nor reported finished: its prefetch queue, oldest grant first. */
   List<PackageState> notStarted(DroneState d) {
     List<PackageState> out = new ArrayList<>(d.leases.size());

@@ -25,8 +25,10 @@ final class PackageState {
   int failures;
   Recorded lastRecorded;
   String digest;
-  /** Attempt n is at index n - 1: every grant and steal adds one. */
+  /** Attempt n is at index n - 1 - {@link #dropped}: every grant and steal adds one. */
   final List<Attempt> attempts = new ArrayList<>();
+  /** Attempts forgotten by retention, the oldest first: attempts 1..dropped. */
+  int dropped;
 
   PackageState(String id, Set<String> requires, long seq) {
     this.id = id;
@@ -35,7 +37,21 @@ final class PackageState {
   }
 
   Attempt attempt(int n) {
-    return n >= 1 && n <= attempts.size() ? attempts.get(n - 1) : null;
+    int i = n - 1 - dropped;
+    return i >= 0 && i < attempts.size() ? attempts.get(i) : null;
+  }
+
+  /** Forgets the attempts before {@code epoch} (retention); the latest is always kept. */
+  void dropAttemptsBefore(int epoch) {
+    while (dropped + 1 < epoch && attempts.size() > 1) {
+      attempts.remove(0);
+      dropped++;
+    }
+  }
+
+  /** When the last attempt ended; null before the first lease or while it is open. */
+  Instant lastEnded() {
+    return attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).ended;
   }
 
   /** True when {@code drone} holds the current lease {@code n}. */
@@ -53,10 +69,11 @@ final class PackageState {
     attempts.add(new Attempt(n, drone, at));
   }
 
-  void endAttempt(Attempt.End end, String detail) {
+  void endAttempt(Attempt.End end, String detail, Instant at) {
     Attempt a = attempt(epoch);
     a.end = end;
     a.endDetail = detail;
+    a.ended = at;
     holder = null;
     grantedAt = null;
     expiry = null;

@@ -22,6 +22,7 @@ import java.util.Set;
  */
 record ServiceSettings(
     String persistenceId,
+    int snapshotEvery,
     Duration tickInterval,
     Duration askTimeout,
     Duration actionTimeout,
@@ -42,7 +43,8 @@ record ServiceSettings(
           + " is not a loopback address: drones beyond loopback need per-drone tokens, but "
           + s.path("drone-tokens-file") + " is not set");
     }
-    return new ServiceSettings(pid, tick, ask, action, tokens, probes(ConfigReader.at(root, "warden.build.healing")));
+    int snapshotEvery = s.intAtLeast("snapshot-every", 1);
+    return new ServiceSettings(pid, snapshotEvery, tick, ask, action, tokens, probes(ConfigReader.at(root, "warden.build.healing")));
   }
 
   private static List<DroneProbe> probes(ConfigReader h) {

@@ -32,6 +32,25 @@ class BuildSettingsTest {
   }
 
   @Test
+  void retentionKeepsFinishedStateLongerThanAReportCanArrive() {
+    BuildSettings.Retention r = with("").retention();
+    assertThat(r.endedAttempts()).isEqualTo(Duration.ofDays(3));
+    assertThat(r.finishedPackages()).isEqualTo(Duration.ofDays(7));
+    assertThat(r.goneDrones()).isEqualTo(Duration.ofDays(7));
+    assertThat(r.promotedReleases()).isEqualTo(Duration.ofDays(90));
+    assertThat(r.sweepInterval()).isEqualTo(Duration.ofMinutes(10));
+    assertThatThrownBy(() -> with("warden.build.retention.ended-attempts = 10m"))
+        .hasMessageStartingWith("warden.build.retention.ended-attempts must be longer than warden.build.heartbeat.offline-after (15m)")
+        .hasMessageEndingWith("but was 10m");
+    assertThatThrownBy(() -> with("warden.build.retention.finished-packages = 1d"))
+        .hasMessage("warden.build.retention.finished-packages must be at least warden.build.retention.ended-attempts (3d), but was 1d");
+    assertThatThrownBy(() -> with("warden.build.retention.gone-drones = 15m"))
+        .hasMessage("warden.build.retention.gone-drones must be longer than warden.build.heartbeat.offline-after (15m), but was 15m");
+    assertThatThrownBy(() -> with("warden.build.retention.sweep-interval = 0s"))
+        .hasMessage("warden.build.retention.sweep-interval must be > 0, but was 0s");
+  }
+
+  @Test
   void aLadderCommandGetsTheDronesName() {
     BuildSettings s = with("warden.build.healing.ladder.restart-service.command = [ssh, \"{drone}\", systemctl, restart, drone]");
     assertThat(s.rung(EscalationLevel.RESTART_SERVICE).commandFor("d7")).containsExactly("ssh", "d7", "systemctl", "restart", "drone");
