@@ -1,13 +1,9 @@
 package dev.warden.persistence.checkpoint;
 
 import dev.warden.core.KindContext;
-import dev.warden.core.WorkerKind;
 import dev.warden.core.metrics.LatencyWindow;
 import dev.warden.persistence.Dialect;
 import dev.warden.persistence.PersistenceSettings;
-import dev.warden.persistence.journal.JournalDb;
-import dev.warden.core.metrics.NodeMeters;
-import dev.warden.persistence.journal.JournalMeters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
-import javax.management.ObjectName;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -26,7 +21,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the journal database tidy: runs H2's {@code CHECKPOINT} every
@@ -40,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>The SQL runs on Pekko's blocking dispatcher and comes back through {@code pipeToSelf}: the
  * actor never blocks. One checkpoint is in flight at a time; a tick that finds one running is
  * skipped. A failing checkpoint is logged and never fatal, a hanging final one is abandoned when
- * its bound passes.
+ * its bound passes. Running a checkpoint is {@link TimedCheckpoint}'s; showing the figures on
+ * JMX and the meters is {@link CheckpointerJmx}'s.
  */
 public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
 
@@ -112,21 +107,31 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
     }
   }
 
+  /** Where the figures go after each checkpoint ({@link CheckpointerJmx}); left once at stop. */
+  interface Publisher {
+    void published(Result result, CheckpointerMBean.Figures figures);
+
+    void close();
+  }
+
   public static Behavior<Command> create(KindContext kind, PersistenceSettings settings, CheckpointRunner runner) {
+    return create(kind.path(), settings, runner, ctx -> CheckpointerJmx.register(ctx, kind, settings.finalTimeout()));
+  }
+
+  /** The checkpointer at {@code path}, its figures shown where {@code publisher} puts them (tests: nowhere). */
+  static Behavior<Command> create(
+      String path, PersistenceSettings settings, CheckpointRunner runner, Function<ActorContext<Command>, Publisher> publisher) {
     return Behaviors.setup(
-        ctx -> Behaviors.withTimers(timers -> new Checkpointer(ctx, timers, kind, settings, runner)));
+        ctx -> Behaviors.withTimers(timers -> new Checkpointer(ctx, timers, path, settings, runner, publisher)));
   }
 
   private final TimerScheduler<Command> timers;
-  private final KindContext kind;
+  private final String path;
   private final PersistenceSettings settings;
   private final CheckpointRunner runner;
   private final Executor blocking;
   private final LatencyWindow window;
-  private final CheckpointerMBean mbean;
-  private final ObjectName mbeanName;
-  /** The journal's MBean when this checkpointer registered it (it or the ledger, whichever starts first), else null. */
-  private final ObjectName journalName;
+  private final Publisher publisher;
   private final List<ActorRef<Result>> waiters = new ArrayList<>();
   private Mode running;
   private ActorRef<Done> stopAck;
@@ -137,32 +142,25 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
   private Checkpointer(
       ActorContext<Command> ctx,
       TimerScheduler<Command> timers,
-      KindContext kind,
+      String path,
       PersistenceSettings settings,
-      CheckpointRunner runner) {
+      CheckpointRunner runner,
+      Function<ActorContext<Command>, Publisher> publisher) {
     super(ctx);
     this.timers = timers;
-    this.kind = kind;
+    this.path = path;
     this.settings = settings;
     this.runner = runner;
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.window = new LatencyWindow(settings.window());
-    this.mbean = new CheckpointerMBean(ctx.getSelf(), ctx.getSystem().scheduler(), settings.finalTimeout());
-    this.mbeanName = kind.jmx().name("Checkpointer", null);
-    kind.jmx().register(mbeanName, mbean);
-    this.journalName = JournalDb.registerMBean(kind.jmx(), ctx.getSystem());
-    NodeMeters.get(ctx.getSystem()).bind("checkpointer", CheckpointerMeters.of(mbean));
-    JournalMeters.bind(ctx.getSystem());
-    kind.metrics().gauge("checkpoint-last-ms", () -> mbean.figures().lastElapsedMillis());
-    kind.metrics().gauge("checkpoint-p50-ms", mbean::getP50Millis);
-    kind.metrics().gauge("checkpoint-p95-ms", mbean::getP95Millis);
+    this.publisher = publisher.apply(ctx);
     if (settings.periodicCheckpoints()) {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.checkpointInterval());
     }
     ctx.getLog()
         .info(
             "checkpointer [{}] started: interval [{}], final-timeout [{}], database {}",
-            kind.path(),
+            path,
             settings.periodicCheckpoints() ? settings.checkpointInterval() : "off",
             settings.finalTimeout(),
             settings.url());
@@ -182,7 +180,7 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
 
   private Behavior<Command> onTick() {
     if (running != null) {
-      getContext().getLog().debug("checkpointer [{}] tick skipped: a {} is still running", kind.path(), running.sql());
+      getContext().getLog().debug("checkpointer [{}] tick skipped: a {} is still running", path, running.sql());
     } else if (stopAck == null) {
       start(Mode.CHECKPOINT);
     }
@@ -244,56 +242,20 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
 
   private void start(Mode mode) {
     running = mode;
-    CheckpointRunner r = runner;
-    CompletableFuture<Result> done;
-    try {
-      boolean embedded = Dialect.embeddedH2(settings.url());
-      done = CompletableFuture.supplyAsync(() -> closeAfter(r, timed(r, mode), embedded), blocking);
-    } catch (RejectedExecutionException e) {
-      done = CompletableFuture.completedFuture(Result.failed(mode, 0, e));
-    }
+    CompletableFuture<Result> done = TimedCheckpoint.start(runner, mode, Dialect.embeddedH2(settings.url()), blocking);
     getContext().pipeToSelf(done, (res, err) -> new Finished(res != null ? res : Result.failed(mode, 0, err)));
-  }
-
-  /**
-   * After the final CHECKPOINT SYNC an embedded database closes (H2 {@code SHUTDOWN}): every writer
-   * has stopped, and the URL's DB_CLOSE_DELAY=-1 keeps it open until told. One reached over H2's TCP
-   * server stays open: other nodes may be using it. Runs on the blocking dispatcher.
-   */
-  private static Result closeAfter(CheckpointRunner runner, Result result, boolean embedded) {
-    if (result.mode() == Mode.SYNC && embedded) {
-      try {
-        runner.run("SHUTDOWN");
-      } catch (Exception e) {
-        LoggerFactory.getLogger(Checkpointer.class).warn("database did not close cleanly after the final checkpoint: {}", e.toString());
-      }
-    }
-    return result;
-  }
-
-  /** Runs on the blocking dispatcher. */
-  private static Result timed(CheckpointRunner runner, Mode mode) {
-    long start = System.nanoTime();
-    try {
-      runner.checkpoint(mode);
-      return Result.ok(mode, (System.nanoTime() - start) / 1_000_000);
-    } catch (Exception e) {
-      return Result.failed(mode, (System.nanoTime() - start) / 1_000_000, e);
-    }
   }
 
   private void record(Result result) {
     count++;
-    kind.metrics().counter("checkpoints").increment();
     if (result.succeeded()) {
       getContext().getLog().info("{}", result.summary());
     } else {
       failures++;
-      kind.metrics().counter("checkpoint-failures").increment();
       getContext().getLog().warn("{}", result.summary());
     }
     window.record(result.elapsedMillis());
-    mbean.publish(new CheckpointerMBean.Figures(count, failures, result.elapsedMillis(), window.stats()));
+    publisher.published(result, new CheckpointerMBean.Figures(count, failures, result.elapsedMillis(), window.stats()));
   }
 
   private Behavior<Command> finish() {
@@ -305,7 +267,7 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
 
   private Behavior<Command> onPostStop() {
     if (!closed) {
-      getContext().getLog().warn("checkpointer [{}] stopped without its final checkpoint", kind.path());
+      getContext().getLog().warn("checkpointer [{}] stopped without its final checkpoint", path);
       close();
     }
     return this;
@@ -323,10 +285,6 @@ public final class Checkpointer extends AbstractBehavior<Checkpointer.Command> {
     } catch (RejectedExecutionException e) {
       runner.close();
     }
-    kind.jmx().unregister(mbeanName);
-    NodeMeters.get(getContext().getSystem()).unbind("checkpointer");
-    if (journalName != null) {
-      kind.jmx().unregister(journalName);
-    }
+    publisher.close();
   }
 }

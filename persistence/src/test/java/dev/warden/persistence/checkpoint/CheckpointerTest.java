@@ -29,6 +29,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The checkpointer on a real node: real checkpoints, JMX, the kind's operation and shutdown. The
+ * periodic and final timers on a manual clock: {@code CheckpointerTickTest}.
+ */
 class CheckpointerTest {
   private static final String OK_LINE = "^checkpoint mode=CHECKPOINT elapsed_ms=\\d+ outcome=ok$";
   private static final String STATS_LINE = "^checkpoint stats n=\\d+ p50_ms=\\d+ p95_ms=\\d+ max_ms=\\d+$";
@@ -88,14 +92,6 @@ class CheckpointerTest {
     public void close() {
       real.close();
     }
-  }
-
-  @Test
-  void periodicCheckpointsEachLogOneLineWithElapsedMillis() {
-    try (Warden warden = TestNode.start(dir, "warden.persistence.checkpoint.interval = 200ms", CheckpointerKind.create())) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> logs.matching(OK_LINE).size() >= 2);
-    }
-    assertEquals(1, logs.matching(STATS_LINE).size(), logs.lines().toString());
   }
 
   @Test

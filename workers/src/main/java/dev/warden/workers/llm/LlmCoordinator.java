@@ -59,10 +59,15 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
   }
 
   public static Behavior<Command> create(KindContext kind) {
+    return create(kind, System::currentTimeMillis);
+  }
+
+  /** The coordinator timing idle spells on {@code clock} (epoch milliseconds; tests move it with Pekko's manual time). */
+  static Behavior<Command> create(KindContext kind, LongSupplier clock) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       LlmSettings settings = LlmSettings.create(kind.config());
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.checkInterval());
-      return new LlmCoordinator(ctx, kind, settings);
+      return new LlmCoordinator(ctx, kind, settings, clock);
     }));
   }
 
@@ -73,14 +78,12 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
   private final Map<String, ModelBulkhead> bulkheads = new HashMap<>();
   private final ConversationLatency latency;
   private final Map<String, Long> configuredSeconds = new HashMap<>();
+  private final LongSupplier clock;
+  private final IdleWatch idle;
   private LongSupplier pendingInLedger = () -> 0;
-  private boolean everBusy;
-  private long idleSince = -1;
-  private boolean idle;
-  private long warnings;
   private boolean dirty = true;
 
-  private LlmCoordinator(ActorContext<Command> ctx, KindContext kind, LlmSettings settings) {
+  private LlmCoordinator(ActorContext<Command> ctx, KindContext kind, LlmSettings settings, LongSupplier clock) {
     super(ctx);
     // before Pekko's timer interceptor first touches the log: it would name it after ActorCell
     ctx.setLoggerName(LlmCoordinator.class);
@@ -89,7 +92,8 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
     this.latency = new ConversationLatency(settings.latencyWindow(), settings.latencyMinSamples(), settings.reapRateThreshold(),
         settings.maxConversations());
     this.view = LlmView.of(ctx.getSystem());
-    this.warnings = view.snapshot().idleWarnings();
+    this.clock = clock;
+    this.idle = new IdleWatch(settings.idleThreshold(), view.snapshot().idleWarnings());
     this.jmxName = kind.jmx().name("llm", null);
     kind.jmx().register(jmxName, view);
     NodeMeters.get(ctx.getSystem()).bind("llm", LlmMeters.of(view));
@@ -142,23 +146,17 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
   private Behavior<Command> onTick() {
     long pending = pendingSafely();
     int inFlight = bulkheads.values().stream().mapToInt(b -> b.running() + b.queued()).sum();
-    long now = System.currentTimeMillis();
+    long now = clock.getAsLong();
     if (inFlight > 0 || pending > 0) {
       busy();
-    } else if (everBusy) {
-      if (idleSince < 0) {
-        idleSince = now;
-      } else if (!idle && now - idleSince >= settings.idleThreshold().toMillis()) {
-        idle = true;
-        warnings++;
-        kind.metrics().counter("idle.warnings").increment();
-        getContext().getLog().warn(
-            "llm: nothing submitted, pending, queued or running for [{}] ms (warden.llm.idle.threshold [{}] ms): is anything"
-                + " still submitting interactions? (warned once until work arrives)",
-            now - idleSince, settings.idleThreshold().toMillis());
-      }
+    } else if (idle.quiet(now)) {
+      kind.metrics().counter("idle.warnings").increment();
+      getContext().getLog().warn(
+          "llm: nothing submitted, pending, queued or running for [{}] ms (warden.llm.idle.threshold [{}] ms): is anything"
+              + " still submitting interactions? (warned once until work arrives)",
+          idle.quietMillis(now), idle.thresholdMillis());
     }
-    dirty |= idleSince >= 0 || pending != view.snapshot().pendingInLedger();
+    dirty |= idle.timing() || pending != view.snapshot().pendingInLedger();
     if (dirty) {
       publish(pending, now);
     }
@@ -175,18 +173,15 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
   }
 
   private void busy() {
-    everBusy = true;
-    if (idle) {
-      getContext().getLog().info("llm work arrived after [{}] ms idle; idle flag cleared",
-          System.currentTimeMillis() - idleSince);
-      idle = false;
+    long wasIdle = idle.busy(clock.getAsLong());
+    if (wasIdle >= 0) {
+      getContext().getLog().info("llm work arrived after [{}] ms idle; idle flag cleared", wasIdle);
       dirty = true;
     }
-    idleSince = -1;
   }
 
   private void publish() {
-    publish(0, System.currentTimeMillis());
+    publish(0, clock.getAsLong());
   }
 
   private void publish(long pending, long now) {
@@ -204,8 +199,8 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
     for (String c : tracked) {
       rows.add(ConversationStats.of(latency.advice(c, configuredSeconds.getOrDefault(c, 0L))));
     }
-    view.publish(new LlmView.Snapshot(List.copyOf(rows), permits, running, queued, pending, idle,
-        idleSince < 0 ? 0 : now - idleSince, warnings));
+    view.publish(new LlmView.Snapshot(List.copyOf(rows), permits, running, queued, pending, idle.idle(),
+        idle.quietMillis(now), idle.warnings()));
     dirty = false;
   }
 

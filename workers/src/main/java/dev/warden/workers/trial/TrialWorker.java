@@ -10,7 +10,6 @@ import dev.warden.core.process.ProcessSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -30,6 +29,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * sampling through the grace and SIGKILLs a tree that grows past its cap or while headroom falls
  * ({@link MemoryGuard#killDuringGrace}). Each run carries its own owner marker
  * ({@code <owner prefix>/<trial>#<attempt>/<run>}): whatever still carries it when the run ends is killed.
+ * The worker's memory and age, its figures and recycling are {@link WorkerHealth}'s.
  */
 public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
 
@@ -83,13 +83,10 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
   private final TimerScheduler<Command> timers;
   private final String name;
   private final Settings settings;
-  private final MemoryProbe probe;
   private final KindMetrics metrics;
+  private final WorkerHealth health;
   private final MemoryGuard guard;
   private final ActorRef<ExternalProcess.Event> processEvents;
-  private final AtomicLong rss = new AtomicLong();
-  private final AtomicLong startedNanos = new AtomicLong(System.nanoTime());
-  private final AtomicLong consecutive = new AtomicLong();
   private long runs;
   private Running running;
 
@@ -121,13 +118,10 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
     this.timers = timers;
     this.name = name;
     this.settings = settings;
-    this.probe = probe;
     this.metrics = metrics;
-    this.guard = new MemoryGuard(settings.guard());
+    this.health = new WorkerHealth(name, settings, probe, metrics);
+    this.guard = health.guard();
     this.processEvents = ctx.messageAdapter(ExternalProcess.Event.class, FromProcess::new);
-    metrics.instanceGauge("worker", name, "rss-bytes", rss::get);
-    metrics.instanceGauge("worker", name, "age-ms", () -> (System.nanoTime() - startedNanos.get()) / 1_000_000);
-    metrics.instanceGauge("worker", name, "consecutive-brakes", consecutive::get);
   }
 
   /** The trial a message is about, or else the one running, as MDC {@code jobId}. */
@@ -155,12 +149,11 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
       return this;
     }
     long now = System.nanoTime();
-    if (guard.tooOld(startedNanos.get(), now)) {
-      recycle(RecycleCause.AGE, "age " + ageMillis() + " ms >= max-age " + settings.guard().maxAge().toMillis() + " ms");
+    if (health.tooOld(now)) {
+      recycle(RecycleCause.AGE, "age " + health.ageMillis() + " ms >= max-age " + settings.guard().maxAge().toMillis() + " ms");
     }
-    long available = probe.availableBytes();
-    MemoryGuard.Verdict v = guard.check(available, 0, now);
-    consecutive.set(guard.consecutiveBrakes());
+    long available = health.availableBytes();
+    MemoryGuard.Verdict v = health.check(available, 0, now);
     if (v == MemoryGuard.Verdict.BRAKE || v == MemoryGuard.Verdict.RESTART_WORKER) {
       metrics.counter("brakes").increment();
       String detail = "braked before start: headroom " + available / MIB + " MiB < safe " + settings.guard().safeHeadroomBytes() / MIB + " MiB";
@@ -186,7 +179,7 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
 
   private Behavior<Command> onCancel(Cancel c) {
     if (running != null && running.trial.trialId().equals(c.trialId()) && running.trial.attempt() == c.attempt()) {
-      stop(TrialReport.Outcome.CANCELLED, c.reason(), probe.availableBytes(), running.pid < 0 ? 0 : rssOf(running.pid));
+      stop(TrialReport.Outcome.CANCELLED, c.reason(), health.availableBytes(), running.pid < 0 ? 0 : health.rssOf(running.pid));
     }
     return this;
   }
@@ -198,12 +191,11 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
     if (running.stoppedAs != null) {
       return onGraceTick();
     }
-    long available = probe.availableBytes();
-    long now = rssOf(running.pid);
-    rss.set(now);
-    MemoryGuard.Verdict v = guard.check(available, now, System.nanoTime());
-    consecutive.set(guard.consecutiveBrakes());
-    publishInfo();
+    long available = health.availableBytes();
+    long now = health.rssOf(running.pid);
+    health.rss(now);
+    MemoryGuard.Verdict v = health.check(available, now, System.nanoTime());
+    health.publish(trialInHand());
     switch (v) {
       case BRAKE:
         metrics.counter("brakes").increment();
@@ -234,9 +226,9 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
     if (running.killed) {
       return this;
     }
-    long available = probe.availableBytes();
-    long now = rssOf(running.pid);
-    rss.set(now);
+    long available = health.availableBytes();
+    long now = health.rssOf(running.pid);
+    health.rss(now);
     if (guard.killDuringGrace(running.rssAtStop, running.availableAtStop, now, available)) {
       running.killed = true;
       timers.cancel(GuardTick.INSTANCE);
@@ -251,23 +243,8 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
     return this;
   }
 
-  private long rssOf(long pid) {
-    try {
-      return probe.rssBytes(pid);
-    } catch (RuntimeException e) {
-      return 0;
-    }
-  }
-
   private void brakeLimitReached(long available, long workerRss) {
-    getContext().getLog().error(
-        "trial worker [{}] hit the brake limit: {} consecutive brakes (limit {}), headroom {} MiB < safe {} MiB,"
-            + " worker RSS {} MiB, age {} ms: restarting the worker (fresh process, fresh memory)",
-        name, guard.consecutiveBrakes(), settings.guard().brakeLimit(), available / MIB,
-        settings.guard().safeHeadroomBytes() / MIB, workerRss / MIB, ageMillis());
-    recycle(RecycleCause.BRAKE_LIMIT, "brake limit");
-    guard.workerRestarted();
-    consecutive.set(0);
+    health.brakeLimitReached(available, workerRss, getContext().getLog(), trialInHand());
   }
 
   /** SIGTERM to the trial's tree; through its grace the guard samples it faster (readings at the stop kept). */
@@ -283,24 +260,13 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
     timers.startTimerWithFixedDelay(GuardTick.INSTANCE, guard.graceCheckInterval());
   }
 
-  /** Fresh worker: its processes are stopped (by the caller) and age and brake count start again. */
   private void recycle(RecycleCause cause, String detail) {
-    metrics.counter(cause.counter()).increment();
-    metrics.counter("recycles").increment();
-    getContext().getLog().warn("trial worker [{}] recycled: cause={} ({}), after {} ms", name, cause.counter(), detail, ageMillis());
-    startedNanos.set(System.nanoTime());
-    rss.set(0);
-    publishInfo();
+    health.recycle(cause, detail, getContext().getLog(), trialInHand());
   }
 
-  /** The worker's live figures on its tree node: RSS, age, brakes. */
-  private void publishInfo() {
-    settings.info().accept(new Info(rss.get(), ageMillis(), guard.brakes(), guard.consecutiveBrakes(),
-        running == null ? null : running.trial.trialId()));
-  }
-
-  private long ageMillis() {
-    return (System.nanoTime() - startedNanos.get()) / 1_000_000;
+  /** The trial this worker has in hand, {@code null} when idle. */
+  private String trialInHand() {
+    return running == null ? null : running.trial.trialId();
   }
 
   private Behavior<Command> onProcessEvent(FromProcess m) {
@@ -324,7 +290,7 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
     timers.cancel(GuardTick.INSTANCE);
     Running r = running;
     running = null;
-    rss.set(0);
+    health.rss(0);
     TrialReport.Outcome outcome;
     String detail;
     if (r.stoppedAs != null) {
@@ -350,6 +316,6 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
       }
     }
     r.replyTo.tell(new TrialReport(r.trial.trialId(), r.trial.attempt(), outcome, detail, f.runMillis()));
-    publishInfo();
+    health.publish(trialInHand());
   }
 }

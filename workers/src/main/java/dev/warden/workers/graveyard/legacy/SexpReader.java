@@ -234,7 +234,7 @@ public final class SexpReader implements Closeable {
 
   /** Index of the next byte from {@code i} that is neither blank nor in a comment, or -1 at end of file. */
   private int skipSpace(int i) throws IOException {
-    int state = OUTSIDE;
+    int state = Blanks.OUTSIDE;
     while (true) {
       if (i >= in.limit) {
         if (in.eof) {
@@ -244,8 +244,8 @@ public final class SexpReader implements Closeable {
         i -= in.ensure(i, 3);
         continue;
       }
-      state = skipped(in.buf[i], state); // a comment between records is skipped, as the Lisp reader does
-      if (state == SIGNIFICANT) {
+      state = Blanks.skipped(in.buf[i], state); // a comment between records is skipped, as the Lisp reader does
+      if (state == Blanks.SIGNIFICANT) {
         pos = i;
         return i;
       }
@@ -253,57 +253,12 @@ public final class SexpReader implements Closeable {
     }
   }
 
-  /** States of skipping blanks and {@code ;} comments: {@link #skipped}. */
-  private static final int OUTSIDE = 0;
-  private static final int IN_COMMENT = 1;
-  private static final int SIGNIFICANT = -1;
-
-  /**
-   * The state after byte {@code b} when skipping blanks and comments in state {@code state}: a
-   * line break ends a comment, {@code ;} starts one, a blank keeps outside; any other byte outside
-   * a comment is {@link #SIGNIFICANT}.
-   */
-  private static int skipped(byte b, int state) {
-    if (b == '\n') {
-      return OUTSIDE;
-    }
-    if (state == IN_COMMENT || b == ';') {
-      return IN_COMMENT;
-    }
-    return Bytes.isSpace(b) ? OUTSIDE : SIGNIFICANT;
-  }
-
-  /** Index of the first byte from {@code i} that is neither blank nor in a {@code ;} comment, or {@code limit}. */
-  private static int blankOrComment(byte[] b, int i, int limit) {
-    int state = OUTSIDE;
-    for (; i < limit; i++) {
-      state = skipped(b[i], state);
-      if (state == SIGNIFICANT) {
-        return i;
-      }
-    }
-    return limit;
-  }
-
   private void detectLayout() {
-    byte[] b = in.buf;
-    int i = pos;
-    if (in.limit >= 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB && (b[2] & 0xff) == 0xBF) {
-      i = 3;
-      pos = 3;
-      committed = 3;
-    }
-    i = blankOrComment(b, i, in.limit);
-    int j = blankOrComment(b, i + 1, in.limit);
-    // the outer list holds property lists: "((:". A file opening with "(((" starts with a
-    // record that is damaged (nested too deep, say), to be quarantined from its first byte.
-    int k = j < in.limit ? blankOrComment(b, j + 1, in.limit) : in.limit;
-    if (i < in.limit && b[i] == '(' && j < in.limit && b[j] == '(' && k < in.limit && b[k] == ':') {
-      layout = Layout.SINGLE_LIST;
-      pos = j;
-      committed = j;
-    } else {
-      layout = Layout.RECORD_PER_LINE;
+    LayoutDetection.Detected detected = LayoutDetection.detect(in.buf, pos, in.limit);
+    layout = detected.layout();
+    if (detected.start() >= 0) {
+      pos = detected.start();
+      committed = detected.start();
     }
   }
 }
