@@ -110,13 +110,7 @@ public final class SchemaBootstrap {
     long start = System.nanoTime();
     prepareFiles(settings.url(), files);
     try (Connection c = DriverManager.getConnection(settings.url(), settings.user(), settings.password())) {
-      boolean server = settings.dialect() == Dialect.POSTGRESQL;
-      if (server) { // DDL is transactional there: nodes starting together create the schema one after the other
-        c.setAutoCommit(false);
-        try (Statement st = c.createStatement()) {
-          st.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
-        }
-      }
+      boolean server = serializeDdl(c, settings.dialect());
       Outcome outcome;
       if (missingTables(c, settings.dialect()) == 0) {
         outcome = Outcome.ALREADY_PRESENT;
@@ -137,6 +131,23 @@ public final class SchemaBootstrap {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create the journal schema at " + settings.url() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * On PostgreSQL, opens a transaction on {@code c} holding the advisory lock every Warden DDL takes,
+   * so nodes starting together on one database run their {@code CREATE ... IF NOT EXISTS} one after
+   * the other (concurrent ones can still fail there, on the catalog's unique index); the caller
+   * commits, which releases the lock. Answers whether it did (false on H2, where nothing is needed).
+   */
+  public static boolean serializeDdl(Connection c, Dialect dialect) throws SQLException {
+    if (dialect != Dialect.POSTGRESQL) {
+      return false;
+    }
+    c.setAutoCommit(false);
+    try (Statement st = c.createStatement()) {
+      st.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
+    }
+    return true;
   }
 
   private static int missingTables(Connection c, Dialect dialect) throws SQLException {

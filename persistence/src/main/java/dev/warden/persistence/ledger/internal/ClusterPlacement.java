@@ -13,7 +13,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.BehaviorInterceptor;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -43,6 +47,10 @@ public final class ClusterPlacement {
   private final ActorSystem<?> system;
   private final EntityTypeKey<LedgerPartition.Command> key;
   private final AtomicReference<Host> host = new AtomicReference<>();
+  /** The partitions running on this node now, by number (each added when it starts, removed when it stops). */
+  private final Map<Integer, ActorRef<LedgerPartition.Command>> here = new ConcurrentHashMap<>();
+  /** Set by {@link #quiesce()} when this node leaves: a partition that starts here afterwards dispatches nothing. */
+  private volatile boolean quiesced;
 
   private ClusterPlacement(ActorSystem<?> system) {
     this.system = system;
@@ -107,15 +115,55 @@ public final class ClusterPlacement {
         });
   }
 
+  /**
+   * This node leaves (CoordinatedShutdown runs): from now on the partitions here, and any sharding
+   * places here before the hand-over, start no attempt ({@link LedgerPartition.Drain}); answers the
+   * ones running here now, for the caller to drain and wait on.
+   */
+  Map<Integer, ActorRef<LedgerPartition.Command>> quiesce() {
+    quiesced = true;
+    return Map.copyOf(here);
+  }
+
   private Behavior<LedgerPartition.Command> partition(int i) {
     return Behaviors.setup(ctx -> {
       Host h = host.get();
       LedgerPartition.Wiring w = new LedgerPartition.Wiring(
           i, h.settings(), h.stats(), h.permits(), h.root(), h.recovered(), this::tell, h.types());
+      here.put(i, ctx.getSelf());
+      if (quiesced) {
+        ctx.getSelf().tell(new LedgerPartition.Drain(ctx.getSystem().ignoreRef()));
+      }
       // Journal failures stop a persistent actor; back off and recover again rather than leave the partition dead.
-      return Behaviors.supervise(LedgerPartition.create(w))
+      Behavior<LedgerPartition.Command> supervised = Behaviors.supervise(LedgerPartition.create(w))
           .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+      return Behaviors.intercept(() -> new Forget(i), supervised);
     });
+  }
+
+  /** Removes a stopped partition from {@link #here}. */
+  private final class Forget extends BehaviorInterceptor<LedgerPartition.Command, LedgerPartition.Command> {
+    private final int partition;
+
+    Forget(int partition) {
+      super(LedgerPartition.Command.class);
+      this.partition = partition;
+    }
+
+    @Override
+    public Behavior<LedgerPartition.Command> aroundReceive(TypedActorContext<LedgerPartition.Command> ctx, LedgerPartition.Command msg,
+        ReceiveTarget<LedgerPartition.Command> target) {
+      return target.apply(ctx, msg);
+    }
+
+    @Override
+    public Behavior<LedgerPartition.Command> aroundSignal(TypedActorContext<LedgerPartition.Command> ctx, Signal signal,
+        SignalTarget<LedgerPartition.Command> target) {
+      if (signal instanceof PostStop) {
+        here.remove(partition, ctx.asJava().getSelf());
+      }
+      return target.apply(ctx, signal);
+    }
   }
 
   /** Partition {@code p} through sharding, wherever it lives. */

@@ -223,6 +223,8 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   private boolean stopping;
   /** Set by the first {@link HandOff}: the drain's answer (a second HandOff) stops the partition. */
   private boolean handingOff;
+  /** Attempts (id#attempt) already marked Suspended by a drain that timed out. */
+  private final Set<String> suspended = new HashSet<>();
 
   private LedgerPartition(ActorContext<Command> ctx, TimerScheduler<Command> timers, Wiring wiring) {
     super(PersistenceId.ofUniqueId(persistenceId(wiring.partition())));
@@ -435,7 +437,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
 
   /** Sharding's stop message: a drain with nobody to answer, then a stop (see {@link HandOff}). */
   private Effect<LedgerBatch, PartitionState> onHandOff(PartitionState s, HandOff h) {
-    if (handingOff) {
+    if (handingOff || (stopping && drainReply == null && executions.isEmpty() && flusher.idle())) {
       ctx.getLog().info("ledger partition [{}] drained; stopping for the hand-over", wiring.partition());
       return Effect().stop();
     }
@@ -472,7 +474,15 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
         wiring.partition(), executions.size());
     long now = System.currentTimeMillis();
     List<JobEvent> marks = new ArrayList<>(executions.size());
-    executions.values().forEach(x -> marks.add(new JobEvent.Suspended(x.jobId(), now, x.attempt())));
+    executions.values().forEach(x -> {
+      if (suspended.add(x.jobId() + "#" + x.attempt())) { // a hand-over after a node's leave drain: marked once
+        marks.add(new JobEvent.Suspended(x.jobId(), now, x.attempt()));
+      }
+    });
+    if (marks.isEmpty()) {
+      reply.tell(Done.getInstance());
+      return Effect().none();
+    }
     return Effect().persist(new LedgerBatch(List.copyOf(marks))).thenRun(st -> reply.tell(Done.getInstance()));
   }
 

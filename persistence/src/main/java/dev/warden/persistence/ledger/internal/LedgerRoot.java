@@ -3,18 +3,19 @@ package dev.warden.persistence.ledger.internal;
 import dev.warden.core.KindContext;
 import dev.warden.core.metrics.NodeMeters;
 import dev.warden.persistence.journal.JournalDb;
+import dev.warden.persistence.journal.JournalMeters;
+import dev.warden.persistence.ledger.JobType;
 import dev.warden.persistence.ledger.LedgerMXBean;
 import dev.warden.persistence.ledger.LedgerSettings;
-import dev.warden.persistence.journal.JournalMeters;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import dev.warden.persistence.ledger.JobType;
 import java.util.function.BiFunction;
 import javax.management.ObjectName;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -56,7 +57,12 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
 
   private record WrappedRecovered(LedgerPartition.Recovered recovered) implements Command {}
 
-  private record Drained(Done done) implements Command {}
+  /** A partition drained; {@code timedOut}: the wait for the rest is over. */
+  private record Drained(Done done, boolean timedOut) implements Command {
+    Drained(Done done) {
+      this(done, false);
+    }
+  }
 
   /** Cluster mode: ask every partition, wherever it lives, whether it answers (readiness). */
   private enum Probe implements Command {
@@ -85,6 +91,9 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
   private long firstRecoveredMs;
   private ActorRef<Done> stopReply;
   private int drained;
+  private int toDrain;
+  /** Cluster mode: this node's placement of the partitions; null in local mode. */
+  private final ClusterPlacement placement;
   /** Cluster mode: the probe run in progress and the partitions that answered it. */
   private long probeRun;
   private final java.util.BitSet probeAnswered = new java.util.BitSet();
@@ -100,7 +109,7 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
     boolean clustered = ClusterPlacement.enabled(kctx.config());
     if (clustered) {
       Map<String, JobType> types = new ConcurrentHashMap<>();
-      ClusterPlacement placement = ClusterPlacement.start(ctx.getSystem(),
+      placement = ClusterPlacement.start(ctx.getSystem(),
           new ClusterPlacement.Host(settings, stats, permits, ctx.getSelf(), onRecovered, types));
       for (int i = 0; i < settings.partitions(); i++) {
         partitions.add(ctx.spawn(PartitionForwarder.create(placement.entity(i), types), "partition-" + i));
@@ -115,6 +124,7 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
         partitions.add(kctx.supervise(ctx, "partition-" + i, () -> LedgerPartition.create(w)));
       }
       this.probeEvery = null;
+      this.placement = null;
     }
     this.handle = new Handle(List.copyOf(partitions), settings, stats, permits, clustered);
     permits.wakeWith(p -> handle.partitions().get(p).tell(LedgerPartition.Wake.INSTANCE));
@@ -229,25 +239,41 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
   }
 
   private Behavior<Command> onStop(Stop s) {
-    if (handle.clustered()) {
-      // Only this node's partitions are ours to drain, and sharding does it when the node leaves
-      // (HandOff, in CoordinatedShutdown's cluster-sharding-shutdown-region phase).
-      handle.stats().serving(false);
-      s.replyTo().tell(Done.getInstance());
-      return Behaviors.stopped();
-    }
     stopReply = s.replyTo();
     ActorRef<Done> ack = getContext().messageAdapter(Done.class, Drained::new);
+    if (handle.clustered()) {
+      handle.stats().serving(false);
+      if (CoordinatedShutdown.get(getContext().getSystem()).getShutdownReason().isEmpty()) {
+        // The node stays a member (a host stops Warden on its own ActorSystem): its partitions carry on.
+        s.replyTo().tell(Done.getInstance());
+        return Behaviors.stopped();
+      }
+      // This node leaves. Its partitions stop dispatching now, while every kind still runs (ledger
+      // first in the stop order), so no attempt starts here only to be cut short; sharding hands
+      // them over afterwards (HandOff, in the later cluster-sharding-shutdown-region phase).
+      Map<Integer, ActorRef<LedgerPartition.Command>> here = placement.quiesce();
+      toDrain = here.size();
+      if (toDrain == 0) {
+        s.replyTo().tell(Done.getInstance());
+        return Behaviors.stopped();
+      }
+      getContext().getLog().info("ledger: this node leaves; its [{}] partitions stop dispatching and drain before the hand-over", toDrain);
+      here.values().forEach(p -> p.tell(new LedgerPartition.Drain(ack)));
+      // a partition that moved or stopped meanwhile never answers: wait no longer than a drain takes
+      getContext().scheduleOnce(handle.settings().drainTimeout().plusSeconds(2), getContext().getSelf(), new Drained(Done.getInstance(), true));
+      return this;
+    }
+    toDrain = handle.partitions().size();
     handle.partitions().forEach(p -> p.tell(new LedgerPartition.Drain(ack)));
     return this;
   }
 
   private Behavior<Command> onDrained(Drained d) {
     drained++;
-    if (drained < handle.partitions().size()) {
+    if (drained < toDrain && !d.timedOut()) {
       return this;
     }
-    getContext().getLog().info("ledger drained [{}] partitions; stopping", drained);
+    getContext().getLog().info("ledger drained [{}] of [{}] partitions; stopping", Math.min(drained, toDrain), toDrain);
     stopReply.tell(Done.getInstance());
     return Behaviors.stopped();
   }

@@ -2,6 +2,7 @@ package dev.warden.persistence.ledger.internal;
 
 import dev.warden.core.WardenConfigException;
 import dev.warden.persistence.PersistenceSettings;
+import dev.warden.persistence.SchemaBootstrap;
 import dev.warden.persistence.ledger.LedgerSettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -27,6 +28,9 @@ public final class PartitionCount {
   /** Checks {@code configured} against the count recorded at {@code db}, recording it on the first start. */
   public static void check(PersistenceSettings db, int configured) {
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+      // PostgreSQL: members starting together on a new database would race on CREATE TABLE IF NOT
+      // EXISTS (one fails on the catalog's unique index) and on the first row; the lock orders them.
+      boolean locked = SchemaBootstrap.serializeDdl(c, db.dialect());
       try (Statement st = c.createStatement()) {
         st.execute("CREATE TABLE IF NOT EXISTS WARDEN_LEDGER_META (META_KEY VARCHAR(64) PRIMARY KEY, META_VALUE VARCHAR(255) NOT NULL)");
       }
@@ -55,6 +59,9 @@ public final class PartitionCount {
         }
       } else {
         compare(db, configured, recorded);
+      }
+      if (locked) {
+        c.commit();
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot check the ledger's partition count at " + db.url() + ": " + e.getMessage(), e);
