@@ -21,12 +21,13 @@ final class NodeKinds {
   }
 
   /**
-   * Cluster mode: every kind whose state lives in the ledger (whose partitions the cluster places) or
-   * on its own machine. Not the graveyard: its pattern journal is one persistent actor with one id, and
-   * a second member would be a second writer of it (a cluster singleton is future work).
+   * Cluster mode: every kind whose state lives in the ledger (whose partitions the cluster places), on
+   * its own machine, or in a cluster singleton (the build control plane, the one writer of its journal).
+   * Not the graveyard: its pattern journal is one persistent actor with one id, and a second member
+   * would be a second writer of it.
    */
   static List<WorkerKind<?>> clustered() {
-    return List.of(CheckpointerKind.create(), LedgerKind.create(), TrialKind.create(), LlmKind.create());
+    return List.of(CheckpointerKind.create(), LedgerKind.create(), TrialKind.create(), LlmKind.create(), BuildKind.create());
   }
 
     /** Registers the built-in job types, so journaled jobs of those types resume after a restart. */
