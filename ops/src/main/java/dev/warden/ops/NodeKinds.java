@@ -21,12 +21,13 @@ final class NodeKinds {
   }
 
   /**
-   * Cluster mode: every kind whose state lives in the ledger (whose partitions the cluster places) or
-   * on its own machine. Not the graveyard: its pattern journal is one persistent actor with one id, and
-   * a second member would be a second writer of it (a cluster singleton is future work).
+   * Cluster mode: the same kinds. Their state lives in the ledger (whose partitions the cluster places),
+   * on their own machine (trials), or behind a cluster singleton: the llm kind's permits, the build
+   * control plane and the graveyard's pattern journal writer (each the one writer of its journal; every
+   * member's graveyard queries read its own replica of the journal).
    */
   static List<WorkerKind<?>> clustered() {
-    return List.of(CheckpointerKind.create(), LedgerKind.create(), TrialKind.create(), LlmKind.create());
+    return standard();
   }
 
     /** Registers the built-in job types, so journaled jobs of those types resume after a restart. */

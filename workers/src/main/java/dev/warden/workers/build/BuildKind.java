@@ -3,6 +3,7 @@ package dev.warden.workers.build;
 import com.typesafe.config.Config;
 import dev.warden.core.KindContext;
 import dev.warden.core.WorkerKind;
+import dev.warden.core.cluster.Singletons;
 import dev.warden.core.http.HttpContext;
 import dev.warden.core.http.KindRoutes;
 import dev.warden.persistence.PersistenceSettings;
@@ -97,8 +98,14 @@ public final class BuildKind implements WorkerKind<ControlPlane.Command> {
       kc.metrics().gauge("blocked", () -> gauge(stats, BuildMetrics::blocked));
       List<DroneProbe> all = new ArrayList<>(service.probes());
       all.addAll(probes);
+      Behavior<ControlPlane.Command> plane = ControlPlane.create(kc, settings, service, clock, validator, all, stats);
+      if (Singletons.clustered(kc.config())) {
+        // one writer of the build journal in the cluster: the oldest member runs its own `plane` as the singleton
+        builds.attachSingleton(ctx.getSystem(), Singletons.clusterWide(ctx.getSystem(), PlaneHost.SINGLETON, PlaneHost.create(plane)), service);
+        return Behaviors.empty();
+      }
       builds.attach(ctx.getSystem(), ctx.getSelf(), service);
-      return ControlPlane.create(kc, settings, service, clock, validator, all, stats);
+      return plane;
     });
   }
 

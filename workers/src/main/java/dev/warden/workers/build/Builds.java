@@ -3,13 +3,11 @@ package dev.warden.workers.build;
 import dev.warden.core.Asks;
 import dev.warden.core.Warden;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 
@@ -18,7 +16,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * any thread. Every answer is the decision core's, after its events were journaled.
  */
 public final class Builds {
-  private record Wiring(ActorSystem<?> system, ActorRef<ControlPlane.Command> plane, Duration timeout) {}
+  /** Where the control plane is: {@code plane} on a single node, else {@code proxy}, its cluster singleton's. */
+  private record Wiring(ActorSystem<?> system, ActorRef<ControlPlane.Command> plane, ActorRef<PlaneCall> proxy, Duration timeout) {}
 
   private final BuildStats stats = new BuildStats();
   private volatile Wiring wiring;
@@ -32,8 +31,14 @@ public final class Builds {
         .builds();
   }
 
+  /** A single node: the control plane is this node's actor {@code plane}. */
   void attach(ActorSystem<?> system, ActorRef<ControlPlane.Command> plane, ServiceSettings service) {
-    wiring = new Wiring(system, plane, service.askTimeout());
+    wiring = new Wiring(system, plane, null, service.askTimeout());
+  }
+
+  /** Cluster mode: the control plane is a cluster singleton, reached through {@code proxy} wherever it runs. */
+  void attachSingleton(ActorSystem<?> system, ActorRef<PlaneCall> proxy, ServiceSettings service) {
+    wiring = new Wiring(system, null, proxy, service.askTimeout());
   }
 
   BuildStats view() {
@@ -48,86 +53,89 @@ public final class Builds {
   // ---- the drone protocol
 
   public CompletionStage<HeartbeatAnswer> register(Registration r) {
-    return ask(to -> new ControlPlane.Register(r, to));
+    return ask(to -> new PlaneCall.Register(r, to));
   }
 
   public CompletionStage<HeartbeatAnswer> heartbeat(Heartbeat hb) {
-    return ask(to -> new ControlPlane.Beat(hb, to));
+    return ask(to -> new PlaneCall.Beat(hb, to));
   }
 
   public CompletionStage<LeaseAnswer> lease(String droneId, int wanted) {
-    return ask(to -> new ControlPlane.Lease(droneId, wanted, to));
+    return ask(to -> new PlaneCall.Lease(droneId, wanted, to));
   }
 
   public CompletionStage<ReportAnswer> report(Report r) {
-    return ask(to -> new ControlPlane.Report(r, to));
+    return ask(to -> new PlaneCall.Report(r, to));
   }
 
   // ---- host and operators
 
   /** Queues a package; {@code requires} are capabilities its drone must have. */
   public CompletionStage<Ack> submit(String packageId, Set<String> requires) {
-    return ask(to -> new ControlPlane.Submit(packageId, requires, to));
+    return ask(to -> new PlaneCall.Submit(packageId, requires, to));
   }
 
   /** Queues a BLOCKED package again with a fresh failure count; {@code by} is journaled. */
   public CompletionStage<Ack> retry(String packageId, String by) {
-    return operate(now -> c -> c.retry(packageId, by, now));
+    return operate(PlaneCall.Op.RETRY, packageId, by, null);
   }
 
   /** Takes a lease back (reclaim cause OPERATOR); the holder's report will be stale. */
   public CompletionStage<Ack> revoke(String packageId, String by) {
-    return operate(now -> c -> c.revoke(packageId, by, now));
+    return operate(PlaneCall.Op.REVOKE, packageId, by, null);
   }
 
   public CompletionStage<Ack> pause(String droneId, String by) {
-    return operate(now -> c -> c.pause(droneId, by, now));
+    return operate(PlaneCall.Op.PAUSE, droneId, by, null);
   }
 
   public CompletionStage<Ack> resume(String droneId, String by) {
-    return operate(now -> c -> c.resume(droneId, by, now));
+    return operate(PlaneCall.Op.RESUME, droneId, by, null);
   }
 
   public CompletionStage<Ack> defineRelease(String name, List<String> packages) {
-    return operate(now -> c -> c.defineRelease(name, packages, now));
+    return operate(PlaneCall.Op.DEFINE_RELEASE, name, null, packages);
   }
 
   /** Refused while a package is not validated-succeeded, unless {@code override} (null: none) says who and why. */
   public CompletionStage<PromotionAnswer> promote(String release, GateOverride override) {
-    return ask(to -> new ControlPlane.Promote(release, override, to));
+    return ask(to -> new PlaneCall.Promote(release, override, to));
   }
 
   // ---- views
 
   public CompletionStage<Optional<PackageView>> packageView(String packageId) {
-    return read(now -> c -> c.packageView(packageId));
+    return read(PlaneCall.View.PACKAGE, packageId).thenApply(v -> Optional.ofNullable(v.pkg()));
   }
 
   public CompletionStage<Optional<DroneView>> droneView(String droneId) {
-    return read(now -> c -> c.droneView(droneId, now));
+    return read(PlaneCall.View.DRONE, droneId).thenApply(v -> Optional.ofNullable(v.drone()));
   }
 
   public CompletionStage<List<DroneView>> drones() {
-    return read(now -> c -> c.droneIds().stream().sorted().map(id -> c.droneView(id, now).orElseThrow()).toList());
+    return read(PlaneCall.View.DRONES, null).thenApply(PlaneCall.Viewed::drones);
   }
 
   public CompletionStage<BuildMetrics> metrics() {
-    return read(now -> c -> c.metrics(now));
+    return read(PlaneCall.View.METRICS, null).thenApply(PlaneCall.Viewed::metrics);
   }
 
-  private CompletionStage<Ack> operate(Function<Instant, Function<BuildControl, Decision<Ack>>> op) {
-    return ask(to -> new ControlPlane.Operate(op, to));
+  private CompletionStage<Ack> operate(PlaneCall.Op op, String id, String by, List<String> packages) {
+    return ask(to -> new PlaneCall.Operate(op, id, by, packages, to));
   }
 
-  private <T> CompletionStage<T> read(Function<Instant, Function<BuildControl, T>> f) {
-    return ask(to -> new ControlPlane.Read<>(f, to));
+  private CompletionStage<PlaneCall.Viewed> read(PlaneCall.View view, String id) {
+    return ask(to -> new PlaneCall.Read(view, id, to));
   }
 
-  private <R> CompletionStage<R> ask(org.apache.pekko.japi.function.Function<ActorRef<R>, ControlPlane.Command> message) {
+  private <R> CompletionStage<R> ask(org.apache.pekko.japi.function.Function<ActorRef<R>, PlaneCall> message) {
     Wiring w = wiring;
     if (w == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("the build kind has not started"));
     }
-    return Asks.ask(w.system(), w.plane(), message, w.timeout());
+    if (w.proxy() != null) {
+      return Asks.ask(w.system(), w.proxy(), message, w.timeout());
+    }
+    return Asks.ask(w.system(), w.plane(), to -> message.apply(to).command(), w.timeout());
   }
 }

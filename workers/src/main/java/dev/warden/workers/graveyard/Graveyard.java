@@ -36,8 +36,10 @@ public final class Graveyard {
   private final AtomicInteger importsRunning = new AtomicInteger();
   private volatile ImportReport lastImport;
 
+  /** A single node: {@code journal} and {@code importer} are this node's; cluster mode: {@code writer}, {@code replica}. */
   private record Wiring(ActorSystem<?> system, ActorRef<PatternJournal.Command> journal,
-      ActorRef<Importer.Command> importer, GraveyardSettings settings) {}
+      ActorRef<Importer.Command> importer, GraveyardSettings settings, ActorRef<GraveyardWriter.Command> writer,
+      ActorRef<PatternReplica.Command> replica) {}
 
   Graveyard(Clock clock) {
     this.clock = clock;
@@ -55,7 +57,19 @@ public final class Graveyard {
     if (inFlight == null) {
       inFlight = new Semaphore(settings.maxInFlight());
     }
-    wiring = new Wiring(system, journal, importer, settings);
+    wiring = new Wiring(system, journal, importer, settings, null, null);
+  }
+
+  /**
+   * Cluster mode: writes and imports go to the cluster singleton {@code writer}; queries read this member's
+   * {@code replica}, which follows the journal (and is nudged after each write made here).
+   */
+  void attachCluster(ActorSystem<?> system, ActorRef<GraveyardWriter.Command> writer, ActorRef<PatternReplica.Command> replica,
+      GraveyardSettings settings) {
+    if (inFlight == null) {
+      inFlight = new Semaphore(settings.maxInFlight());
+    }
+    wiring = new Wiring(system, null, null, settings, writer, replica);
   }
 
   /** The clock of queries without an explicit time, and of imports (future timestamps). */
@@ -100,8 +114,12 @@ public final class Graveyard {
           "too many patterns in flight (warden.graveyard.journal.max-in-flight = " + w.settings().maxInFlight() + ")"));
     }
     String text = pattern.toSexp();
-    CompletionStage<Done> done = Asks.askWithStatus(w.system(), w.journal(),
-        r -> new PatternJournal.Append(source, List.of(text), List.of(pattern), null, false, r), w.settings().askTimeout());
+    CompletionStage<Done> done = w.writer() != null
+        ? Asks.<GraveyardWriter.Command, Done>askWithStatus(w.system(), w.writer(),
+            r -> new GraveyardWriter.Append(source, List.of(text), r), w.settings().askTimeout())
+            .whenComplete((d, e) -> w.replica().tell(PatternReplica.CatchUp.INSTANCE))
+        : Asks.askWithStatus(w.system(), w.journal(),
+            r -> new PatternJournal.Append(source, List.of(text), List.of(pattern), null, false, r), w.settings().askTimeout());
     return done.whenComplete((d, e) -> permits.release());
   }
 
@@ -109,6 +127,20 @@ public final class Graveyard {
   public CompletionStage<ImportReport> importFiles(ImportRequest request) {
     Wiring w = wiring();
     importsRunning.incrementAndGet();
+    if (w.writer() != null) {
+      return Asks.<GraveyardWriter.Command, ImportReport>askWithStatus(
+              w.system(), w.writer(), r -> new GraveyardWriter.Import(request, r), w.settings().importTimeout())
+          .whenComplete((r, e) -> {
+            importsRunning.decrementAndGet();
+            w.replica().tell(PatternReplica.CatchUp.INSTANCE);
+            if (e == null) { // the writer's member noted it too; this member's answers follow its own imports
+              imported(r);
+              clearDegraded();
+            } else {
+              degrade("import of " + request.jobs() + " failed: " + e.getMessage());
+            }
+          });
+    }
     return Asks.<Importer.Command, ImportReport>askWithStatus(
             w.system(), w.importer(), r -> new Importer.Run(request, r), w.settings().importTimeout())
         .whenComplete((r, e) -> importsRunning.decrementAndGet());

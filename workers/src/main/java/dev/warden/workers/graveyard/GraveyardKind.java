@@ -2,12 +2,15 @@ package dev.warden.workers.graveyard;
 
 import dev.warden.persistence.PersistenceSettings;
 import com.typesafe.config.Config;
+import dev.warden.core.ConfigReader;
 import dev.warden.core.KindContext;
+import dev.warden.core.cluster.Singletons;
 import dev.warden.core.WorkerKind;
 import dev.warden.core.http.HttpContext;
 import dev.warden.core.http.KindRoutes;
 import dev.warden.persistence.SchemaBootstrap;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -29,7 +32,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * }</pre>
  *
  * <p>Tree: {@code /warden/graveyard/journal} (the one writer) and
- * {@code /warden/graveyard/importer}, each under its own supervisor.
+ * {@code /warden/graveyard/importer}, each under its own supervisor. In cluster mode both run in the
+ * cluster singleton {@link GraveyardWriter} instead, and each member has {@code /warden/graveyard/replica}
+ * ({@link PatternReplica}), which its queries read.
  */
 public final class GraveyardKind implements WorkerKind<Void> {
   public static final String NAME = "graveyard";
@@ -63,6 +68,7 @@ public final class GraveyardKind implements WorkerKind<Void> {
   public void validate(Config config) {
     GraveyardSettings.create(config);
     PersistenceSettings.create(config);
+    ConfigReader.at(config, "warden.graveyard.cluster").positiveDuration("follow-interval");
   }
 
   /** Creates the journal schema once per process, before the journal starts. */
@@ -85,6 +91,16 @@ public final class GraveyardKind implements WorkerKind<Void> {
           ctx.setLoggerName(GraveyardKind.class);
           GraveyardSettings settings = GraveyardSettings.create(kc.config());
           ImportMetrics metrics = new ImportMetrics(kc.metrics(), graveyard::storedPatterns, graveyard::storedHighWater);
+          if (Singletons.clustered(kc.config())) {
+            // one writer in the cluster (a singleton with the importer beside it); every member answers from its replica
+            Duration follow = ConfigReader.at(kc.config(), "warden.graveyard.cluster").positiveDuration("follow-interval");
+            ActorRef<PatternReplica.Command> replica =
+                kc.supervise(ctx, "replica", () -> PatternReplica.create(settings, follow, graveyard::recovered));
+            ActorRef<GraveyardWriter.Command> writer = Singletons.clusterWide(ctx.getSystem(), GraveyardWriter.SINGLETON,
+                GraveyardWriter.create(settings, graveyard, metrics));
+            graveyard.attachCluster(ctx.getSystem(), writer, replica, settings);
+            return Behaviors.empty();
+          }
           ActorRef<PatternJournal.Command> journal =
               kc.supervise(ctx, "journal", () -> PatternJournal.create(settings, graveyard::recovered));
           ActorRef<Importer.Command> importer =

@@ -1,6 +1,7 @@
 package dev.warden.workers.llm;
 
 import dev.warden.core.KindContext;
+import dev.warden.core.cluster.Singletons;
 import dev.warden.core.metrics.NodeMeters;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,10 +24,14 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * the coordinator nor a handler thread ever blocks), per-conversation latency, and the idle
  * ("nothing submitted") signal. Handlers of the llm job types talk to it with {@link Acquire}
  * and {@link Release}. Messages are local only (they carry futures).
+ *
+ * <p>In cluster mode the permits are the cluster's ({@link PermitAccounting}, a cluster singleton;
+ * this coordinator keeps its member's share in {@link ClusterPermits}); on a single node they are
+ * this node's {@link ModelBulkhead}s.
  */
 public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Command> {
 
-  public sealed interface Command permits Acquire, Release, Attach, Tick {}
+  public sealed interface Command permits Acquire, Release, Attach, Tick, PermitAccounting.Granted {}
 
   /** Ask for a permit of {@code model}; {@code grant} completes when it is this ticket's. */
   record Acquire(String ticket, String model, CompletableFuture<Void> grant) implements Command {}
@@ -67,7 +72,11 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       LlmSettings settings = LlmSettings.create(kind.config());
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.checkInterval());
-      return new LlmCoordinator(ctx, kind, settings, clock);
+      ClusterPermits cluster = Singletons.clustered(kind.config())
+          ? new ClusterPermits(Singletons.clusterWide(ctx.getSystem(), PermitAccounting.SINGLETON, PermitAccounting.create(settings)),
+              ctx.getSelf(), settings)
+          : null;
+      return new LlmCoordinator(ctx, kind, settings, cluster, clock);
     }));
   }
 
@@ -76,6 +85,8 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
   private final LlmView view;
   private final ObjectName jmxName;
   private final Map<String, ModelBulkhead> bulkheads = new HashMap<>();
+  /** Cluster mode: this member's share of the cluster-wide permits (then {@link #bulkheads} stays empty). */
+  private final ClusterPermits cluster;
   private final ConversationLatency latency;
   private final Map<String, Long> configuredSeconds = new HashMap<>();
   private final LongSupplier clock;
@@ -83,8 +94,9 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
   private LongSupplier pendingInLedger = () -> 0;
   private boolean dirty = true;
 
-  private LlmCoordinator(ActorContext<Command> ctx, KindContext kind, LlmSettings settings, LongSupplier clock) {
+  private LlmCoordinator(ActorContext<Command> ctx, KindContext kind, LlmSettings settings, ClusterPermits cluster, LongSupplier clock) {
     super(ctx);
+    this.cluster = cluster;
     // before Pekko's timer interceptor first touches the log: it would name it after ActorCell
     ctx.setLoggerName(LlmCoordinator.class);
     this.kind = kind;
@@ -108,6 +120,7 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
         .onMessage(Acquire.class, this::onAcquire)
         .onMessage(Release.class, this::onRelease)
         .onMessage(Attach.class, this::onAttach)
+        .onMessage(PermitAccounting.Granted.class, this::onGranted)
         .onMessage(Tick.class, t -> onTick())
         .onSignal(PreRestart.class, s -> onStop())
         .onSignal(PostStop.class, s -> onStop())
@@ -115,7 +128,11 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
   }
 
   private Behavior<Command> onAcquire(Acquire a) {
-    bulkheads.computeIfAbsent(a.model(), m -> new ModelBulkhead(settings.concurrencyOf(m))).acquire(a.ticket(), a.grant());
+    if (cluster != null) {
+      cluster.acquire(a.ticket(), a.model(), a.grant());
+    } else {
+      bulkheads.computeIfAbsent(a.model(), m -> new ModelBulkhead(settings.concurrencyOf(m))).acquire(a.ticket(), a.grant());
+    }
     busy();
     dirty = true;
     return this;
@@ -125,6 +142,8 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
     ModelBulkhead b = bulkheads.get(r.model());
     if (b != null) {
       b.release(r.ticket());
+    } else if (cluster != null) {
+      cluster.release(r.ticket(), r.model());
     }
     kind.metrics().counter("interactions." + r.outcome().name().toLowerCase()).increment();
     if (r.outcome().sample()) {
@@ -138,6 +157,14 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
     return this;
   }
 
+  private Behavior<Command> onGranted(PermitAccounting.Granted g) {
+    if (cluster != null) {
+      cluster.granted(g);
+      dirty = true;
+    }
+    return this;
+  }
+
   private Behavior<Command> onAttach(Attach a) {
     pendingInLedger = a.pendingInLedger();
     return this;
@@ -146,6 +173,10 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
   private Behavior<Command> onTick() {
     long pending = pendingSafely();
     int inFlight = bulkheads.values().stream().mapToInt(b -> b.running() + b.queued()).sum();
+    if (cluster != null) {
+      cluster.resend();
+      inFlight += cluster.inFlight();
+    }
     long now = clock.getAsLong();
     if (inFlight > 0 || pending > 0) {
       busy();
@@ -193,6 +224,9 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
       running.put(m, b.running());
       queued.put(m, b.queued());
     });
+    if (cluster != null) {
+      cluster.figures(permits, running, queued);
+    }
     List<ConversationStats> rows = new ArrayList<>();
     List<String> tracked = latency.conversations();
     configuredSeconds.keySet().retainAll(tracked);
@@ -207,6 +241,9 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
   private Behavior<Command> onStop() {
     IllegalStateException gone = new IllegalStateException("llm coordinator stopped while the attempt waited for a permit");
     bulkheads.values().forEach(b -> b.failWaiters(gone));
+    if (cluster != null) {
+      cluster.failWaiters(gone);
+    }
     bulkheads.clear();
     return this;
   }

@@ -1,0 +1,30 @@
+package dev.warden.workers.build;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import java.time.Duration;
+
+/**
+ * Cluster mode: the build kind's cluster singleton. It runs the {@link ControlPlane} as its child {@code plane}
+ * (recovered from the shared journal wherever the singleton lands) and hands it each {@link PlaneCall} as the
+ * command it stands for. A failing control plane (a journal outage) recovers again after a back-off.
+ */
+final class PlaneHost {
+  /** The singleton's name in the cluster. */
+  static final String SINGLETON = "warden-build-control-plane";
+
+  private PlaneHost() {}
+
+  static Behavior<PlaneCall> create(Behavior<ControlPlane.Command> plane) {
+    return Behaviors.setup(ctx -> {
+      ActorRef<ControlPlane.Command> child = ctx.spawn(Behaviors.supervise(plane)
+          .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)), "plane");
+      return Behaviors.receiveMessage(call -> {
+        child.tell(call.command());
+        return Behaviors.same();
+      });
+    });
+  }
+}

@@ -1,0 +1,155 @@
+package dev.warden.workers.llm;
+
+import dev.warden.core.WardenSerializable;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Cluster mode: the llm kind's per-model permits for the whole cluster, a cluster singleton
+ * ({@value #SINGLETON}). Each member's {@link LlmCoordinator} asks it for a permit per attempt
+ * ({@link Acquire}, FIFO per model, at most {@code warden.llm.bulkhead} permits of a model granted
+ * at once in the cluster) and gives it back ({@link Release}). Every message is idempotent: members
+ * send their waiting tickets again and tell what they hold ({@link Held}) every check interval, so
+ * a singleton that starts again after its member died learns what is held (adopting it even above
+ * the limit, which then holds again as calls end) and who waits. A member that leaves or dies loses
+ * its permits here (death watch on its coordinator). Not persistent: the truth is what members hold.
+ */
+final class PermitAccounting extends AbstractBehavior<PermitAccounting.Command> {
+  static final String SINGLETON = "warden-llm-permits";
+
+  sealed interface Command permits Acquire, Release, Held, HolderGone {}
+
+  /** {@code holder} waits for a permit of {@code model} for {@code ticket}; answered {@link Granted} (again, if already granted). */
+  record Acquire(String ticket, String model, ActorRef<LlmCoordinator.Command> holder) implements Command, WardenSerializable {}
+
+  /** {@code ticket}'s permit (or place in the queue) is given back; unknown tickets are ignored. */
+  record Release(String ticket, String model) implements Command, WardenSerializable {}
+
+  /** What {@code holder} holds now, by model: adopted when unknown (after a fail-over of this singleton). */
+  record Held(Map<String, List<String>> tickets, ActorRef<LlmCoordinator.Command> holder) implements Command, WardenSerializable {}
+
+  /** The answer to {@link Acquire}: {@code ticket} may call {@code model}. */
+  record Granted(String ticket, String model) implements LlmCoordinator.Command, WardenSerializable {}
+
+  private record HolderGone(ActorRef<LlmCoordinator.Command> holder) implements Command {}
+
+  private record Waiter(String ticket, ActorRef<LlmCoordinator.Command> holder) {}
+
+  /** One model's permits. */
+  private static final class Model {
+    final Map<String, ActorRef<LlmCoordinator.Command>> granted = new HashMap<>();
+    final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+    final Set<String> queued = new HashSet<>();
+  }
+
+  private final LlmSettings settings;
+  private final Map<String, Model> models = new HashMap<>();
+  private final Set<ActorRef<LlmCoordinator.Command>> watched = new HashSet<>();
+
+  static Behavior<Command> create(LlmSettings settings) {
+    return Behaviors.setup(ctx -> new PermitAccounting(ctx, settings));
+  }
+
+  private PermitAccounting(ActorContext<Command> ctx, LlmSettings settings) {
+    super(ctx);
+    this.settings = settings;
+    ctx.getLog().info("llm permit accounting started on this member: per-model limits hold cluster-wide");
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Acquire.class, this::onAcquire)
+        .onMessage(Release.class, this::onRelease)
+        .onMessage(Held.class, this::onHeld)
+        .onMessage(HolderGone.class, this::onHolderGone)
+        .build();
+  }
+
+  private Behavior<Command> onAcquire(Acquire a) {
+    watch(a.holder());
+    Model m = model(a.model());
+    if (m.granted.containsKey(a.ticket())) {
+      a.holder().tell(new Granted(a.ticket(), a.model()));
+    } else if (m.queued.add(a.ticket())) {
+      m.queue.add(new Waiter(a.ticket(), a.holder()));
+      grantWhilePossible(a.model(), m);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRelease(Release r) {
+    Model m = models.get(r.model());
+    if (m == null) {
+      return this;
+    }
+    if (m.granted.remove(r.ticket()) != null) {
+      grantWhilePossible(r.model(), m);
+    } else if (m.queued.remove(r.ticket())) {
+      m.queue.removeIf(w -> w.ticket().equals(r.ticket()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onHeld(Held h) {
+    watch(h.holder());
+    h.tickets().forEach((model, tickets) -> {
+      Model m = model(model);
+      for (String t : tickets) {
+        if (!m.granted.containsKey(t)) {
+          getContext().getLog().debug("llm permit [{}] of model [{}] adopted from [{}]", t, model, h.holder());
+          m.granted.put(t, h.holder());
+          if (m.queued.remove(t)) {
+            m.queue.removeIf(w -> w.ticket().equals(t));
+          }
+        }
+      }
+    });
+    return this;
+  }
+
+  private Behavior<Command> onHolderGone(HolderGone g) {
+    watched.remove(g.holder());
+    int freed = 0;
+    for (Map.Entry<String, Model> e : models.entrySet()) {
+      Model m = e.getValue();
+      int before = m.granted.size();
+      m.granted.values().removeIf(g.holder()::equals);
+      freed += before - m.granted.size();
+      m.queue.removeIf(w -> w.holder().equals(g.holder()) && m.queued.remove(w.ticket()));
+      grantWhilePossible(e.getKey(), m);
+    }
+    getContext().getLog().info("llm coordinator [{}] is gone: its [{}] permit(s) freed", g.holder().path(), freed);
+    return this;
+  }
+
+  private void grantWhilePossible(String model, Model m) {
+    int limit = settings.concurrencyOf(model);
+    while (m.granted.size() < limit && !m.queue.isEmpty()) {
+      Waiter w = m.queue.poll();
+      m.queued.remove(w.ticket());
+      m.granted.put(w.ticket(), w.holder());
+      w.holder().tell(new Granted(w.ticket(), model));
+    }
+  }
+
+  private Model model(String name) {
+    return models.computeIfAbsent(name, n -> new Model());
+  }
+
+  private void watch(ActorRef<LlmCoordinator.Command> holder) {
+    if (watched.add(holder)) {
+      getContext().watchWith(holder, new HolderGone(holder));
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package dev.warden.workers.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.h2.tools.Server;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Cluster mode: three member processes ({@link BuildClusterNodeMain}) on 127.0.0.1 over one H2 TCP journal run the
+ * control plane once, as a cluster singleton; each member's drone API reaches it. The member hosting it is killed
+ * with SIGKILL; the singleton recovers on another member from the shared journal, and the lease, epoch and fencing
+ * state is intact there.
+ */
+class BuildClusterTest {
+  @TempDir Path dir;
+  private Server h2;
+  private String journalUrl;
+  private final int[] artery = new int[3];
+  private final Process[] nodes = new Process[3];
+  private final String[] urls = new String[3];
+
+  @AfterEach
+  void stopAll() throws InterruptedException {
+    for (Process p : nodes) {
+      if (p != null) {
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    if (h2 != null) {
+      h2.stop();
+    }
+  }
+
+  @Test
+  void theControlPlaneRunsOnceAndMovesWithItsFencingStateWhenItsMemberIsKilled() throws Exception {
+    h2 = Server.createTcpServer("-tcpPort", Integer.toString(freePort()), "-baseDir", dir.toString(), "-ifNotExists").start();
+    journalUrl = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/" + dir.resolve("journal").toAbsolutePath() + ";WRITE_DELAY=0";
+    for (int i = 0; i < 3; i++) {
+      artery[i] = freePort();
+    }
+    for (int i = 0; i < 3; i++) {
+      start(i); // member 0 is the oldest: it hosts the singleton
+    }
+    for (int i = 0; i < 3; i++) {
+      urls[i] = awaitUrl(i);
+    }
+
+    // everything through member 1, which does not host the control plane
+    DroneClient operator = new DroneClient(urls[1], "operator", null);
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+        assertThat(operator.post("/api/v1/builds/packages", "{\"id\":\"p1\"}").body().path("done").asBoolean()).isTrue());
+    DroneClient d1 = new DroneClient(urls[1], "d1", null);
+    DroneClient d2 = new DroneClient(urls[2], "d2", null);
+    d1.register("{\"cores\":4}");
+    d2.register("{\"cores\":4}");
+    assertThat(d1.lease(1).path("leases").get(0).path("epoch").asInt()).isEqualTo(1);
+    d1.register("{\"cores\":4,\"holding\":[]}"); // d1 lost it: attempt 1 revoked
+    assertThat(d2.lease(1).path("leases").get(0).path("epoch").asInt()).isEqualTo(2);
+    assertThat(out(0)).as("the oldest member hosts the control plane").contains("build control plane");
+    assertThat(out(1)).doesNotContain("build control plane");
+    assertThat(out(2)).doesNotContain("build control plane");
+
+    nodes[0].destroyForcibly(); // SIGKILL: no leave, no hand-over
+    assertThat(nodes[0].waitFor(10, TimeUnit.SECONDS)).isTrue();
+    long killed = System.nanoTime();
+
+    DroneClient late = new DroneClient(urls[2], "d1", null);
+    JsonNode[] stale = new JsonNode[1];
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      DroneClient.Reply r = late.report("p1", 1, "success", "sha256:aa");
+      assertThat(r.status()).as("%s", r).isEqualTo(200);
+      stale[0] = r.body();
+    });
+    System.out.printf("build control plane serving again %d ms after the kill of its member%n", (System.nanoTime() - killed) / 1_000_000);
+    assertThat(stale[0].path("stale").asBoolean()).as("%s", stale[0]).isTrue();
+    assertThat(stale[0].path("action").asText()).isEqualTo("stop_work");
+    assertThat(stale[0].path("reassigned_to").asText()).isEqualTo("d2");
+    JsonNode ok = new DroneClient(urls[1], "d2", null).report("p1", 2, "success", "sha256:bb").body();
+    assertThat(ok.path("accepted").asBoolean()).as("%s", ok).isTrue();
+    assertThat(out(1) + out(2)).contains("revoked attempts kept for fencing");
+    JsonNode view = operator.get("/api/v1/builds/packages/p1").body();
+    assertThat(view.toString()).as("%s", view).contains("SUCCEEDED");
+  }
+
+  private void start(int i) throws IOException {
+    String seeds = "127.0.0.1:" + artery[0] + ",127.0.0.1:" + artery[1];
+    nodes[i] = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        BuildClusterNodeMain.class.getName(), dir.toString(), journalUrl, Integer.toString(artery[i]), seeds)
+        .redirectErrorStream(true).redirectOutput(dir.resolve("node-" + i + ".out").toFile()).start();
+  }
+
+  private String awaitUrl(int i) throws IOException {
+    Path url = dir.resolve("node-" + artery[i] + ".url");
+    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(url) || !nodes[i].isAlive());
+    assertThat(Files.exists(url)).as(() -> out(i)).isTrue();
+    return Files.readString(url).trim();
+  }
+
+  private String out(int i) {
+    try {
+      return Files.readString(dir.resolve("node-" + i + ".out"));
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
