@@ -101,6 +101,17 @@ final class PatternIndex {
     files.put(p.key(), p);
   }
 
+  /** Applies a journaled batch from its stored text: each pattern re-read, then the file's progress. */
+  PatternIndex replay(PatternJournal.PatternsRecorded e) {
+    for (String p : e.patterns()) {
+      add(e.source(), p);
+    }
+    if (e.progress() != null) {
+      progress(e.progress());
+    }
+    return this;
+  }
+
   Optional<FileProgress> progress(String key) {
     return Optional.ofNullable(files.get(key));
   }

@@ -116,15 +116,12 @@ public final class PatternJournal extends EventSourcedBehavior<PatternJournal.Co
       }
       pendingEvent = null;
       pendingParsed = null;
-    } else {
-      for (String p : e.patterns()) {
-        index.add(e.source(), p);
+      if (e.progress() != null) {
+        index.progress(e.progress());
       }
+      return index;
     }
-    if (e.progress() != null) {
-      index.progress(e.progress());
-    }
-    return index;
+    return index.replay(e);
   }
 
   @Override

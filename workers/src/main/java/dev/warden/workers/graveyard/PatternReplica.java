@@ -91,7 +91,7 @@ final class PatternReplica extends EventSourcedBehavior<PatternReplica.Command, 
     if (r.message() instanceof JournalProtocol.ReplayedMessage m) {
       long seq = m.persistent().sequenceNr();
       if (seq == applied + 1 && m.persistent().payload() instanceof PatternJournal.PatternsRecorded e) {
-        apply(index, e);
+        index.replay(e);
         applied = seq;
       }
     } else if (r.message() instanceof JournalProtocol.RecoverySuccess) {
@@ -107,18 +107,8 @@ final class PatternReplica extends EventSourcedBehavior<PatternReplica.Command, 
   @Override
   public EventHandler<PatternIndex, PatternJournal.Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
-        .onEvent(PatternJournal.PatternsRecorded.class, (PatternIndex s, PatternJournal.PatternsRecorded e) -> apply(s, e))
+        .onEvent(PatternJournal.PatternsRecorded.class, (PatternIndex s, PatternJournal.PatternsRecorded e) -> s.replay(e))
         .build();
-  }
-
-  private static PatternIndex apply(PatternIndex index, PatternJournal.PatternsRecorded e) {
-    for (String p : e.patterns()) {
-      index.add(e.source(), p);
-    }
-    if (e.progress() != null) {
-      index.progress(e.progress());
-    }
-    return index;
   }
 
   @Override
