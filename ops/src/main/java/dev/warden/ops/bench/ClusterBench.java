@@ -70,7 +70,7 @@ final class ClusterBench {
     Figures.print(out, "cluster", "insert_floor", Figures.median(floor), "rows/s [one JVM, 10 rows per transaction]");
     Figures.print(out, "cluster", "failover", Figures.median(failover), "ms [kill -9 -> every partition serving]");
     out.printf("%ncluster: %d run(s), %,d no-op jobs per side, %d partitions, child JVMs %s; three JVMs share this machine's cores"
-            + " and one journal server.%n  runs: one node %s, three nodes %s, ratio %s, floor %s, fail-over ms %s%n",
+            + " and one journal server; members tolerate 8 s heartbeat pauses (stable-after 3 s), which the fail-over time includes.%n  runs: one node %s, three nodes %s, ratio %s, floor %s, fail-over ms %s%n",
         runs, jobs, PARTITIONS, children.describe(), Arrays.toString(one), Arrays.toString(three), Arrays.toString(ratio),
         Arrays.toString(floor), Arrays.toString(failover));
   }
@@ -97,7 +97,7 @@ final class ClusterBench {
       for (int i = 0; i < nodes; i++) {
         int share = jobs / nodes + (i < jobs % nodes ? 1 : 0);
         members.add(children.start("cluster-" + nodes + "-" + i, ClusterBenchChild.class, dir.resolve("n" + i).toString(), url,
-            Integer.toString(ports[i]), seeds, Integer.toString(Math.min(2, nodes)), Integer.toString(share), "n" + i + "-", go.toString()));
+            Integer.toString(ports[i]), seeds, Integer.toString(Math.min(2, nodes)), Integer.toString(share), "n" + i + "-", go.toString(), Integer.toString(PARTITIONS / nodes)));
       }
       for (ChildJvm m : members) {
         m.await("ready", Duration.ofMinutes(3));

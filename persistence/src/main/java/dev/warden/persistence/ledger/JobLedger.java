@@ -49,12 +49,34 @@ public final class JobLedger {
   private final AtomicIntegerArray outstanding;
   /** Cluster mode: one try of a submit or a query (warden.ledger.cluster.try-timeout); null in local mode. */
   private final Duration tryTimeout;
+  /** Asks not answered yet (see {@link #tracked}). */
+  private final java.util.Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
 
   private JobLedger(ActorSystem<?> system, LedgerRoot.Handle handle) {
     this.system = system;
     this.handle = handle;
     this.outstanding = new AtomicIntegerArray(handle.partitions().size());
     this.tryTimeout = handle.clustered() ? ClusterPlacement.tryTimeout(system.settings().config()) : null;
+    system.getWhenTerminated().thenRun(() -> inFlight.forEach(f -> f.completeExceptionally(stopped())));
+  }
+
+  private IllegalStateException stopped() {
+    return new IllegalStateException("the node's ActorSystem [" + system.name() + "] terminated (stopped, or downed by the"
+        + " cluster's split-brain resolver): the call's outcome is unknown; ask another node");
+  }
+
+  /**
+   * {@code f}, failed at once if the node's ActorSystem terminates before it completes: the asks'
+   * timeouts run on its scheduler, so without this a caller would wait forever (a member the
+   * split-brain resolver downed under load, say).
+   */
+  private <R> CompletableFuture<R> tracked(CompletableFuture<R> f) {
+    inFlight.add(f);
+    f.whenComplete((r, t) -> inFlight.remove(f));
+    if (system.getWhenTerminated().toCompletableFuture().isDone()) {
+      f.completeExceptionally(stopped());
+    }
+    return f;
   }
 
   /** The ledger of a running node that has {@link LedgerKind#create()}; blocks briefly the first time. */
@@ -163,8 +185,10 @@ public final class JobLedger {
   }
 
   /**
-   * Local mode: one ask for the whole result timeout. Cluster mode: the partition may move (and its
-   * waiters with it), so the wait is asked again every ask-timeout until the result timeout.
+   * Local mode: one ask for the whole result timeout. Cluster mode: the partition may move. A partition
+   * that hands over answers its waiters with the job as it is (not terminal), and the wait is asked
+   * again at once where the partition lands; one lost with a crashed node is asked again after
+   * ask-timeout. Either way until the result timeout.
    */
   private CompletionStage<Optional<JobView>> awaitResult(String id, long deadline) {
     long left = deadline - System.nanoTime();
@@ -172,16 +196,27 @@ public final class JobLedger {
     if (tryTimeout != null && wait.compareTo(handle.settings().askTimeout()) > 0) {
       wait = handle.settings().askTimeout();
     }
-    CompletableFuture<Optional<JobView>> once = Asks.<LedgerPartition.Command, LedgerPartition.Found>ask(
-            system, partition(id), r -> new LedgerPartition.AwaitResult(id, r), wait)
-        .thenApply(LedgerPartition.Found::job);
+    CompletableFuture<Optional<JobView>> once;
+    try {
+      once = tracked(Asks.<LedgerPartition.Command, LedgerPartition.Found>ask(
+              system, partition(id), r -> new LedgerPartition.AwaitResult(id, r), wait))
+          .thenApply(LedgerPartition.Found::job);
+    } catch (RuntimeException e) { // the node's ActorSystem is stopping
+      return CompletableFuture.failedFuture(e);
+    }
     if (tryTimeout == null) {
       return once;
     }
-    return once.handle((v, t) -> t == null || System.nanoTime() >= deadline
+    return once.handle((v, t) -> !(t == null ? moved(v) : Retries.unwrap(t) instanceof java.util.concurrent.TimeoutException)
+                || System.nanoTime() >= deadline
             ? (t == null ? CompletableFuture.completedFuture(v) : CompletableFuture.<Optional<JobView>>failedFuture(t))
             : awaitResult(id, deadline))
         .thenCompose(Function.identity());
+  }
+
+  /** A wait answered with a job that is not terminal: its partition stopped for a hand-over, so the wait is asked again. */
+  private static boolean moved(Optional<JobView> v) {
+    return v.isPresent() && !v.get().status().terminal();
   }
 
   /** Cancels a live job (a running attempt sees its cancellation signal); terminal jobs are left as they are. */
@@ -210,6 +245,14 @@ public final class JobLedger {
    */
   public boolean recovered() {
     return handle.stats().recovered();
+  }
+
+  /**
+   * The partitions running on this node now: all of them in local mode; in cluster mode the ones
+   * Cluster Sharding placed here (recovered), which change as members join and leave.
+   */
+  public List<Integer> partitionsHere() {
+    return handle.clustered() ? handle.stats().hosted() : java.util.stream.IntStream.range(0, partitions()).boxed().toList();
   }
 
   /** The number of partitions ({@code warden.ledger.partitions}). */
@@ -257,43 +300,18 @@ public final class JobLedger {
    * Local mode: {@link #ask}. Cluster mode, for idempotent commands only: each try waits
    * warden.ledger.cluster.try-timeout, and a try that timed out (the partition was moving: a message
    * to it can be lost) or whose reply {@code again} accepts (it was handing over) is repeated after a
-   * short pause until ask-timeout has passed; then the last outcome stands. A busy partition is not retried.
+   * short pause until ask-timeout has passed; then the last outcome stands. A first try that finds the
+   * partition's command buffer full fails at once ({@link LedgerBusyException}, nothing recorded); a
+   * later one waits and tries again like a lost one: its call was taken, and a hand-over is what
+   * filled the buffer (every caller's tries pile up while the partition moves).
    */
   private <R> CompletionStage<R> askRetrying(String id, Function<ActorRef<R>, LedgerPartition.Command> message, Predicate<R> again) {
     if (tryTimeout == null) {
       return ask(id, message);
     }
-    return tryAgain(handle.settings().partitionOf(id), message, again, System.nanoTime() + handle.settings().askTimeout().toNanos(), 100);
-  }
-
-  private <R> CompletionStage<R> tryAgain(
-      int p, Function<ActorRef<R>, LedgerPartition.Command> message, Predicate<R> again, long deadline, long pauseMs) {
-    CompletableFuture<R> next = new CompletableFuture<>();
-    askPartition(p, message, tryTimeout).whenComplete((r, t) -> {
-      boolean retry = t == null ? again.test(r) : !(unwrap(t) instanceof LedgerBusyException);
-      long left = deadline - System.nanoTime();
-      if (!retry || left <= TimeUnit.MILLISECONDS.toNanos(pauseMs)) {
-        if (t == null) {
-          next.complete(r);
-        } else {
-          next.completeExceptionally(t);
-        }
-        return;
-      }
-      system.scheduler().scheduleOnce(Duration.ofMillis(pauseMs), () ->
-          tryAgain(p, message, again, deadline, Math.min(pauseMs * 2, 1000)).whenComplete((r2, t2) -> {
-            if (t2 == null) {
-              next.complete(r2);
-            } else {
-              next.completeExceptionally(t2);
-            }
-          }), system.executionContext());
-    });
-    return next;
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    int p = handle.settings().partitionOf(id);
+    return Retries.until(system, System.nanoTime() + handle.settings().askTimeout().toNanos(),
+        () -> askPartition(p, message, tryTimeout), again, (n, t) -> n > 0 || !(t instanceof LedgerBusyException));
   }
 
   private <R> CompletionStage<R> askPartition(int p, Function<ActorRef<R>, LedgerPartition.Command> message) {
@@ -308,7 +326,12 @@ public final class JobLedger {
               "ledger partition " + p + " has " + handle.settings().commandBuffer()
                   + " commands waiting (warden.ledger.command-buffer); nothing was recorded, retry later"));
     }
-    CompletableFuture<R> reply = Asks.ask(system, handle.partitions().get(p), message::apply, timeout);
+    CompletableFuture<R> reply;
+    try {
+      reply = tracked(Asks.ask(system, handle.partitions().get(p), message::apply, timeout));
+    } catch (RuntimeException e) { // the node's ActorSystem is stopping
+      reply = CompletableFuture.failedFuture(e);
+    }
     return reply.whenComplete((r, t) -> outstanding.decrementAndGet(p));
   }
 }

@@ -1,8 +1,10 @@
 package dev.warden.persistence.ledger;
 
 import dev.warden.core.Asks;
+import dev.warden.persistence.ledger.internal.ClusterPlacement;
 import dev.warden.persistence.ledger.internal.LedgerPartition;
 import dev.warden.persistence.ledger.internal.LedgerRoot;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +40,16 @@ final class LedgerControl implements LedgerMXBean {
       return CompletableFuture.failedFuture(e);
     }
     List<CompletableFuture<Done>> all = new ArrayList<>();
+    long deadline = System.nanoTime() + handle.settings().askTimeout().toNanos();
     for (ActorRef<LedgerPartition.Command> p : handle.partitions()) {
-      all.add(Asks.ask(system, p, r -> new LedgerPartition.Hold(type, paused, r), handle.settings().askTimeout()));
+      if (handle.clustered()) {
+        // A Hold lost in a partition's hand-over is asked again, like a submit (it is idempotent).
+        Duration once = ClusterPlacement.tryTimeout(system.settings().config());
+        all.add(Retries.until(system, deadline, () -> Asks.<LedgerPartition.Command, Done>ask(system, p, r -> new LedgerPartition.Hold(type, paused, r), once),
+            d -> false, (n, t) -> true).toCompletableFuture());
+      } else {
+        all.add(Asks.ask(system, p, r -> new LedgerPartition.Hold(type, paused, r), handle.settings().askTimeout()));
+      }
     }
     return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))
         .thenRun(() -> log.info("ledger job type [{}] {} on all [{}] partitions", type, paused ? "paused" : "resumed", all.size()));

@@ -439,6 +439,16 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   private Effect<LedgerBatch, PartitionState> onHandOff(PartitionState s, HandOff h) {
     if (handingOff || (stopping && drainReply == null && executions.isEmpty() && flusher.idle())) {
       ctx.getLog().info("ledger partition [{}] drained; stopping for the hand-over", wiring.partition());
+      // Result waiters would wait in vain: each gets its job as it is (not terminal), and the facade
+      // asks again where the partition lands.
+      waiters.forEach((id, replies) -> {
+        JobRecord r = s.jobs.get(id);
+        if (r != null) {
+          Found now = new Found(Optional.of(r.view()));
+          replies.forEach(w -> w.tell(now));
+        }
+      });
+      waiters.clear();
       return Effect().stop();
     }
     ctx.getLog().info("ledger partition [{}] hands over: draining [{}] running attempts", wiring.partition(), executions.size());
