@@ -17,6 +17,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Real child processes; host headroom injected, RSS read from /proc. */
 class TrialWorkerTest {
   private static final long MIB = 1L << 20;
-  private static final ActorTestKit kit = ActorTestKit.create();
+  // made in @BeforeAll, not in a static initializer: surefire reruns a failed test in the same JVM after
+  // @AfterAll shut the first kit down, and JUnit runs @BeforeAll again for it
+  private static ActorTestKit kit;
   @TempDir Path logs;
   private final AtomicLong headroom = new AtomicLong(64L << 30);
   private final KindMetrics metrics = new KindMetrics();
@@ -42,6 +45,11 @@ class TrialWorkerTest {
           return proc.rssBytes(pid);
         }
       };
+
+  @BeforeAll
+  static void start() {
+    kit = ActorTestKit.create();
+  }
 
   @AfterAll
   static void stop() {
