@@ -205,6 +205,25 @@ class TrialWorkerTest {
     }
   }
 
+  /**
+   * When the first hog of {@code dir} saw its SIGTERM: the epoch ms its hook wrote, or the file's own time when
+   * the hook was killed between creating the file and writing it (a grace kill can follow the SIGTERM within
+   * the same millisecond on a loaded machine; stamps() would read such an empty file's pid as a time), or
+   * {@code otherwise} when no hook got as far as creating its file.
+   */
+  private static long sigtermAt(Path dir, long otherwise) throws Exception {
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("term-")).mapToLong(f -> {
+        try {
+          String text = Files.readString(f).trim();
+          return text.isEmpty() ? Files.getLastModifiedTime(f).toMillis() : Long.parseLong(text);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).min().orElse(otherwise);
+    }
+  }
+
   @Test
   void aHostileTreeOverItsCapIsKilledEarlyInItsGraceWithBoundedGrowthWhileAPoliteOneKeepsItsGrace() throws Exception {
     long cap = 256 * MIB;
@@ -222,11 +241,15 @@ class TrialWorkerTest {
     java.util.Set<Long> seen = new java.util.HashSet<>();
     AtomicLong peak = new AtomicLong();
     AtomicLong killDecided = new AtomicLong(-1);
+    AtomicLong stopSeen = new AtomicLong(-1);
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> {
       List<Long> announced = stamps(hostile, "pid-");
       for (long pid : announced) {
         seen.add(pid);
         ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> seen.add(d.pid())));
+      }
+      if (stopSeen.get() < 0 && counter("recycles.rss") > 0) {
+        stopSeen.set(System.currentTimeMillis()); // the worker stopped the trial (at or before this poll)
       }
       if (killDecided.get() < 0 && counter("grace-kills") > 0) {
         killDecided.set(System.currentTimeMillis());
@@ -239,7 +262,7 @@ class TrialWorkerTest {
     assertThat(r.outcome()).isEqualTo(TrialReport.Outcome.REQUEUED);
     assertThat(r.detail()).contains("over cap 256 MiB");
     assertThat(counter("grace-kills")).as("the worker cut the grace short").isEqualTo(1);
-    long sigterm = stamps(hostile, "term-").stream().mapToLong(Long::longValue).min().orElseThrow();
+    long sigterm = sigtermAt(hostile, stopSeen.get());
     // Its hooks never return, so only a SIGKILL ends this tree: at the grace's end (ExternalProcess) or earlier
     // when the worker sees it grow. Gone before the grace ran out is the early kill; how early depends on how fast
     // the hogs grow, which a loaded machine slows down: the peak bound below is what limits that, not a clock.
