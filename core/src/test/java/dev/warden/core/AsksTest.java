@@ -14,6 +14,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class AsksTest {
@@ -21,7 +22,13 @@ class AsksTest {
 
   record Check(int n, ActorRef<StatusReply<Integer>> replyTo) {}
 
-  static final ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "asks", ConfigFactory.parseString("pekko.loglevel = WARNING"));
+  // made in @BeforeAll: a surefire rerun of a failed test comes after @AfterAll terminated the first system
+  static ActorSystem<Void> system;
+
+  @BeforeAll
+  static void start() {
+    system = ActorSystem.create(Behaviors.empty(), "asks", ConfigFactory.parseString("pekko.loglevel = WARNING"));
+  }
 
   @AfterAll
   static void stop() {

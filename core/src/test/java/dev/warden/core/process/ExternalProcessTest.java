@@ -13,13 +13,21 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real child processes: sh, sleep and a Java test program. */
 class ExternalProcessTest {
-  private static final ActorTestKit kit = ActorTestKit.create();
+  // made in @BeforeAll, not in a static initializer: surefire reruns a failed test in the same JVM after
+  // @AfterAll shut the first kit down, and JUnit runs @BeforeAll again for it
+  private static ActorTestKit kit;
   @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    kit = ActorTestKit.create();
+  }
 
   @AfterAll
   static void stop() {

@@ -27,7 +27,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * Recycling means: the worker's processes are gone, and its age and brake count start afresh.
  * A stopped trial gets its SIGTERM grace only while it does not make things worse: the worker keeps
  * sampling through the grace and SIGKILLs a tree that grows past its cap or while headroom falls
- * ({@link MemoryGuard#killDuringGrace}). Each run carries its own owner marker
+ * ({@link WorkerHealth#graceKill}). Each run carries its own owner marker
  * ({@code <owner prefix>/<trial>#<attempt>/<run>}): whatever still carries it when the run ends is killed.
  * The worker's memory and age, its figures and recycling are {@link WorkerHealth}'s.
  */
@@ -85,7 +85,6 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
   private final Settings settings;
   private final KindMetrics metrics;
   private final WorkerHealth health;
-  private final MemoryGuard guard;
   private final ActorRef<ExternalProcess.Event> processEvents;
   private long runs;
   private Running running;
@@ -120,7 +119,6 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
     this.settings = settings;
     this.metrics = metrics;
     this.health = new WorkerHealth(name, settings, probe, metrics);
-    this.guard = health.guard();
     this.processEvents = ctx.messageAdapter(ExternalProcess.Event.class, FromProcess::new);
   }
 
@@ -201,7 +199,7 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
         metrics.counter("brakes").increment();
         getContext().getLog().warn("trial worker [{}] braked trial [{}#{}]: headroom {} MiB < safe {} MiB (consecutive brakes {})",
             name, running.trial.trialId(), running.trial.attempt(), available / MIB,
-            settings.guard().safeHeadroomBytes() / MIB, guard.consecutiveBrakes());
+            settings.guard().safeHeadroomBytes() / MIB, health.guard().consecutiveBrakes());
         stop(TrialReport.Outcome.BRAKED, "braked: headroom " + available / MIB + " MiB", available, now);
         break;
       case RESTART_WORKER:
@@ -223,19 +221,10 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
 
   /** A sample during the stop grace: a tree that grows (or a host that keeps losing headroom) is killed now. */
   private Behavior<Command> onGraceTick() {
-    if (running.killed) {
-      return this;
-    }
-    long available = health.availableBytes();
-    long now = health.rssOf(running.pid);
-    health.rss(now);
-    if (guard.killDuringGrace(running.rssAtStop, running.availableAtStop, now, available)) {
+    String why = running.killed ? null : health.graceKill(running.pid, running.rssAtStop, running.availableAtStop);
+    if (why != null) {
       running.killed = true;
       timers.cancel(GuardTick.INSTANCE);
-      metrics.counter("grace-kills").increment();
-      String why = "still growing in its stop grace: RSS " + now / MIB + " MiB (" + running.rssAtStop / MIB
-          + " at the stop, cap " + settings.guard().rssCapBytes() / MIB + "), headroom " + available / MIB + " MiB ("
-          + running.availableAtStop / MIB + " at the stop, safe " + settings.guard().safeHeadroomBytes() / MIB + ")";
       getContext().getLog().warn("trial worker [{}] trial [{}#{}] {}: SIGKILL now", name, running.trial.trialId(),
           running.trial.attempt(), why);
       running.process.tell(new ExternalProcess.Kill(why));
@@ -257,7 +246,7 @@ public final class TrialWorker extends AbstractBehavior<TrialWorker.Command> {
     running.availableAtStop = available;
     running.rssAtStop = treeRss;
     running.process.tell(new ExternalProcess.Stop(detail));
-    timers.startTimerWithFixedDelay(GuardTick.INSTANCE, guard.graceCheckInterval());
+    timers.startTimerWithFixedDelay(GuardTick.INSTANCE, health.guard().graceCheckInterval());
   }
 
   private void recycle(RecycleCause cause, String detail) {

@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 /**
  * One trial worker's memory and age as its {@link MemoryGuard} judges them: the readings (host
  * headroom, the trial tree's RSS), the worker's live figures (its gauges and the tree node's
- * {@link TrialWorker.Info}), and recycling, which starts its age and RSS afresh. Owned by the
- * worker's actor; the gauges read the atomics from other threads.
+ * {@link TrialWorker.Info}), the verdict on a stopped trial's grace, and recycling, which starts its age
+ * and RSS afresh. Owned by the worker's actor; the gauges read the atomics from other threads.
  */
 final class WorkerHealth {
   private static final long MIB = 1L << 20;
@@ -62,6 +62,24 @@ final class WorkerHealth {
     MemoryGuard.Verdict v = guard.check(available, treeRss, nowNanos);
     consecutive.set(guard.consecutiveBrakes());
     return v;
+  }
+
+  /**
+   * A sample during a stopped trial's SIGTERM grace, judged against the readings at the stop: why its tree
+   * under {@code pid} must be SIGKILLed now (it grows past its cap, or host headroom keeps falling), counted
+   * as a grace kill; {@code null} while it may keep its grace ({@link MemoryGuard#killDuringGrace}).
+   */
+  String graceKill(long pid, long rssAtStop, long availableAtStop) {
+    long available = availableBytes();
+    long now = rssOf(pid);
+    rss(now);
+    if (!guard.killDuringGrace(rssAtStop, availableAtStop, now, available)) {
+      return null;
+    }
+    metrics.counter("grace-kills").increment();
+    return "still growing in its stop grace: RSS " + now / MIB + " MiB (" + rssAtStop / MIB + " at the stop, cap "
+        + settings.guard().rssCapBytes() / MIB + "), headroom " + available / MIB + " MiB (" + availableAtStop / MIB
+        + " at the stop, safe " + settings.guard().safeHeadroomBytes() / MIB + ")";
   }
 
   /** The trial tree's latest RSS (0 once it ended). */

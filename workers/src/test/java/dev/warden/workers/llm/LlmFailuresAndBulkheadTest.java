@@ -96,10 +96,14 @@ class LlmFailuresAndBulkheadTest {
 
   @Test
   void aStuckModelDoesNotBlockAnotherModelAndQueuedAttemptsAreNotReaped() throws Exception {
-    server.script("stuck", trickle("eventually", 400, Duration.ofMillis(50)));
+    // streams for 2 minutes unless cancelled: a slow run of this test must not see it end on its own (one took 31 s)
+    server.script("stuck", trickle("eventually", 2400, Duration.ofMillis(50)));
     server.script("free", answer("quick"));
+    // chunks every 50 ms, yet a loaded machine once stalled the node for 1071 ms and stuck-1 was reaped at a 1 s
+    // timeout: 3 s of silence is a hang; the queued stuck-2 must outlive it below
+    Duration heartbeatTimeout = Duration.ofSeconds(3);
     String conf = "warden.llm.bulkhead.models { stuck = 1, free = 2 }\n"
-        + "warden.llm.classes.slow.heartbeat-timeout = 1s\n"; // chunks every 50 ms: 1 s of silence is a real hang, not a busy CI machine
+        + "warden.llm.classes.slow.heartbeat-timeout = " + heartbeatTimeout.toMillis() + "ms\n";
     try (Warden warden = LlmNode.start(dir, conf)) {
       Llm llm = Llm.of(warden);
       await(llm.submit("stuck-1", ask(server.uri(), "c", "stuck").withTimeoutClass("slow"), null));
@@ -120,9 +124,9 @@ class LlmFailuresAndBulkheadTest {
         assertThat(jmx.getRunningPerModel()).containsEntry("stuck", 1);
       });
       assertThat(server.requests("stuck")).as("the second stuck call waits for its model's only permit").isEqualTo(1);
-      await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(4))
+      await().during(heartbeatTimeout.plusMillis(500)).atMost(heartbeatTimeout.plusSeconds(3))
           .until(() -> events(llm, "stuck-2", JobEvent.Reaped.class).isEmpty());
-      assertThat(await(llm.status("stuck-2")).orElseThrow().attempt()).as("queued past the 1 s heartbeat timeout, not reaped").isEqualTo(1);
+      assertThat(await(llm.status("stuck-2")).orElseThrow().attempt()).as("queued past the 3 s heartbeat timeout, not reaped").isEqualTo(1);
 
       await(llm.cancel("stuck-1"));
       await().atMost(Duration.ofSeconds(5)).until(() -> server.aborted() >= 1);
