@@ -154,18 +154,21 @@ public final class PatternJournal extends EventSourcedBehavior<PatternJournal.Co
     return n > 0 && (state.stored() - n) / every != state.stored() / every;
   }
 
+  /** The index's snapshot as stored ({@link IndexSnapshot}), for the writer and every member's replica alike. */
+  static final SnapshotAdapter<PatternIndex> SNAPSHOTS = new SnapshotAdapter<>() {
+    @Override
+    public Object toJournal(PatternIndex state) {
+      return state.snapshot();
+    }
+
+    @Override
+    public PatternIndex fromJournal(Object from) {
+      return PatternIndex.restore((IndexSnapshot) from);
+    }
+  };
+
   @Override
   public SnapshotAdapter<PatternIndex> snapshotAdapter() {
-    return new SnapshotAdapter<>() {
-      @Override
-      public Object toJournal(PatternIndex state) {
-        return state.snapshot();
-      }
-
-      @Override
-      public PatternIndex fromJournal(Object from) {
-        return PatternIndex.restore((IndexSnapshot) from);
-      }
-    };
+    return SNAPSHOTS;
   }
 }

@@ -132,16 +132,6 @@ final class PatternReplica extends EventSourcedBehavior<PatternReplica.Command, 
 
   @Override
   public SnapshotAdapter<PatternIndex> snapshotAdapter() {
-    return new SnapshotAdapter<>() {
-      @Override
-      public Object toJournal(PatternIndex state) {
-        return state.snapshot();
-      }
-
-      @Override
-      public PatternIndex fromJournal(Object from) {
-        return PatternIndex.restore((IndexSnapshot) from);
-      }
-    };
+    return PatternJournal.SNAPSHOTS;
   }
 }
