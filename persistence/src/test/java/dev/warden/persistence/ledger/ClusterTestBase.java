@@ -3,6 +3,7 @@ package dev.warden.persistence.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.warden.core.Solo;
 import dev.warden.core.http.ApiClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after another on that cluster (forming it is the expensive part). The journal itself, read with
  * {@link LedgerJournal}, is the judge of "exactly once". Every subclass runs the kill -9 scenario.
  */
+@Solo
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class ClusterTestBase {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.warden.core.Solo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with SIGKILL; the singleton recovers on another member from the shared journal, and the lease, epoch and fencing
  * state is intact there.
  */
+@Solo
 class BuildClusterTest {
   @TempDir Path dir;
   private Server h2;

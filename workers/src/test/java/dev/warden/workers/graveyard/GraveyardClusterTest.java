@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
+import dev.warden.core.Solo;
 import dev.warden.core.Warden;
 import dev.warden.workers.graveyard.legacy.LegacyRecord;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * follows the journal. A member that joins later answers from the journal (snapshot and events), not by importing
  * anything again, and the writer recovers on another member when its own leaves.
  */
+@Solo
 class GraveyardClusterTest {
   @TempDir Path dir;
   private final List<Warden> nodes = new ArrayList<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
+import dev.warden.core.Solo;
 import dev.warden.core.Warden;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the {@link PermitAccounting} singleton: with a limit of 2, six attempts asking on both members get 2 permits in
  * the whole cluster, and each permit given back lets exactly one more in.
  */
+@Solo
 class LlmClusterPermitsTest {
   @TempDir Path dir;
   private final List<Warden> nodes = new ArrayList<>();
