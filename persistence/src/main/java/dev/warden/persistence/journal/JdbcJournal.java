@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.persistence.journal.Tagged;
@@ -42,11 +41,6 @@ public final class JdbcJournal extends AsyncWriteJournal {
   /** The generated key a tagged row's tags refer to. */
   private static final String[] ORDERING = {"ordering"};
   private static final String INSERT_TAG = "INSERT INTO \"event_tag\" (\"event_id\", \"tag\") VALUES (?, ?)";
-  private static final String REPLAY =
-      "SELECT \"sequence_number\", \"writer\", \"write_timestamp\", \"adapter_manifest\", \"event_payload\", \"event_ser_id\","
-          + " \"event_ser_manifest\", \"meta_payload\", \"meta_ser_id\", \"meta_ser_manifest\" FROM \"event_journal\""
-          + " WHERE \"persistence_id\" = ? AND \"deleted\" = FALSE AND \"sequence_number\" >= ? AND \"sequence_number\" <= ?"
-          + " ORDER BY \"sequence_number\" LIMIT ?";
   private static final String HIGHEST = "SELECT MAX(\"sequence_number\") FROM \"event_journal\" WHERE \"persistence_id\" = ?";
   private static final String MARK_DELETED =
       "UPDATE \"event_journal\" SET \"deleted\" = TRUE WHERE \"persistence_id\" = ? AND \"sequence_number\" <= ? AND \"deleted\" = FALSE";
@@ -177,32 +171,8 @@ public final class JdbcJournal extends AsyncWriteJournal {
       return FutureConverters.asScala(CompletableFuture.completedFuture(null));
     }
     return FutureConverters.asScala(
-        db.read(
-            c -> {
-              try (PreparedStatement ps = c.prepareStatement(REPLAY)) {
-                ps.setString(1, persistenceId);
-                ps.setLong(2, fromSequenceNr);
-                ps.setLong(3, toSequenceNr);
-                ps.setLong(4, max);
-                try (ResultSet rs = ps.executeQuery()) {
-                  while (rs.next()) {
-                    replayCallback.accept(repr(persistenceId, rs));
-                  }
-                }
-              }
-              return null;
-            }));
-  }
-
-  private PersistentRepr repr(String persistenceId, ResultSet rs) throws SQLException {
-    long seqNr = rs.getLong(1);
-    String where = "journal row " + persistenceId + " #" + seqNr;
-    Object event = Payload.read(serialization, rs, 5, 6, 7, where);
-    PersistentRepr repr =
-        PersistentRepr.apply(event, seqNr, persistenceId, rs.getString(4), false, ActorRef.noSender(), rs.getString(2))
-            .withTimestamp(rs.getLong(3));
-    Object meta = Payload.read(serialization, rs, 8, 9, 10, where + " metadata");
-    return meta == null ? repr : repr.withMetadata(meta);
+        db.read(c -> EventRows.read(c, serialization, persistenceId, fromSequenceNr, toSequenceNr, max, (repr, ordering) -> replayCallback.accept(repr)))
+            .thenApply(n -> (Void) null));
   }
 
   @Override

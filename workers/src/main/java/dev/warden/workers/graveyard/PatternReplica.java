@@ -1,16 +1,16 @@
 package dev.warden.workers.graveyard;
 
-import com.typesafe.config.ConfigFactory;
+import dev.warden.persistence.journal.WardenReadJournal;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.persistence.JournalProtocol;
-import org.apache.pekko.persistence.Persistence;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
@@ -19,30 +19,36 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.apache.pekko.stream.javadsl.Sink;
 
 /**
  * Cluster mode: one member's read-only copy of the pattern index, which its graveyard queries read. It recovers
  * from the shared journal like the writer (the writer's snapshot, then the events after it), never writes, and
  * then follows the journal: every {@code warden.graveyard.cluster.follow-interval}, and at once after a write
- * made through this member, it reads the events after the last one it applied (the journal's replay, from that
- * sequence number on). No legacy file is read again. Answers on a member lag the writer by at most one interval.
+ * made through this member, it reads the events after the last one it applied, through Pekko Persistence Query:
+ * the read journal of the configured journal plugin ({@link WardenReadJournal#pluginIdFor}: Warden's, or Pekko
+ * Persistence JDBC's), at most {@value #MAX_PER_READ} events per read and the next read at once while more follow.
+ * No legacy file is read again. Answers on a member lag the writer by at most one interval.
  */
 final class PatternReplica extends EventSourcedBehavior<PatternReplica.Command, PatternJournal.Event, PatternIndex> {
 
-  sealed interface Command permits CatchUp, Replayed {}
+  /** Most events one read takes in: a replica far behind catches up in several reads, never holding all at once. */
+  static final int MAX_PER_READ = 256;
+
+  sealed interface Command permits CatchUp, Read {}
 
   /** Read the events written since the last one applied (a timer, or a write through this member). */
   enum CatchUp implements Command { INSTANCE }
 
-  /** One answer of the journal to a replay: an event, the end, or a failure. */
-  private record Replayed(Object message) implements Command {}
+  /** The events a read found after the last one applied, or why it failed. */
+  private record Read(List<EventEnvelope> events, Throwable failure) implements Command {}
 
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
   private final GraveyardSettings settings;
   private final Duration interval;
   private final Consumer<PatternIndex> onRecovered;
-  private final ActorRef<Object> replies;
+  private final CurrentEventsByPersistenceIdQuery queries;
   private long applied;
   private boolean reading;
 
@@ -59,7 +65,8 @@ final class PatternReplica extends EventSourcedBehavior<PatternReplica.Command, 
     this.settings = settings;
     this.interval = interval;
     this.onRecovered = onRecovered;
-    this.replies = ctx.messageAdapter(Object.class, Replayed::new);
+    this.queries = PersistenceQuery.get(ctx.getSystem()).getReadJournalFor(CurrentEventsByPersistenceIdQuery.class,
+        WardenReadJournal.pluginIdFor(ctx.getSystem().settings().config()));
   }
 
   @Override
@@ -72,34 +79,35 @@ final class PatternReplica extends EventSourcedBehavior<PatternReplica.Command, 
     return newCommandHandlerBuilder()
         .forAnyState()
         .onCommand(CatchUp.class, (s, c) -> onCatchUp())
-        .onCommand(Replayed.class, this::onReplayed)
+        .onCommand(Read.class, this::onRead)
         .build();
   }
 
   private Effect<PatternJournal.Event, PatternIndex> onCatchUp() {
     if (!reading) {
       reading = true;
-      Persistence.get(Adapter.toClassic(ctx.getSystem())).journalFor("", ConfigFactory.empty()).tell(
-          new JournalProtocol.ReplayMessages(applied + 1, Long.MAX_VALUE, Long.MAX_VALUE, settings.persistenceId(),
-              Adapter.toClassic(replies)), org.apache.pekko.actor.ActorRef.noSender());
+      ctx.pipeToSelf(queries.currentEventsByPersistenceId(settings.persistenceId(), applied + 1, Long.MAX_VALUE)
+          .take(MAX_PER_READ).runWith(Sink.seq(), ctx.getSystem()), Read::new);
     }
     return Effect().none();
   }
 
   /** Events are applied to the index in place (it is read by queries on other threads, as the writer's is). */
-  private Effect<PatternJournal.Event, PatternIndex> onReplayed(PatternIndex index, Replayed r) {
-    if (r.message() instanceof JournalProtocol.ReplayedMessage m) {
-      long seq = m.persistent().sequenceNr();
-      if (seq == applied + 1 && m.persistent().payload() instanceof PatternJournal.PatternsRecorded e) {
-        index.replay(e);
-        applied = seq;
-      }
-    } else if (r.message() instanceof JournalProtocol.RecoverySuccess) {
-      reading = false;
-    } else if (r.message() instanceof JournalProtocol.ReplayMessagesFailure f) {
-      reading = false;
+  private Effect<PatternJournal.Event, PatternIndex> onRead(PatternIndex index, Read r) {
+    reading = false;
+    if (r.failure() != null) {
       ctx.getLog().warn("graveyard replica [{}] could not read the journal after [{}]; will try again in [{}]", settings.persistenceId(),
-          applied, interval, f.cause());
+          applied, interval, r.failure());
+      return Effect().none();
+    }
+    for (EventEnvelope e : r.events()) {
+      if (e.sequenceNr() > applied && e.event() instanceof PatternJournal.PatternsRecorded recorded) {
+        index.replay(recorded);
+        applied = e.sequenceNr();
+      }
+    }
+    if (r.events().size() == MAX_PER_READ) {
+      ctx.getSelf().tell(CatchUp.INSTANCE); // more may follow: read on without waiting for the timer
     }
     return Effect().none();
   }

@@ -1,6 +1,7 @@
 package dev.warden.workers.llm;
 
 import dev.warden.core.WardenSerializable;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,6 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * Cluster mode: the llm kind's per-model permits for the whole cluster, a cluster singleton
@@ -20,14 +22,21 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * ({@link Acquire}, FIFO per model, at most {@code warden.llm.bulkhead} permits of a model granted
  * at once in the cluster) and gives it back ({@link Release}). Every message is idempotent: members
  * send their waiting tickets again and tell what they hold ({@link Held}) every check interval, so
- * a singleton that starts again after its member died learns what is held (adopting it even above
- * the limit, which then holds again as calls end) and who waits. A member that leaves or dies loses
- * its permits here (death watch on its coordinator). Not persistent: the truth is what members hold.
+ * a singleton that starts again after its member died learns what is held and who waits. So that the
+ * limit holds across that fail-over, a singleton grants nothing for its first {@link #settleWindow}
+ * (the proxies' identification interval plus two check intervals: long enough for every member's
+ * proxy to find it and tell it what it holds), only adopting and queueing; held permits it learns of
+ * later are adopted even above the limit, which then holds again as calls end. A member that leaves
+ * or dies loses its permits here (death watch on its coordinator). Not persistent: the truth is what
+ * members hold.
  */
 final class PermitAccounting extends AbstractBehavior<PermitAccounting.Command> {
   static final String SINGLETON = "warden-llm-permits";
 
-  sealed interface Command permits Acquire, Release, Held, HolderGone {}
+  /** How often a member's singleton proxy looks for a moved singleton (Pekko's setting). */
+  static final String IDENTIFICATION = "pekko.cluster.singleton-proxy.singleton-identification-interval";
+
+  sealed interface Command permits Acquire, Release, Held, HolderGone, Settled {}
 
   /** {@code holder} waits for a permit of {@code model} for {@code ticket}; answered {@link Granted} (again, if already granted). */
   record Acquire(String ticket, String model, ActorRef<LlmCoordinator.Command> holder) implements Command, WardenSerializable {}
@@ -43,6 +52,9 @@ final class PermitAccounting extends AbstractBehavior<PermitAccounting.Command> 
 
   private record HolderGone(ActorRef<LlmCoordinator.Command> holder) implements Command {}
 
+  /** The settle window after the start has passed: grant from now on. */
+  private enum Settled implements Command { INSTANCE }
+
   private record Waiter(String ticket, ActorRef<LlmCoordinator.Command> holder) {}
 
   /** One model's permits. */
@@ -55,15 +67,24 @@ final class PermitAccounting extends AbstractBehavior<PermitAccounting.Command> 
   private final LlmSettings settings;
   private final Map<String, Model> models = new HashMap<>();
   private final Set<ActorRef<LlmCoordinator.Command>> watched = new HashSet<>();
+  private boolean settling = true;
 
   static Behavior<Command> create(LlmSettings settings) {
-    return Behaviors.setup(ctx -> new PermitAccounting(ctx, settings));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PermitAccounting(ctx, timers, settings)));
   }
 
-  private PermitAccounting(ActorContext<Command> ctx, LlmSettings settings) {
+  private PermitAccounting(ActorContext<Command> ctx, TimerScheduler<Command> timers, LlmSettings settings) {
     super(ctx);
     this.settings = settings;
-    ctx.getLog().info("llm permit accounting started on this member: per-model limits hold cluster-wide");
+    Duration window = settleWindow(ctx.getSystem().settings().config().getDuration(IDENTIFICATION), settings);
+    timers.startSingleTimer(Settled.INSTANCE, window);
+    ctx.getLog().info("llm permit accounting started on this member: per-model limits hold cluster-wide; granting after [{}] ms,"
+        + " once members have told what they hold", window.toMillis());
+  }
+
+  /** How long a new singleton only listens: until every member's proxy has found it and re-sent what it holds. */
+  static Duration settleWindow(Duration identification, LlmSettings settings) {
+    return identification.plus(settings.checkInterval().multipliedBy(2));
   }
 
   @Override
@@ -73,7 +94,17 @@ final class PermitAccounting extends AbstractBehavior<PermitAccounting.Command> 
         .onMessage(Release.class, this::onRelease)
         .onMessage(Held.class, this::onHeld)
         .onMessage(HolderGone.class, this::onHolderGone)
+        .onMessage(Settled.class, s -> onSettled())
         .build();
+  }
+
+  private Behavior<Command> onSettled() {
+    settling = false;
+    int held = models.values().stream().mapToInt(m -> m.granted.size()).sum();
+    int waiting = models.values().stream().mapToInt(m -> m.queue.size()).sum();
+    getContext().getLog().info("llm permit accounting granting now: [{}] permit(s) held, [{}] waiting", held, waiting);
+    models.forEach(this::grantWhilePossible);
+    return this;
   }
 
   private Behavior<Command> onAcquire(Acquire a) {
@@ -134,6 +165,9 @@ final class PermitAccounting extends AbstractBehavior<PermitAccounting.Command> 
   }
 
   private void grantWhilePossible(String model, Model m) {
+    if (settling) {
+      return;
+    }
     int limit = settings.concurrencyOf(model);
     while (m.granted.size() < limit && !m.queue.isEmpty()) {
       Waiter w = m.queue.poll();
