@@ -1,45 +1,27 @@
 package dev.warden.core;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import dev.warden.core.cluster.ClusterSettings;
-import dev.warden.core.http.HttpSettings;
 import dev.warden.core.http.internal.HttpServer;
-import dev.warden.core.http.internal.KindHandle;
 import dev.warden.core.internal.Guardian;
+import dev.warden.core.internal.NodeBoot;
+import dev.warden.core.internal.NodeConfig;
+import dev.warden.core.internal.NodeShutdown;
 import dev.warden.core.jmx.JmxConnector;
-import dev.warden.core.jmx.JmxConnectorSettings;
 import dev.warden.core.jmx.JmxRegistry;
-import dev.warden.core.supervision.Supervisor;
-import dev.warden.core.metrics.KindMeters;
-import dev.warden.core.metrics.NodeMeters;
 import dev.warden.core.tree.SupervisorTree;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A running Warden node, embedded in a host JVM.
@@ -56,16 +38,9 @@ import org.slf4j.LoggerFactory;
  * infrastructure such as the checkpointer) through CoordinatedShutdown; it is idempotent.
  */
 public final class Warden implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Warden.class);
   private static final AtomicInteger attached = new AtomicInteger();
 
-  private enum CloseReason implements CoordinatedShutdown.Reason {
-    WARDEN_CLOSE
-  }
-
   private final ActorSystem<?> system;
-  private final boolean ownsSystem;
-  private final ActorRef<Guardian.Command> guardian;
   private final WardenSettings settings;
   private final Config config;
   private final SupervisorTree tree;
@@ -73,10 +48,9 @@ public final class Warden implements AutoCloseable {
   private final Map<String, ActorRef<Object>> kinds;
   private final List<WorkerKind<?>> workerKinds;
   private final Optional<JmxConnector> connector;
+  private final NodeShutdown shutdown;
   /** The HTTP server when warden.http.enabled; set once in boot, after the kinds started. */
   private volatile HttpServer http;
-  private final AtomicBoolean closing = new AtomicBoolean();
-  private final CompletableFuture<Done> stopped = new CompletableFuture<>();
 
   private Warden(
       ActorSystem<?> system,
@@ -84,20 +58,17 @@ public final class Warden implements AutoCloseable {
       ActorRef<Guardian.Command> guardian,
       WardenSettings settings,
       SupervisorTree tree,
-      JmxRegistry jmx,
-      Map<String, ActorRef<Object>> kinds,
-      List<WorkerKind<?>> workerKinds,
-      Optional<JmxConnector> connector) {
+      NodeBoot.Parts parts,
+      List<WorkerKind<?>> workerKinds) {
     this.system = system;
-    this.ownsSystem = ownsSystem;
-    this.guardian = guardian;
     this.settings = settings;
     this.config = system.settings().config();
     this.tree = tree;
-    this.jmx = jmx;
-    this.kinds = kinds;
+    this.jmx = parts.jmx();
+    this.kinds = parts.kinds();
     this.workerKinds = workerKinds;
-    this.connector = connector;
+    this.connector = parts.connector();
+    this.shutdown = new NodeShutdown(system, ownsSystem, guardian, settings, parts.jmx(), parts.connector());
   }
 
   /**
@@ -106,24 +77,7 @@ public final class Warden implements AutoCloseable {
    * ({@code ConfigFactory.parseString}, {@code parseFile}, or {@code empty()}).
    */
   public static Config loadConfig(Config overrides) {
-    try {
-      Config loaded = layered(overrides, ConfigFactory.empty());
-      ClusterSettings cluster = ClusterSettings.create(loaded);
-      // Cluster mode implies Pekko settings (provider, Artery, seeds, split-brain resolver): layered
-      // under the user's own configuration, so an explicit pekko.* key still wins.
-      return cluster.enabled() ? layered(overrides, cluster.pekkoLayer()) : loaded;
-    } catch (ConfigException e) {
-      throw new WardenConfigException(e.origin() == null ? "" : e.origin().description(), e.getMessage(), e);
-    }
-  }
-
-  private static Config layered(Config overrides, Config cluster) {
-    return ConfigFactory.defaultOverrides()
-        .withFallback(overrides)
-        .withFallback(cluster)
-        .withFallback(ConfigFactory.parseResourcesAnySyntax("warden-defaults"))
-        .withFallback(ConfigFactory.defaultReferenceUnresolved())
-        .resolve();
+    return NodeConfig.load(overrides);
   }
 
   /**
@@ -137,23 +91,17 @@ public final class Warden implements AutoCloseable {
   public static Warden start(Config overrides, List<WorkerKind<?>> kinds) {
     Config config = loadConfig(overrides);
     WardenSettings settings = WardenSettings.create(config);
-    checkKinds(kinds);
-    validate(config, settings, kinds);
+    NodeConfig.check(config, settings, kinds);
     SupervisorTree tree = new SupervisorTree();
     ActorSystem<Guardian.Command> system =
-        ActorSystem.create(Guardian.create(settings, tree), systemName(config, settings), config);
+        ActorSystem.create(Guardian.create(settings, tree), NodeConfig.systemName(config, settings), config);
     try {
       return boot(system, true, system, settings, tree, kinds);
     } catch (RuntimeException e) {
       system.terminate();
-      awaitQuietly(system.getWhenTerminated(), Duration.ofSeconds(30));
+      NodeShutdown.awaitQuietly(system.getWhenTerminated(), Duration.ofSeconds(30));
       throw e;
     }
-  }
-
-  private static String systemName(Config config, WardenSettings settings) {
-    ClusterSettings cluster = ClusterSettings.create(config);
-    return cluster.enabled() ? cluster.name() : settings.nodeName();
   }
 
   /**
@@ -162,8 +110,7 @@ public final class Warden implements AutoCloseable {
    */
   public static Warden attach(ActorSystem<?> system, List<WorkerKind<?>> kinds) {
     WardenSettings settings = WardenSettings.create(system.settings().config());
-    checkKinds(kinds);
-    validate(system.settings().config(), settings, kinds);
+    NodeConfig.check(system.settings().config(), settings, kinds);
     SupervisorTree tree = new SupervisorTree();
     ActorRef<Guardian.Command> guardian =
         system.systemActorOf(
@@ -178,141 +125,19 @@ public final class Warden implements AutoCloseable {
       WardenSettings settings,
       SupervisorTree tree,
       List<WorkerKind<?>> kinds) {
-    for (WorkerKind<?> kind : kinds) {
-      kind.prepare(system);
-    }
-    String node = settings.nodeName();
-    // A second node of the same name in this JVM gets a suffix for its MBeans. With JMX off there
-    // are none, and the platform MBean server is not brought up for nothing (~50 ms at a cold start).
-    for (int i = 2; settings.jmxEnabled() && JmxRegistry.nodeInUse(node); i++) {
-      node = settings.nodeName() + "-" + i;
-    }
-    JmxRegistry jmx = new JmxRegistry(node, settings.jmxEnabled());
-    Map<String, KindMetrics> metrics = new java.util.HashMap<>();
-    Config config = system.settings().config();
-    Map<String, ActorRef<Object>> refs =
-        await(
-            AskPattern.ask(
-                guardian,
-                reply ->
-                    new Guardian.StartKinds(
-                        kinds,
-                        k -> {
-                          KindMetrics m = metrics.computeIfAbsent(k.name(), n -> new KindMetrics());
-                          return new KindContext(
-                              k.name(), Guardian.ROOT + "/" + k.name(), config, settings, tree, m, jmx);
-                        },
-                        reply),
-                Duration.ofSeconds(30),
-                system.scheduler()),
-            Duration.ofSeconds(31));
-    jmx.register(jmx.name("Tree", null), tree.mxBean());
-    for (WorkerKind<?> k : kinds) {
-      boolean pausable = k.pauseMessage().isPresent() && k.resumeMessage().isPresent();
-      jmx.register(
-          jmx.name("Kind", k.name()),
-          Supervisor.mxBean(
-              k.name(), Guardian.ROOT + "/" + k.name(), tree, metrics.get(k.name()), refs.get(k.name()),
-              k.operations(), pausable));
-    }
-    NodeMeters meters = NodeMeters.get(system);
-    for (WorkerKind<?> k : kinds) {
-      meters.bind("kind:" + k.name(), KindMeters.of(k.name(), Guardian.ROOT + "/" + k.name(), tree, metrics.get(k.name())));
-    }
-    Optional<JmxConnector> connector = Optional.empty();
-    JmxConnectorSettings cs = settings.jmxConnector();
-    if (cs.enabled()) {
-      try {
-        connector = Optional.of(JmxConnector.start(cs, settings.dataDir()));
-      } catch (WardenConfigException e) {
-        jmx.unregisterAll();
-        throw e;
-      } catch (IOException e) {
-        jmx.unregisterAll();
-        throw new WardenConfigException(
-            "warden.jmx.connector.port",
-            "cannot start the JMX connector on " + cs.host() + ":" + cs.port() + ": " + e.getMessage(),
-            e);
-      }
-    }
-    Warden warden = new Warden(system, owns, guardian, settings, tree, jmx, refs, List.copyOf(kinds), connector);
-    HttpSettings hs = HttpSettings.create(config);
-    if (hs.enabled()) {
-      List<KindHandle> handles = new ArrayList<>();
-      for (WorkerKind<?> k : kinds) {
-        handles.add(new KindHandle(k.name(), Guardian.ROOT + "/" + k.name(), metrics.get(k.name()), refs.get(k.name()),
-            k.operations(), k.pauseMessage().isPresent() && k.resumeMessage().isPresent()));
-      }
-      try {
-        warden.http = HttpServer.start(hs, warden, handles, kinds);
-      } catch (RuntimeException e) {
-        connector.ifPresent(JmxConnector::close);
-        jmx.unregisterAll();
-        throw e;
-      }
-    }
+    NodeBoot.Parts parts = NodeBoot.startKinds(system, guardian, settings, tree, kinds);
+    Warden warden = new Warden(system, owns, guardian, settings, tree, parts, List.copyOf(kinds));
+    Optional<HttpServer> http = NodeBoot.startHttp(parts, warden, kinds);
+    warden.http = http.orElse(null);
     CoordinatedShutdown.get(system)
-        .addTask(CoordinatedShutdown.PhaseServiceStop(), "warden-stop-kinds-" + node, warden::stopKinds);
-    log.info(
-        "warden node [{}] up: {} kind(s) {}, data-dir [{}]{}{}",
-        node,
-        kinds.size(),
-        refs.keySet(),
-        settings.dataDir(),
-        connector.map(c -> ", JMX at " + c.url()).orElse(""),
-        warden.httpUrl().map(u -> ", HTTP API at " + u + "/api/v1" + (warden.http.tokenRequired() ? " (bearer token required)" : ""))
-            .orElse(""));
+        .addTask(CoordinatedShutdown.PhaseServiceStop(), "warden-stop-kinds-" + parts.node(), warden::stopKinds);
+    NodeBoot.logUp(parts, warden, http);
     return warden;
-  }
-
-  /**
-   * Everything that can be checked before a file is written: every kind's settings, unknown keys
-   * ({@code warden.config.strict}); then the data directory is created (owner-only) or checked.
-   */
-  private static void validate(Config config, WardenSettings settings, List<WorkerKind<?>> kinds) {
-    for (WorkerKind<?> kind : kinds) {
-      kind.validate(config);
-    }
-    UnknownKeys.check(config);
-    HttpSettings.create(config);
-    DataFiles.create(config).directory(settings.dataDir(), "warden.data-dir");
-  }
-
-  private static void checkKinds(List<WorkerKind<?>> kinds) {
-    Set<String> seen = new HashSet<>();
-    for (WorkerKind<?> k : kinds) {
-      if (k.name() == null || !k.name().matches("[a-z0-9][a-z0-9-]*")) {
-        throw new IllegalArgumentException(
-            "worker kind name must be lower-case letters, digits and '-', but was [" + k.name() + "]");
-      }
-      if (!seen.add(k.name())) {
-        throw new IllegalArgumentException("worker kind [" + k.name() + "] registered twice");
-      }
-    }
   }
 
   /** Stops every kind group by group; runs once however often it is called. */
   private CompletionStage<Done> stopKinds() {
-    if (closing.compareAndSet(false, true)) {
-      Duration total = settings.kindStopTimeout().multipliedBy(4).plusSeconds(5);
-      // The HTTP server goes first: no request reaches a kind that is stopping.
-      CompletionStage<Done> unbound = http == null ? CompletableFuture.completedFuture(Done.getInstance()) : http.stop();
-      unbound
-          .thenCompose(u -> Asks.<Guardian.Command, Done>ask(
-              system, guardian, reply -> new Guardian.StopKinds(!ownsSystem, reply), total))
-          .whenComplete(
-              (done, err) -> {
-                if (err != null) {
-                  log.warn("warden node [{}] kinds did not all stop in time: {}", jmx.node(), err.toString());
-                }
-                connector.ifPresent(JmxConnector::close);
-                jmx.unregisterAll();
-                NodeMeters.get(system).unbindAll();
-                log.info("warden node [{}] stopped", jmx.node());
-                stopped.complete(Done.getInstance());
-              });
-    }
-    return stopped;
+    return shutdown.stopKinds(http);
   }
 
   /**
@@ -321,17 +146,12 @@ public final class Warden implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (ownsSystem) {
-      CoordinatedShutdown.get(system).run(CloseReason.WARDEN_CLOSE);
-      awaitQuietly(system.getWhenTerminated(), Duration.ofMinutes(2));
-    } else {
-      awaitQuietly(stopKinds(), Duration.ofMinutes(2));
-    }
+    shutdown.close(http);
   }
 
   /** Completes when every kind has stopped. */
   public CompletionStage<Done> whenStopped() {
-    return stopped;
+    return shutdown.whenStopped();
   }
 
   public ActorSystem<?> system() {
@@ -390,26 +210,5 @@ public final class Warden implements AutoCloseable {
    */
   public <K extends WorkerKind<?>> Optional<K> workerKind(Class<K> type) {
     return workerKinds.stream().filter(type::isInstance).map(type::cast).findFirst();
-  }
-
-  private static <T> T await(CompletionStage<T> stage, Duration timeout) {
-    try {
-      return stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting Warden", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("Warden did not start: " + e.getMessage(), e);
-    }
-  }
-
-  private static void awaitQuietly(CompletionStage<?> stage, Duration timeout) {
-    try {
-      stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      log.warn("warden: shutdown did not complete cleanly: {}", e.toString());
-    }
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.warden.core.Solo;
+import dev.warden.core.http.ApiClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -29,6 +30,7 @@ class BuildClusterTest {
   private Server h2;
   private String journalUrl;
   private final int[] artery = new int[3];
+  private final int[] management = new int[3];
   private final Process[] nodes = new Process[3];
   private final String[] urls = new String[3];
 
@@ -51,12 +53,20 @@ class BuildClusterTest {
     journalUrl = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/" + dir.resolve("journal").toAbsolutePath() + ";WRITE_DELAY=0";
     for (int i = 0; i < 3; i++) {
       artery[i] = freePort();
+      management[i] = freePort();
     }
     for (int i = 0; i < 3; i++) {
       start(i);
     }
     for (int i = 0; i < 3; i++) {
       urls[i] = awaitUrl(i);
+    }
+    // A member still Joining does not count for the split-brain resolver: with two Up and one Joining, the kill of
+    // an Up member is a tie (1 of 2 unreachable) that keep-majority breaks towards the lowest address, which can be
+    // the killed member's, and then both survivors down themselves (a loaded run: ConnectException, or "header
+    // parser received no bytes" from a member shutting down). The kill below needs all three Up, as every member sees it.
+    for (int i = 0; i < 3; i++) {
+      awaitAllUp(i);
     }
     // the oldest member hosts the control plane: which one that is depends on how the cluster formed
     await().atMost(Duration.ofSeconds(60)).until(() -> host() >= 0);
@@ -115,7 +125,8 @@ class BuildClusterTest {
     String seeds = "127.0.0.1:" + artery[0] + ",127.0.0.1:" + artery[1];
     nodes[i] = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        BuildClusterNodeMain.class.getName(), dir.toString(), journalUrl, Integer.toString(artery[i]), seeds)
+        BuildClusterNodeMain.class.getName(), dir.toString(), journalUrl, Integer.toString(artery[i]), seeds,
+        Integer.toString(management[i]))
         .redirectErrorStream(true).redirectOutput(dir.resolve("node-" + i + ".out").toFile()).start();
   }
 
@@ -124,6 +135,18 @@ class BuildClusterTest {
     await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(url) || !nodes[i].isAlive());
     assertThat(Files.exists(url)).as(() -> out(i)).isTrue();
     return Files.readString(url).trim();
+  }
+
+  /** Waits until member {@code i} sees three members, all Up, none unreachable (Pekko Management's member list). */
+  private void awaitAllUp(int i) {
+    ApiClient members = new ApiClient("http://127.0.0.1:" + management[i], null);
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptionsInstanceOf(UncheckedIOException.class)
+        .untilAsserted(() -> {
+          JsonNode m = members.get("/cluster/members").body();
+          assertThat(m.path("members").findValuesAsText("status")).as("member %d sees %s; its output:%n%s", i, m, out(i))
+              .containsExactly("Up", "Up", "Up");
+          assertThat(m.path("unreachable")).as("member %d sees %s", i, m).isEmpty();
+        });
   }
 
   private String out(int i) {

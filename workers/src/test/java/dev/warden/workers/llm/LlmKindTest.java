@@ -75,15 +75,19 @@ class LlmKindTest {
 
   @Test
   void streamedChunksKeepASlowCallAliveWhileASilentOneIsReaped() {
-    server.script("slow", trickle("alive", 24, Duration.ofMillis(50)));
+    server.script("slow", trickle("alive", 30, Duration.ofMillis(50)));
     server.script("silent", hang(), answer("woke"));
-    String conf = "warden.llm.classes.beat { start-to-close = 20s, heartbeat-timeout = 300ms }\n";
+    // What keeps the slow call alive is the margin between its chunks (50 ms) and the heartbeat timeout. It must hold
+    // a loaded JVM's stall: after one, the reaper's tick (one scheduler thread) can reach the ledger before the chunk
+    // that was due (the server's writer, the client's selector and a handler thread must all run first). With 300 ms
+    // that margin was 250 ms, and a full run on 2 shared cores (two test JVMs at once) reaped the slow call.
+    String conf = "warden.llm.classes.beat { start-to-close = 20s, heartbeat-timeout = 1s }\n";
     try (Warden warden = LlmNode.start(dir, conf)) {
       Llm llm = Llm.of(warden);
       String slow = await(llm.submit("s1", ask("chat", "slow").withTimeoutClass("beat"), null));
       String silent = await(llm.submit("s2", ask("chat", "silent").withTimeoutClass("beat"), null));
-      assertThat(await(llm.result(slow))).as("1.2 s of chunks every 50 ms outlive a 300 ms heartbeat timeout").isEqualTo("alive");
-      assertThat(names(llm, slow)).containsExactly("Submitted", "Started#1", "Completed#1", "Succeeded");
+      assertThat(await(llm.result(slow))).as("1.5 s of chunks every 50 ms outlive a 1 s heartbeat timeout").isEqualTo("alive");
+      assertThat(names(llm, slow)).as("%s", await(llm.history(slow))).containsExactly("Submitted", "Started#1", "Completed#1", "Succeeded");
       assertThat(await(llm.result(silent))).isEqualTo("woke");
       assertThat(events(llm, silent, JobEvent.Reaped.class).get(0).reason()).startsWith("no heartbeat");
     }

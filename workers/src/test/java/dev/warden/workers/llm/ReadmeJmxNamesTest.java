@@ -1,12 +1,14 @@
 package dev.warden.workers.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.warden.core.Warden;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -59,9 +61,15 @@ class ReadmeJmxNamesTest {
       Llm.of(warden);
       String node = warden.jmxNode();
       MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-      Set<ObjectName> registered = server.queryNames(new ObjectName("dev.warden:node=" + ObjectName.quote(node) + ",*"), null);
-      Set<String> types = registered.stream().map(n -> n.getKeyProperty("type")).collect(Collectors.toCollection(TreeSet::new));
-      assertThat(types).as("a ledger + llm + checkpointer node").contains("llm", "Tree", "Kind", "Checkpointer");
+      ObjectName ofNode = new ObjectName("dev.warden:node=" + ObjectName.quote(node) + ",*");
+      // Warden.start answers once every kind's supervisor is spawned; each kind registers its own MBean when its
+      // actor has set up, which may be later (the checkpointer's, the ledger's and the Journal one, the llm one):
+      // wait for the node's set of MBeans, not for the start.
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(types(server.queryNames(ofNode, null))).as("a ledger + llm + checkpointer node")
+              .contains("llm", "Tree", "Kind", "Checkpointer", "Ledger", "Journal"));
+      Set<ObjectName> registered = server.queryNames(ofNode, null);
+      Set<String> types = types(registered);
 
       Set<String> checked = new TreeSet<>();
       for (String text : documented) {
@@ -78,6 +86,10 @@ class ReadmeJmxNamesTest {
       }
       assertThat(checked).as("the pages name the llm kind's MBean and the core ones").contains("llm", "Tree", "Kind");
     }
+  }
+
+  private static Set<String> types(Set<ObjectName> names) {
+    return names.stream().map(n -> n.getKeyProperty("type")).collect(Collectors.toCollection(TreeSet::new));
   }
 
   private static List<String> documentedNames() throws IOException {

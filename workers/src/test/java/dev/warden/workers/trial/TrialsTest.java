@@ -139,17 +139,25 @@ class TrialsTest {
   void doubleForkedDescendantsDieWhenTheirTrialIsReapedAndWhenTheNodeClosesCleanly() throws Exception {
     Path reaped = dir.resolve("reaped.pid");
     Path closing = dir.resolve("closing.pid");
-    Study silent = study("silent-escaper", escaping(reaped) + "exec sleep 1000", List.of(Map.of()));
+    Path silence = dir.resolve("silence");
+    // The silent trial heartbeats until the test has seen its escaped process alive, then falls silent: its reap
+    // cannot come before that check (with "silent from the start" a loaded machine could reap it first).
+    Study silent = study("silent-escaper", escaping(reaped) + "while [ ! -f " + silence + " ]; do echo WARDEN:HEARTBEAT; sleep 0.2; done;"
+        + " exec sleep 1000", List.of(Map.of()));
     Study busy = study("busy-escaper", escaping(closing) + "while :; do echo WARDEN:HEARTBEAT; sleep 0.2; done",
         List.of(Map.of()));
     long stillRunningAtClose;
-    try (Warden w = start("warden.trial { heartbeat-timeout = 1s, max-attempts = 1 }\n"
+    // The ledger hears a trial's heartbeat about every 600 ms however often it prints one (ExternalProcess
+    // forwards at most one per 500 ms; the script prints every 200 ms): with a 1 s timeout a beat 400 ms late on
+    // a loaded machine reaped the busy trial too. 2 s leaves 1.4 s.
+    try (Warden w = start("warden.trial { heartbeat-timeout = 2s, max-attempts = 1 }\n"
         + "warden.ledger.reaper.tick = 200ms\nwarden.ledger.shutdown.drain-timeout = 0s\n")) {
       Trials trials = Trials.of(w);
       trials.submit(silent).toCompletableFuture().get(10, TimeUnit.SECONDS);
       trials.submit(busy).toCompletableFuture().get(10, TimeUnit.SECONDS);
       long escapedFromReaped = pidIn(reaped);
       stillRunningAtClose = pidIn(closing);
+      java.nio.file.Files.createFile(silence);
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
           trials.follow(silent).toCompletableFuture().get().get(0).status() == JobStatus.GAVE_UP);
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2))
