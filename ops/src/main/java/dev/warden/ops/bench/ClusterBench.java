@@ -98,8 +98,8 @@ final class ClusterBench {
     Figures.print(out, "cluster", "failover", Figures.median(failover),
         "ms [kill -9 -> every partition serving; stable-after " + STABLE_AFTER + ", heartbeat pause " + HEARTBEAT_PAUSE + "]");
     out.printf("%ncluster: %d run(s) on %s%s, %,d no-op jobs per side, %d partitions, at most %d jobs in flight per submitting member,"
-            + " child JVMs %s.%n  Three JVMs share this machine's %d cores and one database server, so three nodes here cannot beat one:"
-            + " the ratio is what the cluster's messaging (sharding, remoting) costs per job when CPU is the bound.%n"
+            + " child JVMs %s.%n  Three JVMs share this machine's %d cores and one database server, so three nodes here are not expected to beat one:"
+            + " the ratio shows what the cluster's messaging (sharding, remoting) costs per job when CPU is the bound.%n"
             + "  Fail-over = failure detection (acceptable heartbeat pause %s, Pekko's default) + split-brain resolver stable-after %s"
             + " (production minimum 7 s) + hand-over and recovery of the orphaned partitions.%n"
             + "  Each member keeps at most %d jobs in flight: an unbounded burst queues the heartbeats behind the submits in remoting"
