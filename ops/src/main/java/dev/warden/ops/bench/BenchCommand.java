@@ -34,6 +34,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--jobs", hidden = true)
   Integer jobs;
 
+  @Option(names = "--journal", defaultValue = "auto",
+      description = "cluster: the shared journal, pg | h2 | auto (PostgreSQL when it answers at -Dwarden.persistence.url, else"
+          + " ops/ci/ensure-postgres's 127.0.0.1:55432; otherwise an H2 TCP server), default ${DEFAULT-VALUE}")
+  String journal;
+
   @Mixin NodeOptions node;
 
   @Override
@@ -73,7 +78,7 @@ public final class BenchCommand implements Callable<Integer> {
         new TrialBench(node, n, iterations).run(System.out);
         return 0;
       case "cluster":
-        new ClusterBench(children, n, jobs).run(System.out);
+        new ClusterBench(children, n, jobs, journal).run(System.out);
         return 0;
       case "builds":
         new BuildsBench(node.overrides(), n, jobs).run(System.out);

@@ -85,7 +85,12 @@ final class BenchDatabase {
 
   /** DDL of the floor's journal-shaped table on the database of {@code s}. */
   static String floorTable(PersistenceSettings s, String name) {
-    if (s.dialect() == Dialect.POSTGRESQL) {
+    return floorTable(s.dialect(), name);
+  }
+
+  /** DDL of the floor's journal-shaped table on a database of {@code dialect}. */
+  static String floorTable(Dialect dialect, String name) {
+    if (dialect == Dialect.POSTGRESQL) {
       return "CREATE TABLE " + name + " (ordering BIGSERIAL, deleted BOOLEAN DEFAULT FALSE, persistence_id VARCHAR(255),"
           + " sequence_number BIGINT, writer VARCHAR, write_timestamp BIGINT, adapter_manifest VARCHAR, event_payload BYTEA,"
           + " event_ser_id INTEGER, event_ser_manifest VARCHAR, meta_payload BYTEA, meta_ser_id INTEGER, meta_ser_manifest VARCHAR,"

@@ -60,7 +60,12 @@ final class ChildJvm implements AutoCloseable {
     }
 
     ChildJvm start(String name, Class<?> main, String... args) throws IOException {
-      return ChildJvm.start(name, main, jvmOpts, defines, configFile, args);
+      return ChildJvm.start(name, main, jvmOpts, defines, configFile, Map.of(), args);
+    }
+
+    /** {@link #start} with extra environment variables (e.g. a database password, kept off the command line). */
+    ChildJvm start(String name, Map<String, String> env, Class<?> main, String... args) throws IOException {
+      return ChildJvm.start(name, main, jvmOpts, defines, configFile, env, args);
     }
 
     /** A new, empty directory for one run's files: under {@link #workDir}, else in the system's temporary directory. */
@@ -92,7 +97,8 @@ final class ChildJvm implements AutoCloseable {
    * the launch time in epoch ms.
    */
   private static ChildJvm start(
-      String name, Class<?> main, List<String> jvmOpts, Map<String, String> defines, Path configFile, String... args)
+      String name, Class<?> main, List<String> jvmOpts, Map<String, String> defines, Path configFile, Map<String, String> env,
+      String... args)
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -111,6 +117,7 @@ final class ChildJvm implements AutoCloseable {
       cmd.add(a.replace("{launch}", Long.toString(launch)));
     }
     ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(env);
     if (configFile != null) {
       pb.environment().put(Options.CONFIG_ENV, configFile.toString());
     } else {
