@@ -7,7 +7,7 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * What the test programs that run one cluster member in a child JVM share (the ledger's
- * {@code ClusterNodeMain}, the build kind's {@code BuildClusterNodeMain}; through this module's
+ * {@code ClusterNodeMain}, the workers' {@code SingletonsNodeMain}; through this module's
  * test-jar). Their arguments start alike: {@code args[0]} the directory for data and the URL file,
  * {@code args[1]} the shared journal's JDBC URL (H2 TCP, or PostgreSQL with user {@code args[5]} and
  * password {@code args[6]}), {@code args[2]} the Artery port, {@code args[3]} the seeds
