@@ -1,6 +1,5 @@
 package dev.warden.persistence.ledger;
 
-import dev.warden.core.Asks;
 import dev.warden.core.PerNode;
 import dev.warden.core.Warden;
 import dev.warden.persistence.checkpoint.CheckpointerKind;
@@ -119,19 +118,19 @@ public final class JobLedger {
    * registered on this node, or paused (its jobs are then held until it is registered and resumed).
    */
   public CompletionStage<JobView> submit(String type, String id, String payload, String parent) {
-    if (!types.containsKey(type) && !handle.stats().paused().contains(type)) {
+    if (!types.containsKey(type) && !handle.stats().isPaused(type)) {
       return CompletableFuture.failedFuture(new IllegalArgumentException(
           "job type [" + type + "] is not registered (nor paused, which would hold its jobs until it is); registered: " + types.keySet()));
     }
     if (id == null || id.isEmpty()) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("job id must not be empty"));
     }
-    return this.<LedgerPartition.SubmitReply>askRetrying(id, r -> new LedgerPartition.Submit(id, type, payload, parent, r),
+    return forHost(this.<LedgerPartition.SubmitReply>askRetrying(id, r -> new LedgerPartition.Submit(id, type, payload, parent, r),
             reply -> reply instanceof LedgerPartition.Rejected r && r.stopping())
         .thenCompose(
             reply -> reply instanceof LedgerPartition.Rejected r
                 ? CompletableFuture.failedFuture(new LedgerBusyException(r.reason()))
-                : CompletableFuture.completedFuture(((LedgerPartition.Accepted) reply).job()));
+                : CompletableFuture.completedFuture(((LedgerPartition.Accepted) reply).job())));
   }
 
   /**
@@ -155,14 +154,14 @@ public final class JobLedger {
   }
 
   public CompletionStage<Optional<JobView>> status(String id) {
-    return this.<LedgerPartition.Found>askRetrying(id, r -> new LedgerPartition.GetStatus(id, r), f -> false)
-        .thenApply(LedgerPartition.Found::job);
+    return forHost(this.<LedgerPartition.Found>askRetrying(id, r -> new LedgerPartition.GetStatus(id, r), f -> false)
+        .thenApply(LedgerPartition.Found::job));
   }
 
   /** The job's events, oldest first; empty for an unknown (or no longer retained) id. */
   public CompletionStage<List<JobEvent>> history(String id) {
-    return this.<dev.warden.persistence.ledger.internal.LedgerBatch>askRetrying(id, r -> new LedgerPartition.GetHistory(id, r), b -> false)
-        .thenApply(b -> b.events());
+    return forHost(this.<dev.warden.persistence.ledger.internal.LedgerBatch>askRetrying(id, r -> new LedgerPartition.GetHistory(id, r), b -> false)
+        .thenApply(b -> b.events()));
   }
 
   /**
@@ -170,7 +169,7 @@ public final class JobLedger {
    * was cancelled or is unknown, and with a timeout after {@code warden.ledger.result-timeout}.
    */
   public CompletionStage<String> result(String id) {
-    return awaitResult(id, System.nanoTime() + handle.settings().resultTimeout().toNanos())
+    return forHost(awaitResult(id, System.nanoTime() + handle.settings().resultTimeout().toNanos())
         .thenCompose(
             v -> {
               if (v.isEmpty()) {
@@ -181,7 +180,7 @@ public final class JobLedger {
                   ? CompletableFuture.completedFuture(j.result().orElse(""))
                   : CompletableFuture.failedFuture(
                       new JobFailedException("job [" + id + "] ended " + j.status() + ": " + j.cause().orElse(""), j));
-            });
+            }));
   }
 
   /**
@@ -198,8 +197,7 @@ public final class JobLedger {
     }
     CompletableFuture<Optional<JobView>> once;
     try {
-      once = tracked(Asks.<LedgerPartition.Command, LedgerPartition.Found>ask(
-              system, partition(id), r -> new LedgerPartition.AwaitResult(id, r), wait))
+      once = tracked(this.<LedgerPartition.Found>askInline(partition(id), r -> new LedgerPartition.AwaitResult(id, r), wait))
           .thenApply(LedgerPartition.Found::job);
     } catch (RuntimeException e) { // the node's ActorSystem is stopping
       return CompletableFuture.failedFuture(e);
@@ -221,12 +219,12 @@ public final class JobLedger {
 
   /** Cancels a live job (a running attempt sees its cancellation signal); terminal jobs are left as they are. */
   public CompletionStage<Optional<JobView>> cancel(String id) {
-    return this.<LedgerPartition.Found>ask(id, r -> new LedgerPartition.Cancel(id, r)).thenApply(LedgerPartition.Found::job);
+    return forHost(this.<LedgerPartition.Found>ask(id, r -> new LedgerPartition.Cancel(id, r)).thenApply(LedgerPartition.Found::job));
   }
 
   /** Operator retry of a job that gave up or was cancelled: a fresh round of attempts; its children follow if it succeeds. */
   public CompletionStage<Optional<JobView>> retry(String id) {
-    return this.<LedgerPartition.Found>ask(id, r -> new LedgerPartition.Retry(id, r)).thenApply(LedgerPartition.Found::job);
+    return forHost(this.<LedgerPartition.Found>ask(id, r -> new LedgerPartition.Retry(id, r)).thenApply(LedgerPartition.Found::job));
   }
 
   /** Jobs per type and bucket (pending, running, succeeded, failed, blocked, cancelled), kept incrementally. */
@@ -273,19 +271,44 @@ public final class JobLedger {
       parts.add(this.<LedgerPartition.Listed>askPartition(p, r -> new LedgerPartition.ListJobs(query, r))
           .thenApply(LedgerPartition.Listed::entries).toCompletableFuture());
     }
-    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+    // The merge sorts up to every partition's page: on the dispatcher, not the last partition's thread.
+    return forHost(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApplyAsync(v -> {
       List<JobPage.Entry> all = new ArrayList<>();
       parts.forEach(f -> all.addAll(f.join()));
       all.sort(query.order());
       List<JobPage.Entry> page = all.subList(0, Math.min(query.limit(), all.size()));
       Optional<JobCursor> next = all.size() > query.limit() ? Optional.of(page.get(page.size() - 1).cursor()) : Optional.empty();
       return new JobPage(page, next);
-    });
+    }, system.executionContext()));
   }
 
   /** Epoch ms of the reaper's last complete run; 0 before the first. */
   public long reaperLastRun() {
     return handle.stats().reaperLastRun();
+  }
+
+  /** The host's view of {@code stage}: see {@link HostFuture}. */
+  private <T> CompletionStage<T> forHost(CompletionStage<T> stage) {
+    return HostFuture.of(system, stage);
+  }
+
+  /**
+   * An ask whose future completes on the thread that answers (a partition's): the facade's own
+   * steps after it are short, and the host sees it through {@link #forHost}, so a waiting caller is
+   * woken by the partition itself rather than by a dispatcher thread woken first.
+   */
+  private <R> CompletableFuture<R> askInline(ActorRef<LedgerPartition.Command> target,
+      Function<ActorRef<R>, LedgerPartition.Command> message, Duration timeout) {
+    CompletableFuture<R> out = new CompletableFuture<>();
+    AskPattern.<LedgerPartition.Command, R>ask(target, message::apply, timeout, system.scheduler())
+        .whenCompleteAsync((v, t) -> {
+          if (t == null) {
+            out.complete(v);
+          } else {
+            out.completeExceptionally(t);
+          }
+        }, Runnable::run); // Scala's stage would run a plain whenComplete on the common pool
+    return out;
   }
 
   private ActorRef<LedgerPartition.Command> partition(String id) {
@@ -328,7 +351,7 @@ public final class JobLedger {
     }
     CompletableFuture<R> reply;
     try {
-      reply = tracked(Asks.ask(system, handle.partitions().get(p), message::apply, timeout));
+      reply = tracked(askInline(handle.partitions().get(p), message, timeout));
     } catch (RuntimeException e) { // the node's ActorSystem is stopping
       reply = CompletableFuture.failedFuture(e);
     }
