@@ -76,7 +76,7 @@ public final class JournalDb implements Extension {
    * commits follow each other closely and changes go to the writer, which groups them; a waited
    * submit's next change comes a few hundred µs after its commit.
    */
-  private static final long LONE_AFTER_NANOS = 50_000;
+  private static final long LONE_AFTER_NANOS = 150_000;
 
   private final PersistenceSettings db;
   private final JournalSettings settings;
