@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.apache.pekko.dispatch.PinnedDispatcher;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.persistence.journal.Tagged;
@@ -54,10 +55,20 @@ public final class JdbcJournal extends AsyncWriteJournal {
 
   private final JournalDb db;
   private final Serialization serialization;
+  /**
+   * Whether this actor has a thread of its own (Pekko's default plugin dispatcher is pinned): then
+   * a lone write is committed here at once ({@link JournalDb#writeNow}) rather than handed to the
+   * writer thread and back; on a shared dispatcher a commit must not hold one of its threads.
+   */
+  private final boolean ownThread;
+  /** See {@link #untaggedInsert}: the connection its statement was prepared on, and the statement. */
+  private Connection insertConnection;
+  private PreparedStatement insertStatement;
 
   public JdbcJournal() {
     this.db = JournalDb.ID.get(context().system());
     this.serialization = SerializationExtension.get(context().system());
+    this.ownThread = context().dispatcher() instanceof PinnedDispatcher;
   }
 
   @Override
@@ -82,7 +93,9 @@ public final class JdbcJournal extends AsyncWriteJournal {
     if (rows.isEmpty()) {
       return FutureConverters.asScala(CompletableFuture.completedFuture(results));
     }
-    return FutureConverters.asScala(db.write(c -> insert(c, rows)).thenApply(v -> results));
+    JournalDb.Change insert = c -> insert(c, rows);
+    CompletableFuture<Void> written = ownThread ? db.writeNow(insert) : db.write(insert);
+    return FutureConverters.asScala(written.thenApply(v -> results));
   }
 
   private Row row(PersistentRepr repr, long now) {
@@ -97,20 +110,47 @@ public final class JdbcJournal extends AsyncWriteJournal {
     return new Row(repr.withTimestamp(timestamp), Payload.of(serialization, payload), meta, tags);
   }
 
-  private static void insert(Connection c, List<Row> rows) throws SQLException {
-    boolean tagged = rows.stream().anyMatch(r -> !r.tags.isEmpty());
-    try (PreparedStatement ps = tagged ? c.prepareStatement(INSERT, ORDERING) : c.prepareStatement(INSERT)) {
+  private void insert(Connection c, List<Row> rows) throws SQLException {
+    if (rows.stream().anyMatch(r -> !r.tags.isEmpty())) {
+      insertTagged(c, rows);
+      return;
+    }
+    PreparedStatement ps = untaggedInsert(c);
+    if (rows.size() == 1) {
+      bind(ps, rows.get(0));
+      ps.executeUpdate();
+      return;
+    }
+    try {
       for (Row r : rows) {
         bind(ps, r);
-        if (tagged) {
-          ps.executeUpdate();
-          insertTags(c, ps, r.tags);
-        } else {
-          ps.addBatch();
-        }
+        ps.addBatch();
       }
-      if (!tagged) {
-        ps.executeBatch();
+      ps.executeBatch();
+    } finally {
+      ps.clearBatch();
+    }
+  }
+
+  /**
+   * The untagged insert, prepared once per writers' connection rather than per write (a waited
+   * submit's row is one such write; preparing it again cost tens of µs). Only called inside a
+   * change, so under JournalDb's commit lock, one thread at a time.
+   */
+  private PreparedStatement untaggedInsert(Connection c) throws SQLException {
+    if (c != insertConnection || insertStatement.isClosed()) {
+      insertStatement = c.prepareStatement(INSERT);
+      insertConnection = c;
+    }
+    return insertStatement;
+  }
+
+  private static void insertTagged(Connection c, List<Row> rows) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(INSERT, ORDERING)) {
+      for (Row r : rows) {
+        bind(ps, r);
+        ps.executeUpdate();
+        insertTags(c, ps, r.tags);
       }
     }
   }

@@ -18,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.management.ObjectName;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -34,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * to the file before it returns, so 16 ledger partitions flushing at once cost one such write,
  * not 16). Reads run on a few reader threads, each with a connection of its own. Both queues are
  * bounded; a full queue fails the call at once rather than piling work up.
+ *
+ * <p>A lone change (nothing queued, no commit running, none for a while: {@link #writeNow}) may
+ * instead be committed by its caller on its own thread: handing it to the idle writer and back
+ * costs two thread wake-ups, a large part of one waited submit beside the commit itself.
  */
 public final class JournalDb implements Extension {
   /** One unit of work on a connection inside the writer's transaction. */
@@ -66,10 +71,23 @@ public final class JournalDb implements Extension {
 
   private record Pending(Change change, CompletableFuture<Void> done) {}
 
+  /**
+   * How long no commit must have ended for {@link #writeNow} to take a change as lone. Under load
+   * commits follow each other closely and changes go to the writer, which groups them; a waited
+   * submit's next change comes a few hundred µs after its commit.
+   */
+  private static final long LONE_AFTER_NANOS = 150_000;
+
   private final PersistenceSettings db;
   private final JournalSettings settings;
   private final BlockingQueue<Pending> writes;
   private final Thread writer;
+  /** Held around every commit: by the writer thread, or by a caller committing a lone change itself. */
+  private final ReentrantLock committing = new ReentrantLock();
+  /** The writers' connection (opened lazily, replaced after a failure); used under {@link #committing}. */
+  private Connection connection;
+  /** System.nanoTime when the last commit ended. */
+  private volatile long lastCommitEnd;
   private final ExecutorService readers;
   private final ThreadLocal<Connection> readerConnection = new ThreadLocal<>();
   private final List<Connection> connections = new CopyOnWriteArrayList<>();
@@ -90,6 +108,7 @@ public final class JournalDb implements Extension {
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(settings.queueSize()),
             r -> daemon(r, "warden-journal-read-" + n.incrementAndGet()));
+    this.lastCommitEnd = System.nanoTime() - LONE_AFTER_NANOS;
     this.writer = daemon(this::writeLoop, "warden-journal-write");
     writer.start();
   }
@@ -117,6 +136,30 @@ public final class JournalDb implements Extension {
       failQueued(); // closed between the check and the offer: the writer will not take it any more
     }
     return done;
+  }
+
+  /**
+   * Like {@link #write}, but a lone change (nothing waits to be written, no commit runs, and none
+   * ended in the last {@value #LONE_AFTER_NANOS} ns) is committed on the calling thread before this
+   * returns, in a transaction of its own. Only for a caller that may block for a commit: a journal
+   * plugin's actor on a thread of its own. Changes that come close together still go to the writer
+   * and are committed in groups.
+   */
+  public CompletableFuture<Void> writeNow(Change change) {
+    if (closed || !writes.isEmpty() || System.nanoTime() - lastCommitEnd < LONE_AFTER_NANOS || !committing.tryLock()) {
+      return write(change);
+    }
+    try {
+      if (!writes.isEmpty()) {
+        return write(change); // the writer took one meanwhile: ours joins the group behind it
+      }
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      done.whenComplete((v, e) -> stats.write(e));
+      commitOnce(List.of(new Pending(change, done)));
+      return done;
+    } finally {
+      committing.unlock();
+    }
   }
 
   /** Runs {@code read} on a reader thread's own connection (auto-commit). */
@@ -165,7 +208,6 @@ public final class JournalDb implements Extension {
 
   private void writeLoop() {
     List<Pending> batch = new ArrayList<>();
-    Connection c = null;
     while (!closed || !writes.isEmpty()) {
       try {
         Pending first = writes.poll(100, TimeUnit.MILLISECONDS);
@@ -173,22 +215,36 @@ public final class JournalDb implements Extension {
           continue;
         }
         batch.add(first);
-        writes.drainTo(batch, settings.maxGroup() - 1);
-        if (c == null || c.isClosed()) {
-          c = open(false);
+        committing.lockInterruptibly();
+        try {
+          writes.drainTo(batch, settings.maxGroup() - 1);
+          commitOnce(batch);
+        } finally {
+          committing.unlock();
         }
-        commit(c, batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         fail(batch, e);
         return;
-      } catch (Throwable e) { // even an Error: the writer must outlive one bad batch
-        fail(batch, e);
-        closeQuietly(c); // the next write opens a fresh connection
-        c = null;
       } finally {
         batch.clear();
       }
+    }
+  }
+
+  /** Commits {@code group} on the writers' connection; the caller holds {@link #committing}. */
+  private void commitOnce(List<Pending> group) {
+    try {
+      if (connection == null || connection.isClosed()) {
+        connection = open(false);
+      }
+      commit(connection, group);
+    } catch (Throwable e) { // even an Error: the writer must outlive one bad batch
+      fail(group, e);
+      closeQuietly(connection); // the next write opens a fresh connection
+      connection = null;
+    } finally {
+      lastCommitEnd = System.nanoTime();
     }
   }
 

@@ -111,6 +111,51 @@ class JournalDbTest {
   }
 
   @Test
+  void aLoneChangeIsCommittedOnTheCallersThreadBeforeWriteNowReturns() throws Exception {
+    JournalDb db = open(100);
+    Thread caller = Thread.currentThread();
+    List<Thread> ranOn = new ArrayList<>();
+    CompletableFuture<Void> lone = db.writeNow(c -> {
+      ranOn.add(Thread.currentThread());
+      insert("n", 1).apply(c);
+    });
+    assertTrue(lone.isDone(), "committed before writeNow returned");
+    lone.get();
+    assertEquals(List.of(caller), ranOn);
+    assertEquals(1, rows("n"));
+    CompletableFuture<Void> duplicate = db.writeNow(insert("n", 1));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> duplicate.get(10, TimeUnit.SECONDS));
+    assertInstanceOf(SQLException.class, e.getCause());
+    db.writeNow(insert("n", 2)).get(10, TimeUnit.SECONDS);
+    assertEquals(2, rows("n"), "a failed lone change was rolled back and changed nothing; the next one is stored");
+  }
+
+  @Test
+  void aChangeWhileACommitRunsGoesToTheWriterThread() throws Exception {
+    JournalDb db = open(100);
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> held = holdWriter(db, entered, release);
+    assertTrue(entered.await(10, TimeUnit.SECONDS));
+    Thread caller = Thread.currentThread();
+    List<Thread> ranOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<CompletableFuture<Void>> behind = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      JournalDb.Change insert = insert("g", i);
+      behind.add(db.writeNow(c -> {
+        ranOn.add(Thread.currentThread());
+        insert.apply(c);
+      }));
+    }
+    assertTrue(behind.stream().noneMatch(CompletableFuture::isDone), "queued behind the running commit, not committed here");
+    release.countDown();
+    CompletableFuture.allOf(held, behind.get(0), behind.get(1), behind.get(2)).get(10, TimeUnit.SECONDS);
+    assertEquals(3, ranOn.size());
+    assertTrue(ranOn.stream().noneMatch(caller::equals), "the writer thread committed them: " + ranOn);
+    assertEquals(3, rows("g"));
+  }
+
+  @Test
   void theWriterOutlivesAChangeThatThrowsAnError() throws Exception {
     JournalDb db = open(100);
     CompletableFuture<Void> broken = db.write(c -> {

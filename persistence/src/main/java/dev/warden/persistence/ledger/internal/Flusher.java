@@ -4,7 +4,7 @@ import dev.warden.persistence.ledger.JobEvent;
 import dev.warden.persistence.ledger.JobStatus;
 import dev.warden.persistence.ledger.JobType;
 import dev.warden.persistence.ledger.JobView;
-import dev.warden.persistence.ledger.internal.LedgerPartition.Command;
+import dev.warden.persistence.ledger.internal.PartitionProtocol.Command;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -44,6 +44,17 @@ public final class LedgerStats {
     return out;
   }
 
+  /** Whether {@code type} is paused in any partition: {@link #paused()} without building the set (every submit asks). */
+  public boolean isPaused(String type) {
+    for (int i = 0; i < paused.length(); i++) {
+      Set<String> p = paused.get(i);
+      if (p != null && p.contains(type)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Epoch ms of the reaper's last complete run; 0 before the first. */
   public long reaperLastRun() {
     return reaperLastRun.get();

@@ -4,7 +4,7 @@ import dev.warden.persistence.ledger.JobEvent;
 import dev.warden.persistence.ledger.JobStatus;
 import dev.warden.persistence.ledger.JobType;
 import dev.warden.persistence.ledger.RetryPolicy;
-import dev.warden.persistence.ledger.internal.LedgerPartition.Command;
+import dev.warden.persistence.ledger.internal.PartitionProtocol.Command;
 import java.util.ArrayList;
 import java.util.Optional;
 import java.util.Set;

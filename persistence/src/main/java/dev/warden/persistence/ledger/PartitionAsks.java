@@ -1,0 +1,164 @@
+package dev.warden.persistence.ledger;
+
+import dev.warden.persistence.ledger.internal.ClusterPlacement;
+import dev.warden.persistence.ledger.internal.LedgerPartition;
+import dev.warden.persistence.ledger.internal.LedgerRoot;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * How {@link JobLedger} reaches its partitions: the route from a job id to its partition, the
+ * command buffer's bound per partition, cluster mode's retries, and the futures a host gets back
+ * (failed at once when the node's ActorSystem terminates; dependents off the partitions' threads).
+ */
+final class PartitionAsks {
+  private final ActorSystem<?> system;
+  private final LedgerRoot.Handle handle;
+  private final AtomicIntegerArray outstanding;
+  /** Cluster mode: one try of a submit or a query (warden.ledger.cluster.try-timeout); null in local mode. */
+  private final Duration tryTimeout;
+  /** Asks not answered yet (see {@link #tracked}). */
+  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+
+  PartitionAsks(ActorSystem<?> system, LedgerRoot.Handle handle) {
+    this.system = system;
+    this.handle = handle;
+    this.outstanding = new AtomicIntegerArray(handle.partitions().size());
+    this.tryTimeout = handle.clustered() ? ClusterPlacement.tryTimeout(system.settings().config()) : null;
+    system.getWhenTerminated().thenRun(() -> inFlight.forEach(f -> f.completeExceptionally(stopped())));
+  }
+
+  private IllegalStateException stopped() {
+    return new IllegalStateException("the node's ActorSystem [" + system.name() + "] terminated (stopped, or downed by the"
+        + " cluster's split-brain resolver): the call's outcome is unknown; ask another node");
+  }
+
+  /**
+   * {@code f}, failed at once if the node's ActorSystem terminates before it completes: the asks'
+   * timeouts run on its scheduler, so without this a caller would wait forever (a member the
+   * split-brain resolver downed under load, say).
+   */
+  private <R> CompletableFuture<R> tracked(CompletableFuture<R> f) {
+    inFlight.add(f);
+    f.whenComplete((r, t) -> inFlight.remove(f));
+    if (system.getWhenTerminated().toCompletableFuture().isDone()) {
+      f.completeExceptionally(stopped());
+    }
+    return f;
+  }
+
+  /**
+   * Local mode: one ask for the whole result timeout. Cluster mode: the partition may move. A partition
+   * that hands over answers its waiters with the job as it is (not terminal), and the wait is asked
+   * again at once where the partition lands; one lost with a crashed node is asked again after
+   * ask-timeout. Either way until the result timeout.
+   */
+  CompletionStage<Optional<JobView>> awaitResult(String id, long deadline) {
+    long left = deadline - System.nanoTime();
+    Duration wait = Duration.ofNanos(Math.max(1, left));
+    if (tryTimeout != null && wait.compareTo(handle.settings().askTimeout()) > 0) {
+      wait = handle.settings().askTimeout();
+    }
+    CompletableFuture<Optional<JobView>> once;
+    try {
+      once = tracked(this.<LedgerPartition.Found>askInline(partition(id), r -> new LedgerPartition.AwaitResult(id, r), wait))
+          .thenApply(LedgerPartition.Found::job);
+    } catch (RuntimeException e) { // the node's ActorSystem is stopping
+      return CompletableFuture.failedFuture(e);
+    }
+    if (tryTimeout == null) {
+      return once;
+    }
+    return once.handle((v, t) -> !(t == null ? moved(v) : Retries.unwrap(t) instanceof java.util.concurrent.TimeoutException)
+                || System.nanoTime() >= deadline
+            ? (t == null ? CompletableFuture.completedFuture(v) : CompletableFuture.<Optional<JobView>>failedFuture(t))
+            : awaitResult(id, deadline))
+        .thenCompose(Function.identity());
+  }
+
+  /** A wait answered with a job that is not terminal: its partition stopped for a hand-over, so the wait is asked again. */
+  private static boolean moved(Optional<JobView> v) {
+    return v.isPresent() && !v.get().status().terminal();
+  }
+
+  /** The host's view of {@code stage}: see {@link HostFuture}. */
+  <T> CompletionStage<T> forHost(CompletionStage<T> stage) {
+    return HostFuture.of(system, stage);
+  }
+
+  /**
+   * An ask whose future completes on the thread that answers (a partition's): the facade's own
+   * steps after it are short, and the host sees it through {@link #forHost}, so a waiting caller is
+   * woken by the partition itself rather than by a dispatcher thread woken first.
+   */
+  private <R> CompletableFuture<R> askInline(ActorRef<LedgerPartition.Command> target,
+      Function<ActorRef<R>, LedgerPartition.Command> message, Duration timeout) {
+    CompletableFuture<R> out = new CompletableFuture<>();
+    AskPattern.<LedgerPartition.Command, R>ask(target, message::apply, timeout, system.scheduler())
+        .whenCompleteAsync((v, t) -> {
+          if (t == null) {
+            out.complete(v);
+          } else {
+            out.completeExceptionally(t);
+          }
+        }, Runnable::run); // Scala's stage would run a plain whenComplete on the common pool
+    return out;
+  }
+
+  private ActorRef<LedgerPartition.Command> partition(String id) {
+    return handle.partitions().get(handle.settings().partitionOf(id));
+  }
+
+  <R> CompletionStage<R> ask(String id, Function<ActorRef<R>, LedgerPartition.Command> message) {
+    return askPartition(handle.settings().partitionOf(id), message);
+  }
+
+  /**
+   * Local mode: {@link #ask}. Cluster mode, for idempotent commands only: each try waits
+   * warden.ledger.cluster.try-timeout, and a try that timed out (the partition was moving: a message
+   * to it can be lost) or whose reply {@code again} accepts (it was handing over) is repeated after a
+   * short pause until ask-timeout has passed; then the last outcome stands. A first try that finds the
+   * partition's command buffer full fails at once ({@link LedgerBusyException}, nothing recorded); a
+   * later one waits and tries again like a lost one: its call was taken, and a hand-over is what
+   * filled the buffer (every caller's tries pile up while the partition moves).
+   */
+  <R> CompletionStage<R> askRetrying(String id, Function<ActorRef<R>, LedgerPartition.Command> message, Predicate<R> again) {
+    if (tryTimeout == null) {
+      return ask(id, message);
+    }
+    int p = handle.settings().partitionOf(id);
+    return Retries.until(system, System.nanoTime() + handle.settings().askTimeout().toNanos(),
+        () -> askPartition(p, message, tryTimeout), again, (n, t) -> n > 0 || !(t instanceof LedgerBusyException));
+  }
+
+  <R> CompletionStage<R> askPartition(int p, Function<ActorRef<R>, LedgerPartition.Command> message) {
+    return askPartition(p, message, handle.settings().askTimeout());
+  }
+
+  private <R> CompletionStage<R> askPartition(int p, Function<ActorRef<R>, LedgerPartition.Command> message, Duration timeout) {
+    if (outstanding.incrementAndGet(p) > handle.settings().commandBuffer()) {
+      outstanding.decrementAndGet(p);
+      return CompletableFuture.failedFuture(
+          new LedgerBusyException(
+              "ledger partition " + p + " has " + handle.settings().commandBuffer()
+                  + " commands waiting (warden.ledger.command-buffer); nothing was recorded, retry later"));
+    }
+    CompletableFuture<R> reply;
+    try {
+      reply = tracked(askInline(handle.partitions().get(p), message, timeout));
+    } catch (RuntimeException e) { // the node's ActorSystem is stopping
+      reply = CompletableFuture.failedFuture(e);
+    }
+    return reply.whenComplete((r, t) -> outstanding.decrementAndGet(p));
+  }
+}
