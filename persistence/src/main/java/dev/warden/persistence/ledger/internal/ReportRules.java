@@ -148,8 +148,8 @@ final class ReportRules {
     for (DeadlineIndex.Entry e : p.deadlines.due(plan.now)) {
       checked++;
       JobRecord r = s.jobs.get(e.jobId());
-      if (r == null || r.status != JobStatus.RUNNING || r.attempt != e.attempt() || plan.touched.contains(e.jobId())) {
-        continue;
+      if (r == null || r.status != JobStatus.RUNNING || r.attempt != e.attempt() || endsInThisBatch(r.id, plan)) {
+        continue; // the attempt ended or moved on: its entries go (lazy invalidation)
       }
       JobExecution x = p.executions.get(r.id);
       if (x != null && x.hasResult()) {
@@ -160,6 +160,13 @@ final class ReportRules {
       long due = due(r, x);
       if (due > plan.now) {
         p.deadlines.add(due, r.id, r.attempt);
+        continue;
+      }
+      if (plan.touched.contains(r.id)) {
+        // overdue, but the job has an event in this batch already (a journaled heartbeat, say): decide
+        // at the next tick, once that is written. Dropping the popped entry would leave the running
+        // attempt without one, never reaped however long it hangs.
+        p.deadlines.add(plan.now + p.settings.reaperTick().toMillis(), r.id, r.attempt);
         continue;
       }
       String reason = overdue(r, x, plan.now);
@@ -176,6 +183,11 @@ final class ReportRules {
       plan.replies.add(() -> m.replyTo().tell(report));
     }
     p.armReapLookahead(plan.now);
+  }
+
+  /** The job's running attempt completes, fails, is cancelled or is reaped in this batch. */
+  private static boolean endsInThisBatch(String id, FlushPlan plan) {
+    return plan.finished.containsKey(id) || plan.cancels.containsKey(id) || plan.ended.contains(id);
   }
 
   /**
