@@ -65,6 +65,9 @@ class BenchScenariosTest {
     assertThat(figure(r.out(), "ledger.sync_throughput")).isPositive();
     assertThat(figure(r.out(), "ledger.commit_floor")).isPositive();
     assertThat(figure(r.out(), "ledger.submit_over_floor")).isPositive();
+    assertThat(figure(r.out(), "ledger.commit_floor_journal")).isPositive()
+        .isLessThanOrEqualTo(figure(r.out(), "ledger.commit_floor_journal_p99"));
+    assertThat(figure(r.out(), "ledger.submit_over_journal_floor")).isPositive();
     assertThat(figure(r.out(), "ledger.concurrent_submitters")).isPositive();
   }
 

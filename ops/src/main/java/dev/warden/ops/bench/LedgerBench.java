@@ -37,7 +37,7 @@ final class LedgerBench {
     double[] burst = new double[runs];
     double[] floor = new double[runs];
     double[] rss = new double[runs];
-    double[][] sync = new double[6][runs];
+    double[][] sync = new double[8][runs];
     String mode = null;
     for (int r = 0; r < runs; r++) {
       Map<String, String> t = child("ledger", jobs);
@@ -51,7 +51,8 @@ final class LedgerBench {
         throw new IllegalStateException("the floor ran with " + f.get("durability") + ", the node with " + mode);
       }
       Map<String, String> s = child(LedgerSyncChild.class, "sync", Math.max(1, jobs / 10));
-      String[] keys = {"sync_p50_ms", "sync_p99_ms", "sync_per_s", "concurrent_per_s", "floor_p50_ms", "floor_p99_ms"};
+      String[] keys = {"sync_p50_ms", "sync_p99_ms", "sync_per_s", "concurrent_per_s", "floor_p50_ms", "floor_p99_ms",
+            "floor_journal_p50_ms", "floor_journal_p99_ms"};
       for (int k = 0; k < keys.length; k++) {
         sync[k][r] = ChildJvm.number(s, keys[k]);
       }
@@ -72,6 +73,10 @@ final class LedgerBench {
     Figures.print(out, "ledger", "commit_floor", floorP50, "ms " + tag);
     Figures.print(out, "ledger", "commit_floor_p99", Figures.median(sync[5]), "ms " + tag);
     Figures.print(out, "ledger", "submit_over_floor", p50 / floorP50, "x " + tag);
+    double journalFloorP50 = Figures.median(sync[6]);
+    Figures.print(out, "ledger", "commit_floor_journal", journalFloorP50, "ms " + tag);
+    Figures.print(out, "ledger", "commit_floor_journal_p99", Figures.median(sync[7]), "ms " + tag);
+    Figures.print(out, "ledger", "submit_over_journal_floor", p50 / journalFloorP50, "x " + tag);
     Figures.print(out, "ledger", "concurrent_submitters", Figures.median(sync[3]), "jobs/s " + tag);
     out.printf(
         "%nledger: %d run(s); each run is a fresh JVM (%s) on a fresh H2 file (or PostgreSQL schema), %s (the node's H2"

@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code sync_*}: {@code N} submits from one thread, each waited for (latency of each, and N / time);
  *   <li>{@code concurrent_*}: 16 threads, each waiting for its own acknowledgement, {@code 2N} submits in all;
  *   <li>{@code floor_*}: once the node is closed, the floor on the same file and options: one
- *       journal-shaped row inserted and committed per transaction, from one thread, {@code N} times.
+ *       journal-shaped row inserted and committed per transaction, from one thread, {@code N} times;
+ *   <li>{@code floor_journal_*}: the same into the node's own journal table (its unique index on
+ *       {@code ordering} as well as the primary key): what one durable journal write costs at least.
  * </ul>
  * Each part warms up first (its first {@code min(N, 2000)} calls are not counted).
  */
@@ -52,8 +54,10 @@ public final class LedgerSyncChild {
       int total = concurrent(ledger, 2 * n);
       LedgerBenchChild.put("concurrent_per_s", total / ((System.nanoTime() - t0) / 1e9));
     }
-    floor(data, warm);
-    report("floor", floor(data, n));
+    floor(data, warm, false);
+    report("floor", floor(data, n, false));
+    floor(data, warm, true);
+    report("floor_journal", floor(data, n, true));
     BenchDatabase.dropSchema(data);
     System.out.flush();
     System.exit(0);
@@ -106,24 +110,36 @@ public final class LedgerSyncChild {
     return n;
   }
 
-  /** One journal-shaped row inserted and committed per transaction, {@code n} times; each one's time (ms). */
-  private static double[] floor(Path data, int n) throws Exception {
+  /**
+   * One journal-shaped row inserted and committed per transaction, {@code n} times; each one's time (ms).
+   * {@code journalTable}: into the node's own {@code event_journal} (its unique index on {@code ordering}
+   * besides the primary key, and the node's rows), else into a fresh table with the primary key only.
+   */
+  private static double[] floor(Path data, int n, boolean journalTable) throws Exception {
     Config cfg = Warden.loadConfig(ConfigFactory.parseString("warden.data-dir = \"" + data.toAbsolutePath() + "\"")
         .withFallback(LedgerBenchChild.userConfig()));
     double[] lat = new double[n];
     PersistenceSettings db = PersistenceSettings.create(cfg);
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
-      String table = "floor_" + System.nanoTime();
-      try (Statement st = c.createStatement()) {
-        st.execute(BenchDatabase.floorTable(db, table));
+      String insert;
+      if (journalTable) {
+        insert = "INSERT INTO \"event_journal\" (\"persistence_id\", \"sequence_number\", \"writer\", \"write_timestamp\","
+            + " \"adapter_manifest\", \"event_payload\", \"event_ser_id\", \"event_ser_manifest\") VALUES (?, ?, 'w', ?, '', ?, 33, 'E')";
+      } else {
+        String table = "floor_" + System.nanoTime();
+        try (Statement st = c.createStatement()) {
+          st.execute(BenchDatabase.floorTable(db, table));
+        }
+        insert = "INSERT INTO " + table + " (persistence_id, sequence_number, writer,"
+            + " write_timestamp, adapter_manifest, event_payload, event_ser_id, event_ser_manifest) VALUES (?, ?, 'w', ?, '', ?, 33, 'E')";
       }
       c.setAutoCommit(false);
       byte[] payload = new byte[200];
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (persistence_id, sequence_number, writer,"
-          + " write_timestamp, adapter_manifest, event_payload, event_ser_id, event_ser_manifest) VALUES (?, ?, 'w', ?, '', ?, 33, 'E')")) {
+      String ids = "floor-" + System.nanoTime() + "-p-"; // never a persistence id the node or an earlier call wrote
+      try (PreparedStatement ps = c.prepareStatement(insert)) {
         for (int i = 0; i < n; i++) {
           long t = System.nanoTime();
-          ps.setString(1, "p-" + (i % 16));
+          ps.setString(1, ids + (i % 16));
           ps.setLong(2, i);
           ps.setLong(3, System.currentTimeMillis());
           ps.setBytes(4, payload);
