@@ -45,7 +45,7 @@ final class BenchDatabase {
     try (Connection c = DriverManager.getConnection(s.url(), s.user(), s.password()); Statement st = c.createStatement()) {
       st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
     }
-    System.setProperty("warden.persistence.url", s.url() + (s.url().contains("?") ? "&" : "?") + "currentSchema=" + schema);
+    System.setProperty("warden.persistence.url", inSchema(s.url(), schema));
     ConfigFactory.invalidateCaches();
   }
 
@@ -58,6 +58,11 @@ final class BenchDatabase {
     try (Connection c = DriverManager.getConnection(s.url(), s.user(), s.password()); Statement st = c.createStatement()) {
       st.execute("DROP SCHEMA IF EXISTS " + schema(data) + " CASCADE");
     }
+  }
+
+  /** A PostgreSQL JDBC URL whose connections work in {@code schema}. */
+  static String inSchema(String url, String schema) {
+    return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
   }
 
   private static String schema(Path data) {

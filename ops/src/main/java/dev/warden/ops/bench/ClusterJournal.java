@@ -108,7 +108,7 @@ final class ClusterJournal implements AutoCloseable {
     String schema = "warden_bench_cluster_" + runId + "_" + phase;
     execute(target.url(), "CREATE SCHEMA " + schema);
     schemas.add(schema);
-    return target.url() + (target.url().contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    return BenchDatabase.inSchema(target.url(), schema);
   }
 
   String user() {
