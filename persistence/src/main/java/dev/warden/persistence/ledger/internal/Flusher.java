@@ -43,7 +43,7 @@ final class Flusher {
 
   Effect<LedgerBatch, PartitionState> flush(PartitionState s, LedgerPartition.Flush f) {
     p.flushScheduled = false;
-    FlushPlan plan = new FlushPlan(System.currentTimeMillis());
+    FlushPlan plan = new FlushPlan(p.clock.millis());
     ArrayDeque<Command> deferred = new ArrayDeque<>();
     while (!reports.isEmpty() && plan.events.size() < p.settings.maxBatch()) {
       Command c = reports.poll();
@@ -186,22 +186,22 @@ final class Flusher {
     for (String id : plan.starts) {
       JobRecord r = st.jobs.get(id);
       JobType t = p.types.get(r.type);
-      JobExecution x = new JobExecution(id, r.attempt, r.type, r.deadline - r.startedAt, p.ctx.getSelf(), p.settings);
+      JobExecution x = new JobExecution(id, r.attempt, r.type, r.deadline - r.startedAt, p.ctx.getSelf(), p.settings, p.clock);
       p.executions.put(id, x);
       p.deadlines.add(Math.min(r.deadline, rules.beatDeadline(r, x, r.startedAt)), id, r.attempt); // the earliest it can be due
       x.start(t, r.payload, p.handlers);
     }
     if (!plan.starts.isEmpty()) {
-      p.armReapLookahead(System.currentTimeMillis());
+      p.armReapLookahead(p.clock.millis());
     }
     ended(st, plan);
     p.wiring.permits().settle(p.wiring.partition(), st); // ended attempts give their permits back
     if (!plan.events.isEmpty()) {
       p.wiring.stats().publish(p.wiring.partition(), st.counts);
     }
-    long nextRetry = st.releaseDueRetries(System.currentTimeMillis());
+    long nextRetry = st.releaseDueRetries(p.clock.millis());
     if (nextRetry > 0) {
-      p.timers.startSingleTimer(RETRY_TIMER, LedgerPartition.Flush.INSTANCE, Duration.ofMillis(Math.max(1, nextRetry - System.currentTimeMillis())));
+      p.timers.startSingleTimer(RETRY_TIMER, LedgerPartition.Flush.INSTANCE, Duration.ofMillis(Math.max(1, nextRetry - p.clock.millis())));
     }
     if (!idle() || dispatchable(st)) {
       p.requestFlush();

@@ -27,6 +27,7 @@ final class JobExecution implements JobContext {
   private final ActorRef<LedgerPartition.Command> partition;
   private final long heartbeatMinNanos;
   private final LedgerSettings settings;
+  private final LedgerClock clock;
   private final AtomicLong lastSent = new AtomicLong(System.nanoTime());
   private final CompletableFuture<String> cancelled = new CompletableFuture<>();
   final String type;
@@ -37,11 +38,12 @@ final class JobExecution implements JobContext {
   private long resultNanos;
   private volatile boolean hasResult;
   /** Epoch ms of the last heartbeat seen by the partition; partition-owned. */
-  long lastBeat = System.currentTimeMillis();
-  long lastJournaledBeat = lastBeat;
+  long lastBeat;
+  long lastJournaledBeat;
 
   JobExecution(
-      String jobId, int attempt, String type, long timeoutMillis, ActorRef<LedgerPartition.Command> partition, LedgerSettings settings) {
+      String jobId, int attempt, String type, long timeoutMillis, ActorRef<LedgerPartition.Command> partition, LedgerSettings settings,
+      LedgerClock clock) {
     this.jobId = jobId;
     this.attempt = attempt;
     this.type = type;
@@ -49,6 +51,9 @@ final class JobExecution implements JobContext {
     this.partition = partition;
     this.heartbeatMinNanos = settings.heartbeatMinInterval().toNanos();
     this.settings = settings;
+    this.clock = clock;
+    this.lastBeat = clock.millis();
+    this.lastJournaledBeat = lastBeat;
   }
 
   /** Runs {@code handler} on {@code executor}; never on the calling (actor) thread. */
@@ -58,7 +63,7 @@ final class JobExecution implements JobContext {
 
   private void invoke(JobType jobType, String payload) {
     invokedNanos = System.nanoTime();
-    invokedAtMillis = System.currentTimeMillis(); // volatile write publishes invokedNanos
+    invokedAtMillis = clock.millis(); // volatile write publishes invokedNanos
     CompletionStage<String> stage;
     try {
       stage = jobType.handler().run(payload, this);

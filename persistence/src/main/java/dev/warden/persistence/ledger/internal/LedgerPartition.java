@@ -62,12 +62,19 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
       ActorRef<LedgerRoot.Command> root,
       ActorRef<Recovered> recovered,
       PartitionRoute route,
-      Map<String, JobType> nodeTypes) {
+      Map<String, JobType> nodeTypes,
+      LedgerClock clock) {
 
-    /** Local mode: partition-to-partition traffic through the root, types by {@link RegisterType}. */
+    /** Local mode: partition-to-partition traffic through the root, types by {@link RegisterType}, the wall clock. */
     Wiring(int partition, LedgerSettings settings, LedgerStats stats, NodePermits permits, ActorRef<LedgerRoot.Command> root,
         ActorRef<Recovered> recovered) {
-      this(partition, settings, stats, permits, root, recovered, (p, c) -> root.tell(new LedgerRoot.ToPartition(p, c)), null);
+      this(partition, settings, stats, permits, root, recovered, (p, c) -> root.tell(new LedgerRoot.ToPartition(p, c)), null,
+          LedgerClock.SYSTEM);
+    }
+
+    /** This wiring on another clock (a test's, moved with Pekko's manual time). */
+    Wiring withClock(LedgerClock other) {
+      return new Wiring(partition, settings, stats, permits, root, recovered, route, nodeTypes, other);
     }
   }
 
@@ -85,6 +92,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   final TimerScheduler<Command> timers;
   final Wiring wiring;
   final LedgerSettings settings;
+  final LedgerClock clock;
   final Executor handlers;
   final Map<String, JobType> types = new HashMap<>();
   final Map<String, JobExecution> executions = new HashMap<>();
@@ -108,12 +116,13 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     this.timers = timers;
     this.wiring = wiring;
     this.settings = wiring.settings();
+    this.clock = wiring.clock();
     this.handlers = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(settings.handlerDispatcher()));
     this.timeouts = new AdaptiveTimeouts(settings);
     this.staleReports = new StaleReports(new RateLimitedLog(ctx.getLog(), Duration.ofSeconds(1), 10), wiring.stats());
     this.failureLog = new RateLimitedLog(ctx.getLog(), Duration.ofSeconds(1), settings.failureLogsPerSecond());
     this.flusher = new Flusher(this);
-    this.lookahead = new ReapLookahead(timers, deadlines, settings.reaperTick());
+    this.lookahead = new ReapLookahead(timers, deadlines, settings.reaperTick(), clock);
     wiring.permits().reset(wiring.partition()); // whatever an earlier incarnation held is free again
     if (wiring.nodeTypes() != null) {
       types.putAll(wiring.nodeTypes());
@@ -198,7 +207,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
       stale(b.id(), b.attempt(), r, "heartbeat");
       return Effect().none();
     }
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     x.lastBeat = now;
     if (now - x.lastJournaledBeat >= settings.heartbeatJournalInterval().toMillis()) {
       x.lastJournaledBeat = now;
@@ -225,7 +234,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     if (s.paused.contains(h.type()) == h.paused()) {
       return Effect().reply(h.replyTo(), Done.getInstance());
     }
-    TypeHold hold = new TypeHold(h.type(), System.currentTimeMillis(), h.paused());
+    TypeHold hold = new TypeHold(h.type(), clock.millis(), h.paused());
     return Effect().persist(new LedgerBatch(List.of(), List.of(hold))).thenRun(st -> {
       wiring.stats().publishPaused(wiring.partition(), st.paused);
       h.replyTo().tell(Done.getInstance());

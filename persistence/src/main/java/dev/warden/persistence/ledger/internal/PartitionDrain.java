@@ -92,7 +92,7 @@ final class PartitionDrain {
     p.ctx.getLog().info(
         "ledger partition [{}] stops with [{}] attempts still running; marked suspended, they resume at the next start",
         p.wiring.partition(), p.executions.size());
-    long now = System.currentTimeMillis();
+    long now = p.clock.millis();
     List<JobEvent> marks = new ArrayList<>(p.executions.size());
     p.executions.values().forEach(x -> {
       if (suspended.add(x.jobId() + "#" + x.attempt())) { // a hand-over after a node's leave drain: marked once

@@ -17,14 +17,16 @@ final class ReapLookahead {
   private final DeadlineIndex deadlines;
   /** The reaper's tick in ms: deadlines further out wait for it. */
   private final long window;
+  private final LedgerClock clock;
   /** When the armed look-ahead fires (epoch ms), or MAX_VALUE when none is armed. */
   private long armedAt = Long.MAX_VALUE;
   private long lastFired;
 
-  ReapLookahead(TimerScheduler<LedgerPartition.Command> timers, DeadlineIndex deadlines, Duration reaperTick) {
+  ReapLookahead(TimerScheduler<LedgerPartition.Command> timers, DeadlineIndex deadlines, Duration reaperTick, LedgerClock clock) {
     this.timers = timers;
     this.deadlines = deadlines;
     this.window = reaperTick.toMillis();
+    this.clock = clock;
   }
 
   /** Arms the look-ahead if the earliest deadline falls before the next tick and none is armed for it. */
@@ -44,6 +46,6 @@ final class ReapLookahead {
   /** The armed look-ahead's reap arrived. */
   void fired() {
     armedAt = Long.MAX_VALUE;
-    lastFired = System.currentTimeMillis();
+    lastFired = clock.millis();
   }
 }
