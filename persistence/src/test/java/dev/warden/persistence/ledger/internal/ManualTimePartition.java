@@ -165,7 +165,7 @@ final class ManualTimePartition implements LedgerClock {
 
     /** Waits (real time: the partition's and the handlers' threads) until {@code id}'s history holds {@code label}. */
     void awaitEvent(String id, String label) {
-      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> history(id).contains(label));
+      Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).until(() -> history(id).contains(label));
     }
 
     void stop() {

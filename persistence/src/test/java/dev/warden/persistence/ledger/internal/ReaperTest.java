@@ -74,15 +74,24 @@ class ReaperTest {
     return new ManualTimePartition.Attempts(time);
   }
 
-  @Test
-  void hungAttemptIsReapedWithinOneTickOfItsDeadlineRetriedAndItsLateResultIsNoted() {
-    spawn("warden.ledger.reaper.tick = 100ms");
+  /**
+   * A partition whose reaper ticks every {@code tick}, and job h1 of a type (start-to-close 300 ms)
+   * whose first attempt hangs and whose next ones answer {@code answer}: the first is running.
+   */
+  private ManualTimePartition.Attempts hungFirstAttempt(String tick, String answer) {
+    spawn("warden.ledger.reaper.tick = " + tick);
     ManualTimePartition.Attempts hung = hangs();
-    JobHandler handler = (payload, ctx) -> ctx.attempt() == 1 ? hung.run(payload, ctx) : CompletableFuture.completedFuture("second try");
+    JobHandler handler = (payload, ctx) -> ctx.attempt() == 1 ? hung.run(payload, ctx) : CompletableFuture.completedFuture(answer);
     partition.register(new JobType("hangs", handler, JobPolicy.defaults().withStartToClose(Duration.ofMillis(300)).withRetry(NO_BACKOFF)));
     partition.submit("hangs", "h1");
     hung.invoked("h1", 1);
     partition.settle();
+    return hung;
+  }
+
+  @Test
+  void hungAttemptIsReapedWithinOneTickOfItsDeadlineRetriedAndItsLateResultIsNoted() {
+    ManualTimePartition.Attempts hung = hungFirstAttempt("100ms", "second try");
 
     assertThat(tick().reaped()).isZero();
     assertThat(tick().reaped()).isZero();
@@ -103,13 +112,7 @@ class ReaperTest {
 
   @Test
   void aDeadlineDueBeforeTheNextTickIsReapedAtTheDeadlineNotAtTheTick() {
-    spawn("warden.ledger.reaper.tick = 10s");
-    ManualTimePartition.Attempts hung = hangs();
-    JobHandler handler = (payload, ctx) -> ctx.attempt() == 1 ? hung.run(payload, ctx) : CompletableFuture.completedFuture("ok");
-    partition.register(new JobType("hangs", handler, JobPolicy.defaults().withStartToClose(Duration.ofMillis(300)).withRetry(NO_BACKOFF)));
-    partition.submit("hangs", "h1");
-    hung.invoked("h1", 1);
-    partition.settle();
+    hungFirstAttempt("10s", "ok");
     JobEvent.Started first = (JobEvent.Started) partition.events("h1").get(1);
 
     time.advanceTo(first.deadline());
@@ -139,7 +142,7 @@ class ReaperTest {
     }
 
     time.advanceTo(latest + 1); // no tick is sent: the 30 s reaper is far off
-    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> partition.stats.count("hangs", "failed") == 6);
+    Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).until(() -> partition.stats.count("hangs", "failed") == 6);
     for (int i = 0; i < 6; i++) {
       assertThat(partition.history("h" + i)).containsExactly("Submitted", "Started#1", "Reaped#1", "GaveUp");
     }

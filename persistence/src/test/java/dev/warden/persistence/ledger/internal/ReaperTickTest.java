@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The reaper's cadence on Pekko's manual clock: a run per tick to every partition, a run counted
  * once all partitions answered, late answers of an old run ignored, JMX's reap-now in between.
- * (The reaping itself, on a real node: {@code ReaperTest}.)
+ * (The reaping itself: {@code ReaperTest}, on the manual clock and once on a real node.)
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS) // one actor system (and manual clock) for the class, shut down after all
