@@ -83,6 +83,8 @@ public final class Warden implements AutoCloseable {
   /**
    * Starts a node with its own ActorSystem named {@code warden.node-name} (in cluster mode
    * {@code warden.cluster.name}: every member's system must have the same name).
+   * Returns once every kind's root behavior has started (its setup ran), so a kind's facade is
+   * usable at once; what a kind recovers afterwards (a journal replay) it answers when ready.
    */
   public static Warden start(Config overrides, WorkerKind<?>... kinds) {
     return start(overrides, List.of(kinds));

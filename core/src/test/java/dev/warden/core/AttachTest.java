@@ -9,6 +9,9 @@ import dev.warden.core.tree.NodeState;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.management.JMX;
 import javax.management.ObjectName;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -38,6 +41,21 @@ class AttachTest {
       assertThat(host.whenTerminated().isCompleted()).isFalse();
     } finally {
       host.terminate();
+    }
+  }
+
+  @Test
+  void startReturnsOnlyOnceEveryKindsSetupRan() {
+    AtomicBoolean wired = new AtomicBoolean();
+    CountDownLatch never = new CountDownLatch(1);
+    WorkerKind<Counter.Command> slow =
+        WorkerKind.of("slow", ctx -> Behaviors.setup(c -> {
+          never.await(300, TimeUnit.MILLISECONDS); // a setup that takes a while (a kind opening its files, say)
+          wired.set(true); // where a kind wires its facade for the host
+          return Counter.create();
+        }));
+    try (Warden warden = Warden.start(ConfigFactory.parseString("warden.node-name = slow-setup"), Counter.kind("quick"), slow)) {
+      assertThat(wired).as("the slow kind's setup ran before Warden.start returned").isTrue();
     }
   }
 

@@ -30,7 +30,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.Identify;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.pattern.Patterns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +78,7 @@ public final class NodeBoot {
     JmxRegistry jmx = new JmxRegistry(node, settings.jmxEnabled());
     Map<String, KindMetrics> metrics = new HashMap<>();
     Map<String, ActorRef<Object>> refs = spawn(system, guardian, settings, tree, kinds, jmx, metrics);
+    awaitStarted(system, refs);
     registerKinds(system, tree, kinds, jmx, metrics, refs);
     return new Parts(node, jmx, refs, metrics, startConnector(settings, jmx));
   }
@@ -102,6 +106,23 @@ public final class NodeBoot {
             Duration.ofSeconds(30),
             system.scheduler()),
         Duration.ofSeconds(31));
+  }
+
+  /**
+   * Waits until every kind's root behavior has started, i.e. its setup ran: a kind wires its facade
+   * (a host's {@code Builds.of(warden)}, say) and registers its MBeans there, and a host calls it
+   * right after {@link Warden#start} returns. A supervisor spawns its child when it starts itself,
+   * after the guardian answered; the child runs its setup before any message, so a classic
+   * {@code Identify} it answers proves the setup ran (or failed: then the kind's supervision
+   * restarts it and it is not waited for).
+   */
+  private static void awaitStarted(ActorSystem<?> system, Map<String, ActorRef<Object>> supervisors) {
+    Duration timeout = Duration.ofSeconds(30);
+    for (ActorRef<Object> supervisor : supervisors.values()) {
+      Optional<ActorRef<Void>> child =
+          await(AskPattern.ask(supervisor, Supervisor.GetChild::new, timeout, system.scheduler()), timeout);
+      child.ifPresent(c -> await(Patterns.ask(Adapter.toClassic(c), new Identify(c.path().name()), timeout), timeout));
+    }
   }
 
   private static void registerKinds(
