@@ -12,10 +12,11 @@ import dev.warden.core.WardenSettings;
 import dev.warden.core.jmx.JmxRegistry;
 import dev.warden.core.tree.SupervisorTree;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
@@ -51,7 +52,7 @@ class PermitAccountingSettleTest {
       .build();
 
   private final ManualTime clock = ManualTime.get(testKit.system());
-  private final Set<Address> up = ConcurrentHashMap.newKeySet();
+  private final Set<Address> up = new CopyOnWriteArraySet<>(List.of(SELF));
   private final SettleWindow.Membership members = new SettleWindow.Membership() {
     @Override
     public Address self() {
@@ -63,14 +64,12 @@ class PermitAccountingSettleTest {
       return Set.copyOf(up);
     }
   };
+  private final TestProbe<LlmCoordinator.Command> holder = testKit.createTestProbe();
 
   @Test
   void theFirstPermitIsGrantedAsSoonAsTheOnlyUpMemberHasToldWhatItHoldsNotAtTheWindowsEnd() {
-    up.add(SELF);
-    TestProbe<LlmCoordinator.Command> holder = testKit.createTestProbe();
     try (LogCapture logs = LogCapture.start()) {
-      ActorRef<PermitAccounting.Command> accounting = spawn(logs);
-      accounting.tell(new PermitAccounting.Acquire("t1", "m", holder.ref()));
+      ActorRef<PermitAccounting.Command> accounting = askForAPermit(logs);
       holder.expectNoMessage(Duration.ofMillis(200)); // asking is not telling what one holds
 
       accounting.tell(new PermitAccounting.Held(Map.of(), holder.ref())); // holds nothing: the clock has not moved
@@ -85,11 +84,8 @@ class PermitAccountingSettleTest {
 
   @Test
   void anUpMemberThatHasNotToldWhatItHoldsKeepsEveryPermitUntilTheWindowExpires() {
-    up.add(SELF);
-    TestProbe<LlmCoordinator.Command> holder = testKit.createTestProbe();
     try (LogCapture logs = LogCapture.start()) {
-      ActorRef<PermitAccounting.Command> accounting = spawn(logs);
-      accounting.tell(new PermitAccounting.Acquire("t1", "m", holder.ref()));
+      ActorRef<PermitAccounting.Command> accounting = askForAPermit(logs);
       up.add(OTHER); // becomes Up during the window: its word is awaited too
       accounting.tell(new PermitAccounting.Held(Map.of(), holder.ref()));
       clock.expectNoMessageFor(Duration.ofSeconds(29), holder);
@@ -101,11 +97,12 @@ class PermitAccountingSettleTest {
     }
   }
 
-  /** Spawns the accounting and returns once its window's timer is set (on the manual clock). */
-  private ActorRef<PermitAccounting.Command> spawn(LogCapture logs) {
+  /** Spawns the accounting, waits until its window's timer is set (on the manual clock), then asks for a permit of m for t1. */
+  private ActorRef<PermitAccounting.Command> askForAPermit(LogCapture logs) {
     Config config = testKit.system().settings().config();
     ActorRef<PermitAccounting.Command> accounting = testKit.spawn(PermitAccounting.create(LlmSettings.create(config), members));
     logs.await("llm permit accounting started on this member");
+    accounting.tell(new PermitAccounting.Acquire("t1", "m", holder.ref()));
     return accounting;
   }
 
