@@ -37,6 +37,7 @@ final class ClusterPermits {
     this.accounting = accounting;
     this.self = self;
     this.settings = settings;
+    tellHeld(); // nothing yet: a singleton that is settling need not wait for the first check to hear so
   }
 
   void acquire(String ticket, String model, CompletableFuture<Void> grant) {
@@ -62,13 +63,16 @@ final class ClusterPermits {
 
   /** Every check interval: what this member holds, and its waiters again (both idempotent), for a singleton that started anew. */
   void resend() {
-    if (!held.isEmpty()) {
-      Map<String, List<String>> byModel = new HashMap<>();
-      held.forEach((t, m) -> byModel.computeIfAbsent(m, k -> new ArrayList<>()).add(t));
-      accounting.tell(new PermitAccounting.Held(byModel, self));
-    }
+    tellHeld();
     waiting.entrySet().removeIf(e -> e.getValue().grant().isDone()); // cancelled by its attempt
     waiting.forEach((t, w) -> accounting.tell(new PermitAccounting.Acquire(t, w.model(), self)));
+  }
+
+  /** Even when empty: a settling singleton waits for every Up member's word before it grants anything. */
+  private void tellHeld() {
+    Map<String, List<String>> byModel = new HashMap<>();
+    held.forEach((t, m) -> byModel.computeIfAbsent(m, k -> new ArrayList<>()).add(t));
+    accounting.tell(new PermitAccounting.Held(byModel, self));
   }
 
   int inFlight() {

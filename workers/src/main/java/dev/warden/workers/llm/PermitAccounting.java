@@ -21,14 +21,19 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * ({@value #SINGLETON}). Each member's {@link LlmCoordinator} asks it for a permit per attempt
  * ({@link Acquire}, FIFO per model, at most {@code warden.llm.bulkhead} permits of a model granted
  * at once in the cluster) and gives it back ({@link Release}). Every message is idempotent: members
- * send their waiting tickets again and tell what they hold ({@link Held}) every check interval, so
- * a singleton that starts again after its member died learns what is held and who waits. So that the
- * limit holds across that fail-over, a singleton grants nothing for its first {@link #settleWindow}
- * (the proxies' identification interval plus two check intervals: long enough for every member's
- * proxy to find it and tell it what it holds), only adopting and queueing; held permits it learns of
- * later are adopted even above the limit, which then holds again as calls end. A member that leaves
- * or dies loses its permits here (death watch on its coordinator). Not persistent: the truth is what
- * members hold.
+ * send their waiting tickets again and tell what they hold ({@link Held}, empty when they hold
+ * nothing) when their coordinator starts and every check interval, so a singleton that starts again
+ * after its member died learns what is held and who waits.
+ *
+ * <p><b>Settle window.</b> So that the limit holds across that fail-over, a singleton that starts
+ * grants nothing, only adopting and queueing, until every member that is Up in the cluster's current
+ * membership has sent it a {@link Held} (a member that becomes Up meanwhile too), or at most for
+ * {@link #settleWindow} (the proxies' identification interval plus two check intervals: long enough
+ * for every member's proxy to find it and tell it what it holds), whichever comes first; the
+ * {@link SettleWindow} keeps count. An Up member that is unreachable or slow keeps it waiting the whole
+ * window (fail closed). Held permits it learns of later are adopted even above the limit, which then
+ * holds again as calls end. A member that leaves or dies loses its permits here (death watch on its
+ * coordinator). Not persistent: the truth is what members hold.
  */
 final class PermitAccounting extends AbstractBehavior<PermitAccounting.Command> {
   static final String SINGLETON = "warden-llm-permits";
@@ -52,7 +57,7 @@ final class PermitAccounting extends AbstractBehavior<PermitAccounting.Command> 
 
   private record HolderGone(ActorRef<LlmCoordinator.Command> holder) implements Command {}
 
-  /** The settle window after the start has passed: grant from now on. */
+  /** The settle window after the start has expired: grant from now on. */
   private enum Settled implements Command { INSTANCE }
 
   private record Waiter(String ticket, ActorRef<LlmCoordinator.Command> holder) {}
@@ -65,21 +70,31 @@ final class PermitAccounting extends AbstractBehavior<PermitAccounting.Command> 
   }
 
   private final LlmSettings settings;
+  private final TimerScheduler<Command> timers;
+  private final SettleWindow window;
   private final Map<String, Model> models = new HashMap<>();
   private final Set<ActorRef<LlmCoordinator.Command>> watched = new HashSet<>();
   private boolean settling = true;
 
   static Behavior<Command> create(LlmSettings settings) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PermitAccounting(ctx, timers, settings)));
+    return Behaviors.setup(ctx -> create(settings, SettleWindow.Membership.of(ctx.getSystem())));
   }
 
-  private PermitAccounting(ActorContext<Command> ctx, TimerScheduler<Command> timers, LlmSettings settings) {
+  /** The accounting with the membership it waits for in its settle window given (tests). */
+  static Behavior<Command> create(LlmSettings settings, SettleWindow.Membership members) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PermitAccounting(ctx, timers, settings, members)));
+  }
+
+  private PermitAccounting(ActorContext<Command> ctx, TimerScheduler<Command> timers, LlmSettings settings,
+      SettleWindow.Membership members) {
     super(ctx);
     this.settings = settings;
-    Duration window = settleWindow(ctx.getSystem().settings().config().getDuration(IDENTIFICATION), settings);
-    timers.startSingleTimer(Settled.INSTANCE, window);
-    ctx.getLog().info("llm permit accounting started on this member: per-model limits hold cluster-wide; granting after [{}] ms,"
-        + " once members have told what they hold", window.toMillis());
+    this.timers = timers;
+    this.window = new SettleWindow(members,
+        settleWindow(ctx.getSystem().settings().config().getDuration(IDENTIFICATION), settings));
+    timers.startSingleTimer(Settled.INSTANCE, window.length());
+    ctx.getLog().info("llm permit accounting started on this member: per-model limits hold cluster-wide; granting once every"
+        + " Up member has told what it holds, at most after [{}] ms", window.length().toMillis());
   }
 
   /** How long a new singleton only listens: until every member's proxy has found it and re-sent what it holds. */
@@ -99,12 +114,32 @@ final class PermitAccounting extends AbstractBehavior<PermitAccounting.Command> 
   }
 
   private Behavior<Command> onSettled() {
-    settling = false;
-    int held = models.values().stream().mapToInt(m -> m.granted.size()).sum();
-    int waiting = models.values().stream().mapToInt(m -> m.queue.size()).sum();
-    getContext().getLog().info("llm permit accounting granting now: [{}] permit(s) held, [{}] waiting", held, waiting);
-    models.forEach(this::grantWhilePossible);
+    if (settling) { // else ended early, the timer's message already queued
+      getContext().getLog().info("llm permit accounting granting now: settle window of [{}] ms expired with Up member(s) {} silent;"
+          + " [{}] permit(s) held, [{}] waiting", window.length().toMillis(), window.silent(), held(), waiting());
+      startGranting();
+    }
     return this;
+  }
+
+  private void settleEarly() {
+    timers.cancel(Settled.INSTANCE);
+    getContext().getLog().info("llm permit accounting granting now: all [{}] Up member(s) told what they hold after [{}] ms;"
+        + " [{}] permit(s) held, [{}] waiting", window.upCount(), window.elapsedMillis(), held(), waiting());
+    startGranting();
+  }
+
+  private void startGranting() {
+    settling = false;
+    models.forEach(this::grantWhilePossible);
+  }
+
+  private int held() {
+    return models.values().stream().mapToInt(m -> m.granted.size()).sum();
+  }
+
+  private int waiting() {
+    return models.values().stream().mapToInt(m -> m.queue.size()).sum();
   }
 
   private Behavior<Command> onAcquire(Acquire a) {
@@ -146,6 +181,9 @@ final class PermitAccounting extends AbstractBehavior<PermitAccounting.Command> 
         }
       }
     });
+    if (settling && window.reported(h.holder())) {
+      settleEarly();
+    }
     return this;
   }
 
