@@ -39,14 +39,20 @@ public final class BenchCommand implements Callable<Integer> {
           + " ops/ci/ensure-postgres's 127.0.0.1:55432; otherwise an H2 TCP server), default ${DEFAULT-VALUE}")
   String journal;
 
+  @Option(names = "--in-flight",
+      description = "cluster: jobs each submitting member keeps in flight (submitted, not yet succeeded); a value >= its share of"
+          + " --jobs fires them all at once (the ledger's own bound, warden.ledger.cluster.max-asks-in-flight, then paces them), default "
+          + ClusterBench.WINDOW)
+  Integer inFlight;
+
   @Mixin NodeOptions node;
 
   @Override
   public Integer call() throws Exception {
     boolean ledgerScenario = java.util.List.of("ledger", "recovery", "backlog", "reaper", "graveyard", "http", "cluster").contains(scenario);
     int n = runs != null ? runs : ledgerScenario ? 3 : 5;
-    if (n < 1 || iterations < 1 || (jobs != null && jobs < 1)) {
-      throw new NodeOptions.UsageError("--runs, --iterations and --jobs must be >= 1");
+    if (n < 1 || iterations < 1 || (jobs != null && jobs < 1) || (inFlight != null && inFlight < 1)) {
+      throw new NodeOptions.UsageError("--runs, --iterations, --jobs and --in-flight must be >= 1");
     }
     // The children layer the config file (--config, else conf/application.conf) under the bench's own
     // settings (a fresh data directory per run, no JMX); parse it here so a bad file fails once, up front.
@@ -78,7 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
         new TrialBench(node, n, iterations).run(System.out);
         return 0;
       case "cluster":
-        new ClusterBench(children, n, jobs, journal).run(System.out);
+        new ClusterBench(children, n, jobs, journal, inFlight == null ? ClusterBench.WINDOW : inFlight).run(System.out);
         return 0;
       case "builds":
         new BuildsBench(node.overrides(), n, jobs).run(System.out);

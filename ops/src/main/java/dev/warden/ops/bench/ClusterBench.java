@@ -22,9 +22,9 @@ import java.util.Map;
  * on 127.0.0.1; {@code --journal} chooses), the database's raw insert floor measured the same way
  * (journal-shaped rows, 10 per transaction, from one JVM and from three at once), and fail-over time:
  * kill -9 of a member until every partition answers a read through a survivor. Each phase on a fresh
- * database; medians over {@code --runs}. Every submitter keeps at most {@value #WINDOW} jobs in flight
- * (submitted, not yet succeeded), as a well-behaved client does: an unbounded burst only measures
- * queues. On one machine the three JVMs share its cores and the database, so the ratio says what a
+ * database; medians over {@code --runs}. Every submitter keeps at most {@code --in-flight} jobs in
+ * flight (submitted, not yet succeeded; {@value #WINDOW} unless given), as a well-behaved client does:
+ * an unbounded burst only measures queues (and the ledger's own bound on them). On one machine the three JVMs share its cores and the database, so the ratio says what a
  * cluster costs here, not what it gains on three machines.
  */
 final class ClusterBench {
@@ -35,7 +35,9 @@ final class ClusterBench {
    * the burst and the split-brain resolver downed them, with or without a dispatcher of their own for
    * the cluster's actors and Artery's control stream, while no GC pause exceeded 0.4 s and no thread
    * waited 1 s past its wake-up: the heartbeats queued in the remoting path behind the flood of
-   * submits. With 256 in flight no member was marked unreachable.
+   * submits. With 256 in flight no member was marked unreachable. The ledger now bounds a member's
+   * asks itself (warden.ledger.cluster.max-asks-in-flight); {@code --in-flight 10000} fires the burst
+   * to show it.
    */
   static final int WINDOW = 256;
   /** The split-brain resolver's stable-after in the bench (and the tests); production's minimum is 7 s. */
@@ -45,12 +47,14 @@ final class ClusterBench {
   private final int runs;
   private final int jobs;
   private final String journal;
+  private final int window;
 
-  ClusterBench(ChildJvm.Options children, int runs, Integer jobs, String journal) {
+  ClusterBench(ChildJvm.Options children, int runs, Integer jobs, String journal, int window) {
     this.children = children;
     this.runs = runs;
     this.jobs = jobs == null ? 30_000 : jobs;
     this.journal = journal;
+    this.window = window;
   }
 
   /** One phase's members: jobs/s, and the worst any member saw of what starves heartbeats. */
@@ -89,7 +93,7 @@ final class ClusterBench {
         LedgerBench.deleteQuietly(dir);
       }
     }
-    String on = "[" + db + ", " + WINDOW + " in flight per submitter]";
+    String on = "[" + db + ", " + window + " in flight per submitter]";
     Figures.print(out, "cluster", "one_node", Figures.median(one), "jobs/s " + on);
     Figures.print(out, "cluster", "three_nodes", Figures.median(three), "jobs/s " + on);
     Figures.print(out, "cluster", "ratio", Figures.median(ratio), "x [three nodes / one, same journal, same machine]");
@@ -102,13 +106,14 @@ final class ClusterBench {
             + " the ratio shows what the cluster's messaging (sharding, remoting) costs per job when CPU is the bound.%n"
             + "  Fail-over = failure detection (acceptable heartbeat pause %s, Pekko's default) + split-brain resolver stable-after %s"
             + " (production minimum 7 s) + hand-over and recovery of the orphaned partitions.%n"
-            + "  Each member keeps at most %d jobs in flight: an unbounded burst queues the heartbeats behind the submits in remoting"
-            + " until the resolver downs members (docs/benchmarks.md).%n"
+            + "  Each member's host keeps at most %d jobs in flight, and its ledger sends at most warden.ledger.cluster.max-asks-in-flight"
+            + " asks through sharding at once (the rest wait in the facade): unbounded, a burst queued the heartbeats behind the submits"
+            + " in remoting until the resolver downed members (docs/benchmarks.md).%n"
             + "  Starvation seen by the members while submitting (stall: longest extra wait of a thread sleeping 50 ms; unreachable:"
             + " members marked unreachable):%n    %s%n"
             + "  runs: one node %s, three nodes %s, ratio %s, floor %s, floor from three JVMs %s, fail-over ms %s%n",
-        runs, db, target.why().isEmpty() ? "" : " (" + target.why() + ")", jobs, PARTITIONS, WINDOW, children.describe(),
-        Runtime.getRuntime().availableProcessors(), HEARTBEAT_PAUSE, STABLE_AFTER, WINDOW, String.join("\n    ", phases),
+        runs, db, target.why().isEmpty() ? "" : " (" + target.why() + ")", jobs, PARTITIONS, window, children.describe(),
+        Runtime.getRuntime().availableProcessors(), HEARTBEAT_PAUSE, STABLE_AFTER, window, String.join("\n    ", phases),
         Arrays.toString(one), Arrays.toString(three), Arrays.toString(ratio), Arrays.toString(floor), Arrays.toString(floor3),
         Arrays.toString(failover));
   }
@@ -168,7 +173,7 @@ final class ClusterBench {
         int share = jobs / nodes + (i < jobs % nodes ? 1 : 0);
         members.add(children.start("cluster-" + nodes + "-" + i, j.env(), ClusterBenchChild.class, "node", dir.resolve("n" + i).toString(),
             url, j.user(), Integer.toString(ports[i]), seeds, Integer.toString(Math.min(2, nodes)), Integer.toString(share), "n" + i + "-",
-            go.toString(), Integer.toString(PARTITIONS / nodes), Integer.toString(WINDOW)));
+            go.toString(), Integer.toString(PARTITIONS / nodes), Integer.toString(window)));
       }
       for (ChildJvm m : members) {
         m.await("ready", Duration.ofMinutes(3));

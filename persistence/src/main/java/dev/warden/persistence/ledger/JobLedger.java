@@ -33,7 +33,15 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  *
  * <p>Bounds: at most {@code warden.ledger.command-buffer} unanswered commands per partition;
  * beyond that a call fails at once with {@link LedgerBusyException} (nothing recorded, retry
- * later). {@code submit} is idempotent by id for live and retained terminal jobs.
+ * later). In cluster mode, at most {@code warden.ledger.cluster.max-asks-in-flight} submits, reads,
+ * cancels, retries and list asks of this member are in flight through Cluster Sharding at once (an
+ * unbounded burst starves the cluster's heartbeats until members are downed); the calls beyond it
+ * wait in this facade, first come first sent, at most {@code warden.ledger.cluster.max-queued-asks}
+ * of them (beyond that, {@link LedgerBusyException} at once). The wait counts toward
+ * {@code warden.ledger.ask-timeout}: a call that waited it all fails with a
+ * {@link java.util.concurrent.TimeoutException} and was never sent (nothing recorded). {@link #result}'s
+ * waits are not counted: each is one message, and it holds its slot for as long as its job runs.
+ * {@code submit} is idempotent by id for live and retained terminal jobs.
  */
 public final class JobLedger {
   private static final PerNode<JobLedger> instances = new PerNode<>();
@@ -217,6 +225,11 @@ public final class JobLedger {
       Optional<JobCursor> next = all.size() > query.limit() ? Optional.of(page.get(page.size() - 1).cursor()) : Optional.empty();
       return new JobPage(page, next);
     }, system.executionContext()));
+  }
+
+  /** Cluster mode's bound on this member's asks through sharding; null in local mode. For tests. */
+  AskGate askGate() {
+    return asks.gate();
   }
 
   /** Epoch ms of the reaper's last complete run; 0 before the first. */

@@ -18,7 +18,8 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * How {@link JobLedger} reaches its partitions: the route from a job id to its partition, the
- * command buffer's bound per partition, cluster mode's retries, and the futures a host gets back
+ * command buffer's bound per partition, cluster mode's bound per member ({@link AskGate}) and
+ * retries, and the futures a host gets back
  * (failed at once when the node's ActorSystem terminates; dependents off the partitions' threads).
  */
 final class PartitionAsks {
@@ -27,6 +28,8 @@ final class PartitionAsks {
   private final AtomicIntegerArray outstanding;
   /** Cluster mode: one try of a submit or a query (warden.ledger.cluster.try-timeout); null in local mode. */
   private final Duration tryTimeout;
+  /** Cluster mode: the bound on this member's asks through sharding; null in local mode. */
+  private final AskGate gate;
   /** Asks not answered yet (see {@link #tracked}). */
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -35,6 +38,7 @@ final class PartitionAsks {
     this.handle = handle;
     this.outstanding = new AtomicIntegerArray(handle.partitions().size());
     this.tryTimeout = handle.clustered() ? ClusterPlacement.tryTimeout(system.settings().config()) : null;
+    this.gate = handle.clustered() ? new AskGate(system, system.settings().config()) : null;
     system.getWhenTerminated().thenRun(() -> inFlight.forEach(f -> f.completeExceptionally(stopped())));
   }
 
@@ -137,15 +141,25 @@ final class PartitionAsks {
       return ask(id, message);
     }
     int p = handle.settings().partitionOf(id);
-    return Retries.until(system, System.nanoTime() + handle.settings().askTimeout().toNanos(),
-        () -> askPartition(p, message, tryTimeout), again, (n, t) -> n > 0 || !(t instanceof LedgerBusyException));
+    long deadline = System.nanoTime() + handle.settings().askTimeout().toNanos();
+    // tracked as a whole: a retry scheduled just before the ActorSystem terminates would never run
+    return tracked(Retries.until(system, deadline,
+        () -> askPartition(p, message, tryTimeout, deadline), again, (n, t) -> n > 0 || !(t instanceof LedgerBusyException))
+        .toCompletableFuture());
   }
 
   <R> CompletionStage<R> askPartition(int p, Function<ActorRef<R>, LedgerPartition.Command> message) {
-    return askPartition(p, message, handle.settings().askTimeout());
+    Duration timeout = handle.settings().askTimeout();
+    return askPartition(p, message, timeout, gate == null ? 0 : System.nanoTime() + timeout.toNanos());
   }
 
-  private <R> CompletionStage<R> askPartition(int p, Function<ActorRef<R>, LedgerPartition.Command> message, Duration timeout) {
+  /**
+   * One ask to partition {@code p}, bounded by the partition's command buffer and, in cluster mode,
+   * by the member's asks in flight ({@link AskGate}): there it waits at most until {@code deadline}
+   * (System.nanoTime) for a slot, and once sent waits {@code timeout} or what is left until
+   * {@code deadline}, whichever is shorter, so that a call never takes longer than ask-timeout.
+   */
+  private <R> CompletionStage<R> askPartition(int p, Function<ActorRef<R>, LedgerPartition.Command> message, Duration timeout, long deadline) {
     if (outstanding.incrementAndGet(p) > handle.settings().commandBuffer()) {
       outstanding.decrementAndGet(p);
       return CompletableFuture.failedFuture(
@@ -155,10 +169,22 @@ final class PartitionAsks {
     }
     CompletableFuture<R> reply;
     try {
-      reply = tracked(askInline(handle.partitions().get(p), message, timeout));
+      reply = tracked(gate == null
+          ? askInline(handle.partitions().get(p), message, timeout)
+          : gate.ask(deadline, () -> askInline(handle.partitions().get(p), message, shorter(timeout, deadline))));
     } catch (RuntimeException e) { // the node's ActorSystem is stopping
       reply = CompletableFuture.failedFuture(e);
     }
     return reply.whenComplete((r, t) -> outstanding.decrementAndGet(p));
+  }
+
+  private static Duration shorter(Duration timeout, long deadline) {
+    long left = Math.max(1, deadline - System.nanoTime());
+    return left < timeout.toNanos() ? Duration.ofNanos(left) : timeout;
+  }
+
+  /** Cluster mode's gate (see {@link AskGate}); null in local mode. For tests. */
+  AskGate gate() {
+    return gate;
   }
 }

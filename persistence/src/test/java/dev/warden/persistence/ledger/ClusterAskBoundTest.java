@@ -1,0 +1,111 @@
+package dev.warden.persistence.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.warden.core.Warden;
+import dev.warden.persistence.TestPostgres;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Cluster mode's bound on one member's asks through sharding ({@code
+ * warden.ledger.cluster.max-asks-in-flight}): a one-member cluster on PostgreSQL whose host submits
+ * far more jobs at once than the bound, without waiting. Never more than the bound are in flight,
+ * the rest wait in the facade and are all accepted once each; beyond the queue's own bound a submit
+ * fails at once naming the key, and nothing of it is recorded; a node that stops fails what waits.
+ */
+class ClusterAskBoundTest {
+  private static final int BOUND = 32;
+  private static final int QUEUE = 1000;
+
+  @TempDir Path dir;
+
+  @Test
+  void aBurstFarBeyondTheBoundIsSentAtMostBoundAtATimeAndOverflowFailsFastNamingTheKey() throws Exception {
+    try (TestPostgres pg = TestPostgres.freshSchema()) {
+      int artery = freePort();
+      String conf = pg.config()
+          + "warden.jmx.enabled = off\n"
+          + "warden.cluster { enabled = on, port = " + artery + ", seed-nodes = [\"127.0.0.1:" + artery + "\"],"
+          + " management.port = " + freePort() + " }\n"
+          + "warden.ledger.cluster { max-asks-in-flight = " + BOUND + ", max-queued-asks = " + QUEUE + " }\n";
+      Warden node = LedgerNode.start(dir, conf);
+      try {
+        JobLedger ledger = JobLedger.of(node);
+        ledger.register(JobType.of("noop", (p, ctx) -> CompletableFuture.completedFuture("")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> ledger.recovered() && ledger.partitionsHere().size() == ledger.partitions());
+        AskGate gate = ledger.askGate();
+        assertThat(gate).as("cluster mode gates the facade's asks").isNotNull();
+
+        // a burst the queue holds: every submit is accepted, at most BOUND at a time were sent
+        List<CompletableFuture<JobView>> burst = submitAll(ledger, "held-", QUEUE);
+        CompletableFuture.allOf(burst.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        assertThat(gate.peakInFlight()).as("asks in flight at the burst's peak").isEqualTo(BOUND);
+
+        // a burst beyond the queue: the overflow fails at once, naming the key; the rest are accepted
+        List<CompletableFuture<JobView>> flood = submitAll(ledger, "flood-", 20 * QUEUE);
+        long failedAtOnce = flood.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+        Set<String> accepted = new HashSet<>();
+        List<String> rejected = new ArrayList<>();
+        for (int i = 0; i < flood.size(); i++) {
+          try {
+            accepted.add(flood.get(i).get(60, TimeUnit.SECONDS).id());
+          } catch (java.util.concurrent.ExecutionException e) {
+            assertThat(e.getCause()).as("flood-" + i).isInstanceOf(LedgerBusyException.class)
+                .hasMessageContaining("warden.ledger.cluster.max-queued-asks").hasMessageContaining("nothing was recorded");
+            rejected.add("flood-" + i);
+          }
+        }
+        assertThat(rejected).as("submits turned away by the queue's bound").isNotEmpty().hasSize((int) failedAtOnce);
+        assertThat(gate.peakInFlight()).as("asks in flight at the flood's peak").isEqualTo(BOUND);
+        assertThat(gate.inFlight()).isZero();
+        assertThat(gate.queued()).isZero();
+
+        // every accepted job exists once and runs; none turned away was recorded
+        long total = QUEUE + accepted.size();
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(ledger.count("noop", "succeeded")).isEqualTo(total));
+        assertThat(ledger.counts().get("noop").values().stream().mapToLong(Long::longValue).sum()).as("jobs of every bucket").isEqualTo(total);
+        assertThat(LedgerNode.await(ledger.status(rejected.get(0)))).as(rejected.get(0)).isEmpty();
+
+        // a node that stops fails every call still waiting for a slot
+        List<CompletableFuture<JobView>> last = submitAll(ledger, "last-", QUEUE);
+        node.close();
+        for (CompletableFuture<JobView> f : last) {
+          try {
+            f.get(30, TimeUnit.SECONDS);
+          } catch (java.util.concurrent.ExecutionException | CompletionException e) {
+            // accepted before the stop, or failed by it: either way answered
+          }
+        }
+      } finally {
+        node.close();
+      }
+    }
+  }
+
+  /** Submits {@code n} no-op jobs ({@code prefix} + i) at once, waiting for none. */
+  private static List<CompletableFuture<JobView>> submitAll(JobLedger ledger, String prefix, int n) {
+    List<CompletableFuture<JobView>> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(ledger.submit("noop", prefix + i, "").toCompletableFuture());
+    }
+    return out;
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
