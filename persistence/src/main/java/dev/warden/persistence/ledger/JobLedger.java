@@ -119,12 +119,18 @@ public final class JobLedger {
    * backlog). Completes once every partition has written it. Also a JMX operation.
    */
   public CompletionStage<Void> pause(String type) {
-    return LedgerControl.hold(system, handle, type, true);
+    return hold(type, true);
   }
 
   /** Resumes a paused job type: its pending jobs dispatch at once (once it is registered). */
   public CompletionStage<Void> resume(String type) {
-    return LedgerControl.hold(system, handle, type, false);
+    return hold(type, false);
+  }
+
+  private CompletionStage<Void> hold(String type, boolean paused) {
+    // tracked as a whole, like a submit: a retry scheduled as the ActorSystem terminates never runs,
+    // and a try in flight then is never answered nor timed out (its timeout ran on that scheduler)
+    return asks.tracked(LedgerControl.hold(system, handle, type, paused).toCompletableFuture());
   }
 
   /** Job types paused on this ledger. */

@@ -52,7 +52,7 @@ final class PartitionAsks {
    * timeouts run on its scheduler, so without this a caller would wait forever (a member the
    * split-brain resolver downed under load, say).
    */
-  private <R> CompletableFuture<R> tracked(CompletableFuture<R> f) {
+  <R> CompletableFuture<R> tracked(CompletableFuture<R> f) {
     inFlight.add(f);
     f.whenComplete((r, t) -> inFlight.remove(f));
     if (system.getWhenTerminated().toCompletableFuture().isDone()) {

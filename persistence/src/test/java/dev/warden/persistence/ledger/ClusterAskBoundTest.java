@@ -1,6 +1,7 @@
 package dev.warden.persistence.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.warden.core.Warden;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * warden.ledger.cluster.max-asks-in-flight}): a one-member cluster on PostgreSQL whose host submits
  * far more jobs at once than the bound, without waiting. Never more than the bound are in flight,
  * the rest wait in the facade and are all accepted once each; beyond the queue's own bound a submit
- * fails at once naming the key, and nothing of it is recorded; a node that stops fails what waits.
+ * fails at once naming the key, and nothing of it is recorded; a node that stops fails what waits,
+ * and the pauses and resumes still retrying.
  */
 class ClusterAskBoundTest {
   private static final int BOUND = 32;
@@ -87,6 +89,42 @@ class ClusterAskBoundTest {
           } catch (java.util.concurrent.ExecutionException | CompletionException e) {
             // accepted before the stop, or failed by it: either way answered
           }
+        }
+      } finally {
+        node.close();
+      }
+    }
+  }
+
+  /**
+   * Pause and resume retry a Hold lost with a moving partition; a node that stops while they do
+   * (in a try, or in the pause before the next) fails them at once: a retry scheduled as the
+   * ActorSystem terminates never runs, and a try in flight then never times out. Here no partition
+   * ever answers: the only member of a cluster that needs two before any is Up.
+   */
+  @Test
+  void pauseAndResumeStillRetryingFailWhenTheNodeStopsInsteadOfWaitingForever() throws Exception {
+    try (TestPostgres pg = TestPostgres.freshSchema()) {
+      int artery = freePort();
+      String conf = pg.config()
+          + "warden.jmx.enabled = off\n"
+          + "warden.cluster { enabled = on, port = " + artery + ", seed-nodes = [\"127.0.0.1:" + artery + "\"],"
+          + " min-nr-of-members = 2, management.port = " + freePort() + " }\n"
+          + "warden.ledger.cluster.try-timeout = 200ms\n"
+          // no coordinator to hand the regions' shards to, no leader to move the member out: 10 s each by default
+          + "pekko.coordinated-shutdown.phases { cluster-sharding-shutdown-region.timeout = 1s, cluster-leave.timeout = 1s,"
+          + " cluster-exiting.timeout = 1s }\n";
+      Warden node = LedgerNode.start(dir, conf);
+      try {
+        JobLedger ledger = JobLedger.of(node);
+        CompletableFuture<Void> pause = ledger.pause("held").toCompletableFuture();
+        CompletableFuture<Void> resume = ledger.resume("freed").toCompletableFuture();
+        // tries of 200 ms, pauses of 100 ms doubling to 1 s, until ask-timeout (30 s)
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> !pause.isDone() && !resume.isDone());
+        node.close();
+        for (CompletableFuture<Void> f : List.of(pause, resume)) {
+          assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).isInstanceOf(java.util.concurrent.ExecutionException.class)
+              .hasMessageContaining("terminated");
         }
       } finally {
         node.close();
