@@ -13,7 +13,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * Cluster mode's bound on the asks one member's facade has in flight through Cluster Sharding
- * ({@code warden.ledger.cluster.max-asks-in-flight}): an unbounded burst queues the cluster's
+ * ({@code warden.ledger.cluster.max-asks-in-flight}; {@code JobLedger.result}'s waits have a gate of
+ * their own, {@code max-waits-in-flight}, see {@link Bound}): an unbounded burst queues the cluster's
  * heartbeats behind it in remoting until the split-brain resolver downs members. An ask beyond the
  * bound waits here, first come first sent, until an earlier one is answered; the wait counts toward
  * the call's deadline (it fails with a {@link TimeoutException} there, never sent, nothing recorded).
@@ -22,7 +23,19 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * thread at a time (whichever last freed a slot or queued an ask).
  */
 final class AskGate {
+  /**
+   * What a gate bounds: {@code what} its messages call the asks, its keys under
+   * {@code warden.ledger.cluster}, and the setting whose time a queued ask may wait.
+   */
+  record Bound(String what, String maxKey, String queueKey, String deadlineKey) {}
+
+  /** Submits, reads, cancels, retries and lists: each answered within ask-timeout. */
+  static final Bound ASKS = new Bound("asks", "max-asks-in-flight", "max-queued-asks", "warden.ledger.ask-timeout");
+  /** {@code JobLedger.result}'s waits: each open while its job runs (at most ask-timeout, then asked again). */
+  static final Bound WAITS = new Bound("result() waits", "max-waits-in-flight", "max-queued-waits", "warden.ledger.result-timeout");
+
   private final ActorSystem<?> system;
+  private final Bound bound;
   private final int max;
   private final int maxQueued;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -35,10 +48,15 @@ final class AskGate {
   private record Waiting<R>(Supplier<CompletableFuture<R>> send, CompletableFuture<R> out) {}
 
   AskGate(ActorSystem<?> system, Config config) {
+    this(system, config, ASKS);
+  }
+
+  AskGate(ActorSystem<?> system, Config config, Bound bound) {
     ConfigReader c = ConfigReader.at(config, "warden.ledger.cluster");
     this.system = system;
-    this.max = c.intAtLeast("max-asks-in-flight", 1);
-    this.maxQueued = c.intAtLeast("max-queued-asks", 0);
+    this.bound = bound;
+    this.max = c.intAtLeast(bound.maxKey(), 1);
+    this.maxQueued = c.intAtLeast(bound.queueKey(), 0);
   }
 
   /**
@@ -46,16 +64,28 @@ final class AskGate {
    * System.nanoTime). Every future {@code send} returns must complete (an ask has its timeout).
    */
   <R> CompletableFuture<R> ask(long deadline, Supplier<CompletableFuture<R>> send) {
+    return ask(deadline, send, false);
+  }
+
+  /**
+   * {@link #ask} for a call already taken that asks again (a wait whose partition moved): it may
+   * have to wait for a slot, but the queue's bound never turns it away (it held a slot until now).
+   */
+  <R> CompletableFuture<R> askAgain(long deadline, Supplier<CompletableFuture<R>> send) {
+    return ask(deadline, send, true);
+  }
+
+  private <R> CompletableFuture<R> ask(long deadline, Supplier<CompletableFuture<R>> send, boolean taken) {
     if (queue.isEmpty() && tryAcquire()) {
       CompletableFuture<R> out = new CompletableFuture<>();
       start(new Waiting<>(send, out));
       return out;
     }
-    if (queued.incrementAndGet() > maxQueued) {
+    if (queued.incrementAndGet() > maxQueued && !taken) {
       queued.decrementAndGet();
-      return CompletableFuture.failedFuture(new LedgerBusyException("this member has " + max + " asks in flight through cluster sharding"
-          + " (warden.ledger.cluster.max-asks-in-flight) and " + maxQueued + " waiting for them (warden.ledger.cluster.max-queued-asks);"
-          + " nothing was recorded, retry later"));
+      return CompletableFuture.failedFuture(new LedgerBusyException("this member has " + max + " " + bound.what()
+          + " in flight through cluster sharding (" + key(bound.maxKey()) + ") and " + maxQueued + " waiting for them ("
+          + key(bound.queueKey()) + "); nothing was recorded, retry later"));
     }
     CompletableFuture<R> out = new CompletableFuture<>();
     expire(out, deadline);
@@ -69,12 +99,16 @@ final class AskGate {
     Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
     try {
       Cancellable timer = system.scheduler().scheduleOnce(left, () -> out.completeExceptionally(new TimeoutException(
-          "waited its whole ask-timeout for one of this member's " + max + " slots for asks through cluster sharding"
-              + " (warden.ledger.cluster.max-asks-in-flight): never sent, nothing was recorded")), system.executionContext());
+          "waited its whole " + bound.deadlineKey() + " for one of this member's " + max + " slots for " + bound.what()
+              + " through cluster sharding (" + key(bound.maxKey()) + "): never sent, nothing was recorded")), system.executionContext());
       out.whenComplete((r, t) -> timer.cancel());
     } catch (RuntimeException e) { // the scheduler is gone with its ActorSystem
       out.completeExceptionally(e);
     }
+  }
+
+  private static String key(String name) {
+    return "warden.ledger.cluster." + name;
   }
 
   private boolean tryAcquire() {

@@ -40,7 +40,9 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * of them (beyond that, {@link LedgerBusyException} at once). The wait counts toward
  * {@code warden.ledger.ask-timeout}: a call that waited it all fails with a
  * {@link java.util.concurrent.TimeoutException} and was never sent (nothing recorded). {@link #result}'s
- * waits are not counted: each is one message, and it holds its slot for as long as its job runs.
+ * waits have a bound of their own, {@code warden.ledger.cluster.max-waits-in-flight} (each holds its
+ * slot while its job runs, so they would hold off the submits), with its own queue
+ * ({@code max-queued-waits}), the wait counted in {@code warden.ledger.result-timeout}.
  * {@code submit} is idempotent by id for live and retained terminal jobs.
  */
 public final class JobLedger {
@@ -236,6 +238,11 @@ public final class JobLedger {
   /** Cluster mode's bound on this member's asks through sharding; null in local mode. For tests. */
   AskGate askGate() {
     return asks.gate();
+  }
+
+  /** Cluster mode's bound on this member's result waits through sharding; null in local mode. For tests. */
+  AskGate waitGate() {
+    return asks.waitGate();
   }
 
   /** Epoch ms of the reaper's last complete run; 0 before the first. */

@@ -12,14 +12,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * How {@link JobLedger} reaches its partitions: the route from a job id to its partition, the
- * command buffer's bound per partition, cluster mode's bound per member ({@link AskGate}) and
- * retries, and the futures a host gets back
+ * command buffer's bound per partition, cluster mode's bounds per member (one {@link AskGate} for
+ * asks, one for result waits) and retries, and the futures a host gets back
  * (failed at once when the node's ActorSystem terminates; dependents off the partitions' threads).
  */
 final class PartitionAsks {
@@ -30,6 +31,8 @@ final class PartitionAsks {
   private final Duration tryTimeout;
   /** Cluster mode: the bound on this member's asks through sharding; null in local mode. */
   private final AskGate gate;
+  /** Cluster mode: the bound on this member's result waits through sharding; null in local mode. */
+  private final AskGate waitGate;
   /** Asks not answered yet (see {@link #tracked}). */
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -38,7 +41,8 @@ final class PartitionAsks {
     this.handle = handle;
     this.outstanding = new AtomicIntegerArray(handle.partitions().size());
     this.tryTimeout = handle.clustered() ? ClusterPlacement.tryTimeout(system.settings().config()) : null;
-    this.gate = handle.clustered() ? new AskGate(system, system.settings().config()) : null;
+    this.gate = handle.clustered() ? new AskGate(system, system.settings().config(), AskGate.ASKS) : null;
+    this.waitGate = handle.clustered() ? new AskGate(system, system.settings().config(), AskGate.WAITS) : null;
     system.getWhenTerminated().thenRun(() -> inFlight.forEach(f -> f.completeExceptionally(stopped())));
   }
 
@@ -65,18 +69,19 @@ final class PartitionAsks {
    * Local mode: one ask for the whole result timeout. Cluster mode: the partition may move. A partition
    * that hands over answers its waiters with the job as it is (not terminal), and the wait is asked
    * again at once where the partition lands; one lost with a crashed node is asked again after
-   * ask-timeout. Either way until the result timeout.
+   * ask-timeout. Either way until the result timeout. Each ask of a wait goes through the member's
+   * gate for waits (warden.ledger.cluster.max-waits-in-flight): a burst of result() calls is as many
+   * messages through sharding as a burst of submits. The first is refused when that gate's queue is
+   * full; one asked again never is (its call was taken).
    */
   CompletionStage<Optional<JobView>> awaitResult(String id, long deadline) {
-    long left = deadline - System.nanoTime();
-    Duration wait = Duration.ofNanos(Math.max(1, left));
-    if (tryTimeout != null && wait.compareTo(handle.settings().askTimeout()) > 0) {
-      wait = handle.settings().askTimeout();
-    }
+    return awaitResult(id, deadline, false);
+  }
+
+  private CompletionStage<Optional<JobView>> awaitResult(String id, long deadline, boolean again) {
     CompletableFuture<Optional<JobView>> once;
     try {
-      once = tracked(this.<LedgerPartition.Found>askInline(partition(id), r -> new LedgerPartition.AwaitResult(id, r), wait))
-          .thenApply(LedgerPartition.Found::job);
+      once = tracked(sendWait(id, deadline, again)).thenApply(LedgerPartition.Found::job);
     } catch (RuntimeException e) { // the node's ActorSystem is stopping
       return CompletableFuture.failedFuture(e);
     }
@@ -86,8 +91,24 @@ final class PartitionAsks {
     return once.handle((v, t) -> !(t == null ? moved(v) : Retries.unwrap(t) instanceof java.util.concurrent.TimeoutException)
                 || System.nanoTime() >= deadline
             ? (t == null ? CompletableFuture.completedFuture(v) : CompletableFuture.<Optional<JobView>>failedFuture(t))
-            : awaitResult(id, deadline))
+            : awaitResult(id, deadline, true))
         .thenCompose(Function.identity());
+  }
+
+  /**
+   * One ask of a wait. Local mode: for all the time left. Cluster mode: through the gate for waits,
+   * for at most ask-timeout from when it is sent, never past {@code deadline}.
+   */
+  private CompletableFuture<LedgerPartition.Found> sendWait(String id, long deadline, boolean again) {
+    if (waitGate == null) {
+      return askWait(id, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+    }
+    Supplier<CompletableFuture<LedgerPartition.Found>> send = () -> askWait(id, shorter(handle.settings().askTimeout(), deadline));
+    return again ? waitGate.askAgain(deadline, send) : waitGate.ask(deadline, send);
+  }
+
+  private CompletableFuture<LedgerPartition.Found> askWait(String id, Duration wait) {
+    return askInline(partition(id), r -> new LedgerPartition.AwaitResult(id, r), wait);
   }
 
   /** A wait answered with a job that is not terminal: its partition stopped for a hand-over, so the wait is asked again. */
@@ -186,5 +207,10 @@ final class PartitionAsks {
   /** Cluster mode's gate (see {@link AskGate}); null in local mode. For tests. */
   AskGate gate() {
     return gate;
+  }
+
+  /** Cluster mode's gate for result waits; null in local mode. For tests. */
+  AskGate waitGate() {
+    return waitGate;
   }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link AskGate} on its own (cluster mode's bound on a member's asks): with one slot and two places
  * in its queue, asks go out one at a time in the order they came, a wait past the call's deadline
- * fails without ever being sent, and the queue's bound fails at once naming its key.
+ * fails without ever being sent, and the queue's bound fails at once naming its key; a call asked
+ * again (a result wait) is queued past that bound.
  */
 class AskGateTest {
   private final Config config = ConfigFactory.parseString("warden.ledger.cluster { max-asks-in-flight = 1, max-queued-asks = 2 }")
@@ -59,6 +60,29 @@ class AskGateTest {
     assertThat(gate.peakInFlight()).isEqualTo(1);
     assertThat(gate.inFlight()).isZero();
     assertThat(gate.queued()).isZero();
+  }
+
+  @Test
+  void aWaitAskedAgainIsQueuedPastTheBoundWhereANewOneIsTurnedAwayNamingTheWaitsKey() throws Exception {
+    Config one = ConfigFactory.parseString("warden.ledger.cluster { max-waits-in-flight = 1, max-queued-waits = 1 }").withFallback(config);
+    AskGate waits = new AskGate(kit.system(), one, AskGate.WAITS);
+    long later = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    CompletableFuture<String> firstReply = new CompletableFuture<>();
+    CompletableFuture<String> first = waits.ask(later, () -> send("first", firstReply));
+    CompletableFuture<String> queued = waits.ask(later, () -> send("queued", CompletableFuture.completedFuture("queued")));
+    CompletableFuture<String> refused = waits.ask(later, () -> send("refused", CompletableFuture.completedFuture("refused")));
+    CompletableFuture<String> again = waits.askAgain(later, () -> send("again", CompletableFuture.completedFuture("again")));
+
+    assertThatThrownBy(refused::join).hasCauseInstanceOf(LedgerBusyException.class)
+        .hasMessageContaining("result() waits").hasMessageContaining("warden.ledger.cluster.max-queued-waits");
+    assertThat(again).as("asked again: queued past the bound").isNotDone();
+    assertThat(waits.queued()).isEqualTo(2);
+    firstReply.complete("first");
+    assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("first");
+    assertThat(queued.get(5, TimeUnit.SECONDS)).isEqualTo("queued");
+    assertThat(again.get(5, TimeUnit.SECONDS)).isEqualTo("again");
+    assertThat(sent).containsExactly("first", "queued", "again");
+    assertThat(waits.peakInFlight()).isEqualTo(1);
   }
 
   private CompletableFuture<String> send(String name, CompletableFuture<String> reply) {

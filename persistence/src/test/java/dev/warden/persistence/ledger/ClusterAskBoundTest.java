@@ -24,25 +24,23 @@ import org.junit.jupiter.api.io.TempDir;
  * warden.ledger.cluster.max-asks-in-flight}): a one-member cluster on PostgreSQL whose host submits
  * far more jobs at once than the bound, without waiting. Never more than the bound are in flight,
  * the rest wait in the facade and are all accepted once each; beyond the queue's own bound a submit
- * fails at once naming the key, and nothing of it is recorded; a node that stops fails what waits,
- * and the pauses and resumes still retrying.
+ * fails at once naming the key, and nothing of it is recorded; result() calls fired at once have
+ * their own bound ({@code max-waits-in-flight}) and all answer once their jobs end; a node that
+ * stops fails what waits, and the pauses and resumes still retrying.
  */
 class ClusterAskBoundTest {
   private static final int BOUND = 32;
   private static final int QUEUE = 1000;
+  private static final int WAITS = 16;
+  private static final int WAITERS = 500;
 
   @TempDir Path dir;
 
   @Test
   void aBurstFarBeyondTheBoundIsSentAtMostBoundAtATimeAndOverflowFailsFastNamingTheKey() throws Exception {
     try (TestPostgres pg = TestPostgres.freshSchema()) {
-      int artery = freePort();
-      String conf = pg.config()
-          + "warden.jmx.enabled = off\n"
-          + "warden.cluster { enabled = on, port = " + artery + ", seed-nodes = [\"127.0.0.1:" + artery + "\"],"
-          + " management.port = " + freePort() + " }\n"
-          + "warden.ledger.cluster { max-asks-in-flight = " + BOUND + ", max-queued-asks = " + QUEUE + " }\n";
-      Warden node = LedgerNode.start(dir, conf);
+      Warden node = member(pg, 1, "warden.ledger.cluster { max-asks-in-flight = " + BOUND + ", max-queued-asks = " + QUEUE
+          + ", max-waits-in-flight = " + WAITS + " }\n");
       try {
         JobLedger ledger = JobLedger.of(node);
         ledger.register(JobType.of("noop", (p, ctx) -> CompletableFuture.completedFuture("")));
@@ -80,6 +78,8 @@ class ClusterAskBoundTest {
         assertThat(ledger.counts().get("noop").values().stream().mapToLong(Long::longValue).sum()).as("jobs of every bucket").isEqualTo(total);
         assertThat(LedgerNode.await(ledger.status(rejected.get(0)))).as(rejected.get(0)).isEmpty();
 
+        resultWaitsAreSentAtMostTheirBoundAtATime(ledger);
+
         // a node that stops fails every call still waiting for a slot
         List<CompletableFuture<JobView>> last = submitAll(ledger, "last-", QUEUE);
         node.close();
@@ -97,6 +97,36 @@ class ClusterAskBoundTest {
   }
 
   /**
+   * {@link #WAITERS} result() calls at once on jobs that end only when the test says: at most
+   * {@link #WAITS} waits are in flight through sharding, the rest queue in the facade, and every
+   * result arrives once the jobs end.
+   */
+  private static void resultWaitsAreSentAtMostTheirBoundAtATime(JobLedger ledger) throws Exception {
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    ledger.register(JobType.of("latched", (p, ctx) -> release.thenApply(v -> "done-" + p)));
+    List<CompletableFuture<JobView>> submitted = new ArrayList<>();
+    for (int i = 0; i < WAITERS; i++) {
+      submitted.add(ledger.submit("latched", "latched-" + i, String.valueOf(i)).toCompletableFuture());
+    }
+    CompletableFuture.allOf(submitted.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    AskGate waits = ledger.waitGate();
+    List<CompletableFuture<String>> results = new ArrayList<>();
+    for (int i = 0; i < WAITERS; i++) {
+      results.add(ledger.result("latched-" + i).toCompletableFuture());
+    }
+    assertThat(waits.inFlight()).as("result waits in flight before any job ended").isEqualTo(WAITS);
+    assertThat(waits.queued()).as("result waits queued in the facade").isEqualTo(WAITERS - WAITS);
+    assertThat(results).as("no result before the jobs end").noneMatch(CompletableFuture::isDone);
+    release.complete(null);
+    for (int i = 0; i < WAITERS; i++) {
+      assertThat(results.get(i).get(60, TimeUnit.SECONDS)).as("latched-" + i).isEqualTo("done-" + i);
+    }
+    assertThat(waits.peakInFlight()).as("result waits in flight at the burst's peak").isEqualTo(WAITS);
+    assertThat(waits.inFlight()).isZero();
+    assertThat(waits.queued()).isZero();
+  }
+
+  /**
    * Pause and resume retry a Hold lost with a moving partition; a node that stops while they do
    * (in a try, or in the pause before the next) fails them at once: a retry scheduled as the
    * ActorSystem terminates never runs, and a try in flight then never times out. Here no partition
@@ -105,16 +135,10 @@ class ClusterAskBoundTest {
   @Test
   void pauseAndResumeStillRetryingFailWhenTheNodeStopsInsteadOfWaitingForever() throws Exception {
     try (TestPostgres pg = TestPostgres.freshSchema()) {
-      int artery = freePort();
-      String conf = pg.config()
-          + "warden.jmx.enabled = off\n"
-          + "warden.cluster { enabled = on, port = " + artery + ", seed-nodes = [\"127.0.0.1:" + artery + "\"],"
-          + " min-nr-of-members = 2, management.port = " + freePort() + " }\n"
-          + "warden.ledger.cluster.try-timeout = 200ms\n"
+      Warden node = member(pg, 2, "warden.ledger.cluster.try-timeout = 200ms\n"
           // no coordinator to hand the regions' shards to, no leader to move the member out: 10 s each by default
           + "pekko.coordinated-shutdown.phases { cluster-sharding-shutdown-region.timeout = 1s, cluster-leave.timeout = 1s,"
-          + " cluster-exiting.timeout = 1s }\n";
-      Warden node = LedgerNode.start(dir, conf);
+          + " cluster-exiting.timeout = 1s }\n");
       try {
         JobLedger ledger = JobLedger.of(node);
         CompletableFuture<Void> pause = ledger.pause("held").toCompletableFuture();
@@ -130,6 +154,16 @@ class ClusterAskBoundTest {
         node.close();
       }
     }
+  }
+
+  /** The one member of a cluster on {@code pg} that needs {@code members} before any is Up, with {@code extra} config. */
+  private Warden member(TestPostgres pg, int members, String extra) throws Exception {
+    int artery = freePort();
+    return LedgerNode.start(dir, pg.config()
+        + "warden.jmx.enabled = off\n"
+        + "warden.cluster { enabled = on, port = " + artery + ", seed-nodes = [\"127.0.0.1:" + artery + "\"],"
+        + " min-nr-of-members = " + members + ", management.port = " + freePort() + " }\n"
+        + extra);
   }
 
   /** Submits {@code n} no-op jobs ({@code prefix} + i) at once, waiting for none. */
