@@ -2,21 +2,22 @@ package dev.warden.persistence.ledger.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.warden.core.LogCapture;
-import dev.warden.core.Warden;
 import dev.warden.persistence.ledger.JobEvent;
 import dev.warden.persistence.ledger.JobPolicy;
 import dev.warden.persistence.ledger.JobStatus;
 import dev.warden.persistence.ledger.JobType;
 import dev.warden.persistence.ledger.JobView;
 import dev.warden.persistence.ledger.LedgerSettings;
+import dev.warden.persistence.ledger.RetryAfter;
 import dev.warden.persistence.ledger.RetryPolicy;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -32,22 +33,26 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * One ledger partition's command → event → state rules on Pekko's EventSourcedBehaviorTestKit (an
- * in-memory journal, no node, no H2): submit, start, complete, fail and retry, cancel and operator
- * retry, reap, stale reports, pause/hold, recovery. Every batch the partition writes goes through
- * the ledger's own serializer (LedgerSerializer) and must come back equal; so must a snapshot of
- * the state (PartitionSnapshot). Commands carry ActorRefs and handlers and never leave the node,
- * and the state is only ever stored as its snapshot, so neither is serialized as such.
- * Handlers really run (on the ledger's dispatcher), so what follows a start is awaited.
- * The same rules on a whole node, with crashes and restarts: LedgerLifecycleTest, ReaperTest, RestartTest.
+ * in-memory journal, no node, no H2): submit, start, complete, fail and retry (a failure's
+ * Retry-After too), cancel and operator retry, reap, stale reports, pause/hold, a graceful stop's
+ * drain, recovery. Every batch the partition writes goes through the ledger's own serializer
+ * (LedgerSerializer) and must come back equal; so must a snapshot of the state
+ * (PartitionSnapshot). Commands carry ActorRefs and handlers and never leave the node, and the
+ * state is only ever stored as its snapshot, so neither is serialized as such. Handlers really run
+ * (on the ledger's dispatcher), so what follows a start is awaited (polled every 10 ms). Time is
+ * Pekko's manual time with the partition's clock moved along ({@link ManualTimePartition}): a
+ * deadline or a retry falls due when the test moves time past it, never by waiting.
+ * The same rules on a whole node, with crashes and restarts: LedgerLifecycleTest, ReaperTest,
+ * RestartTest; a model server's Retry-After end to end: LlmRetryAfterTest.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LedgerPartitionTest {
   private static final RetryPolicy NO_BACKOFF = RetryPolicy.defaults().withBackoff(Duration.ZERO, Duration.ZERO, 0);
+  private static final Duration POLL = Duration.ofMillis(10);
 
-  private final Config config = EventSourcedBehaviorTestKit.config().withFallback(Warden.loadConfig(ConfigFactory.parseString(
-      "warden.jmx.enabled = off\nwarden.jmx.connector.enabled = off\nwarden.ledger.partitions = 1\n"
-          + "warden.ledger.reaper.tick = 2s\n"))); // the partition's own look-ahead reaps deadlines within a tick (no Reaper here)
-  private final ActorTestKit testKit = ActorTestKit.create("ledger-partition", config);
+  /** The partition's own look-ahead reaps deadlines within a 2 s tick (no Reaper here), on the manual clock. */
+  private final ManualTimePartition time = new ManualTimePartition("ledger-partition", "warden.ledger.reaper.tick = 2s\n");
+  private final ActorTestKit testKit = time.testKit;
   private final LedgerSettings settings = LedgerSettings.create(testKit.system().settings().config());
   private TestProbe<LedgerPartition.Recovered> recovered;
   private LedgerStats stats;
@@ -62,14 +67,14 @@ class LedgerPartitionTest {
     recovered = testKit.createTestProbe();
     TestProbe<LedgerRoot.Command> root = testKit.createTestProbe(); // one partition: nothing to route
     var wiring = new LedgerPartition.Wiring(0, settings, stats, permits, root.ref(), recovered.ref());
-    partition = EventSourcedBehaviorTestKit.create(testKit.system(), LedgerPartition.create(wiring),
+    partition = EventSourcedBehaviorTestKit.create(testKit.system(), LedgerPartition.create(wiring.withClock(time)),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false).withVerifyState(false));
     partition.clear();
   }
 
   @AfterAll
   void stop() {
-    testKit.shutdownTestKit();
+    time.shutdown();
   }
 
   private void register(JobType type) {
@@ -85,13 +90,21 @@ class LedgerPartitionTest {
     return partition.<LedgerPartition.Found>runCommand(r -> new LedgerPartition.GetStatus(id, r)).reply().job();
   }
 
+  private List<JobEvent> events(String id) {
+    return partition.<LedgerBatch>runCommand(r -> new LedgerPartition.GetHistory(id, r)).reply().events();
+  }
+
+  /** The first event of {@code id}'s history of class {@code kind}. */
+  private <E extends JobEvent> E first(String id, Class<E> kind) {
+    return events(id).stream().filter(kind::isInstance).map(kind::cast).findFirst().orElseThrow();
+  }
+
   private List<String> history(String id) {
-    return partition.<LedgerBatch>runCommand(r -> new LedgerPartition.GetHistory(id, r)).reply().events().stream()
-        .map(e -> e.label().replaceAll("\\(.*", "")).toList();
+    return events(id).stream().map(e -> e.label().replaceAll("\\(.*", "")).toList();
   }
 
   private void awaitStatus(String id, JobStatus expected) {
-    Awaitility.await().atMost(Duration.ofSeconds(20)) // handlers run on a loaded 2-core machine
+    Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(POLL) // handlers run on a loaded 2-core machine
         .until(() -> status(id).map(JobView::status).orElse(null) == expected);
   }
 
@@ -128,6 +141,48 @@ class LedgerPartitionTest {
     assertThat(status("f1").orElseThrow().cause()).hasValueSatisfying(c -> assertThat(c).contains("no luck 2"));
   }
 
+  /** A failure asking for a wait ({@link RetryAfter}), as a server's Retry-After. */
+  private static final class Busy extends RuntimeException implements RetryAfter {
+    Busy() {
+      super("busy, come back in 1 s");
+    }
+
+    @Override
+    public Duration retryAfter() {
+      return Duration.ofSeconds(1);
+    }
+  }
+
+  @Test
+  void aFailureAskingToRetryAfterASecondIsRetriedNoEarlierAndTheRetryCounts() {
+    AtomicInteger runs = new AtomicInteger();
+    JobPolicy twiceNoBackoff = JobPolicy.defaults().withRetry(NO_BACKOFF.withMaxAttempts(2));
+    register(new JobType("busy", (payload, ctx) -> CompletableFuture.failedFuture(new Busy()), twiceNoBackoff));
+    register(new JobType("once", (payload, ctx) -> runs.incrementAndGet() == 1
+        ? CompletableFuture.failedFuture(new Busy()) : CompletableFuture.completedFuture("ok"), twiceNoBackoff));
+    submit("o", "once");
+    submit("b", "busy");
+    awaitStatus("o", JobStatus.RETRY_WAIT); // its failure's batch is handled: the retry's timer is set
+    awaitStatus("b", JobStatus.RETRY_WAIT);
+    JobEvent.Failed failed = first("o", JobEvent.Failed.class);
+    JobEvent.RetryScheduled retry = first("o", JobEvent.RetryScheduled.class);
+    assertThat(retry.notBefore() - failed.at()).as("retry scheduled a second after the failure, past the zero backoff").isEqualTo(1000);
+
+    time.advanceTo(retry.notBefore() - 1);
+    assertThat(status("o").orElseThrow().status()).as("not retried before the second is up").isEqualTo(JobStatus.RETRY_WAIT);
+    assertThat(runs).hasValue(1);
+    time.advance(Duration.ofMillis(1));
+    awaitStatus("o", JobStatus.SUCCEEDED);
+    assertThat(status("o").orElseThrow().result()).contains("ok");
+    JobEvent.Started second = events("o").stream().filter(e -> e instanceof JobEvent.Started st && st.attempt() == 2)
+        .map(JobEvent.Started.class::cast).findFirst().orElseThrow();
+    assertThat(second.at() - failed.at()).as("second attempt started a second after the failure").isGreaterThanOrEqualTo(1000);
+
+    awaitStatus("b", JobStatus.GAVE_UP);
+    assertThat(history("b")).as("a retry-after retry uses the attempt budget")
+        .containsExactly("Submitted", "Started#1", "Failed#1", "RetryScheduled", "Started#2", "Failed#2", "GaveUp");
+  }
+
   @Test
   void aCancelledJobNeverStartsAndAnOperatorRetryGivesItANewRound() {
     submit("c1", "later"); // no handler yet: pending
@@ -149,8 +204,14 @@ class LedgerPartitionTest {
     register(new JobType("hangs", (payload, ctx) -> hung,
         JobPolicy.defaults().withStartToClose(Duration.ofMillis(50)).withRetry(NO_BACKOFF.withMaxAttempts(1))));
     submit("h1", "hangs");
-    awaitStatus("h1", JobStatus.GAVE_UP); // the partition's own look-ahead reaps at the deadline
+    awaitStatus("h1", JobStatus.RUNNING); // its start's batch is handled: the look-ahead is armed
+    long deadline = ((JobEvent.Started) events("h1").get(1)).deadline();
+    time.advanceTo(deadline);
+    assertThat(history("h1")).as("nothing is reaped before its deadline").containsExactly("Submitted", "Started#1");
+    time.advance(Duration.ofMillis(1)); // no reaper's run is asked for: only the partition's own look-ahead can reap
+    awaitStatus("h1", JobStatus.GAVE_UP);
     assertThat(history("h1")).containsExactly("Submitted", "Started#1", "Reaped#1", "GaveUp");
+    assertThat(events("h1").get(2).at() - deadline).as("reaped at the deadline, not at the 2 s tick").isBetween(0L, 1L);
     assertThat(stats.reaped.get()).isEqualTo(1);
 
     TestProbe<LedgerPartition.ReapReport> reports = testKit.createTestProbe();
@@ -160,11 +221,11 @@ class LedgerPartitionTest {
     long staleBefore = stats.stale.get();
     try (LogCapture logs = LogCapture.start()) {
       hung.complete("too late");
-      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> stats.stale.get() == staleBefore + 1);
+      Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(POLL).until(() -> stats.stale.get() == staleBefore + 1);
       var stray = partition.runCommand(new LedgerPartition.Complete("h1", 9, "from nowhere"));
       assertThat(stray.events().stream().flatMap(b -> b.events().stream()))
           .as("a stray report moves nothing: at most it is noted").allMatch(e -> e instanceof JobEvent.StaleReport);
-      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> stats.stale.get() == staleBefore + 2);
+      Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(POLL).until(() -> stats.stale.get() == staleBefore + 2);
       // (moved here from the whole-node StaleReportsTest; ReaperTest discards a reaped attempt's late result on a node)
       logs.await("ledger job [h1] completion for attempt [9] is stale");
       assertThat(logs.matching("WARN", "ledger job \\[h1\\] completion for attempt \\[9\\] is stale")).as("a report no attempt explains").hasSize(1);
@@ -172,6 +233,56 @@ class LedgerPartitionTest {
     }
     assertThat(history("h1")).as("late completions are noted in the history, and change nothing else")
         .containsExactly("Submitted", "Started#1", "Reaped#1", "GaveUp", "StaleReport#1", "StaleReport#9");
+  }
+
+  /**
+   * A graceful stop: the drain lets the running attempt finish, journals it and only then answers;
+   * afterwards the partition stays stopped (on a node, its siblings may still drain). Before the
+   * {@code stopping} flag, a drained partition forgot it was stopping (its drain reply was
+   * cleared), so a retry falling due or a late submit started work the node then abandoned.
+   */
+  @Test
+  void aDrainLetsTheRunningAttemptFinishAndADrainedPartitionStartsNothingWhenARetryFallsDue() {
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    CompletableFuture<String> longCall = new CompletableFuture<>();
+    register(new JobType("work", (payload, ctx) -> {
+      runs.computeIfAbsent(ctx.jobId(), k -> new AtomicInteger()).incrementAndGet();
+      if (ctx.jobId().equals("long")) {
+        return longCall;
+      }
+      return ctx.attempt() == 1 ? CompletableFuture.failedFuture(new IllegalStateException("first attempt fails"))
+          : CompletableFuture.completedFuture("done@" + ctx.attempt());
+    }, JobPolicy.defaults().withRetry(RetryPolicy.defaults().withMaxAttempts(3).withBackoff(Duration.ofSeconds(2), Duration.ofSeconds(2), 0))));
+    submit("long", "work");
+    submit("retried", "work");
+    awaitStatus("retried", JobStatus.RETRY_WAIT);
+    awaitStatus("long", JobStatus.RUNNING);
+    long retryDue = first("retried", JobEvent.RetryScheduled.class).notBefore();
+
+    TestProbe<Done> drained = testKit.createTestProbe();
+    partition.runCommand(new LedgerPartition.Drain(drained.ref()));
+    assertStoppingRejects("late");
+    drained.expectNoMessage(Duration.ZERO); // the drain and the submit's batch were handled: no answer while an attempt runs
+    longCall.complete("finally");
+    drained.receiveMessage(Duration.ofSeconds(20)); // a handler's result on a loaded 2-core machine
+    assertThat(history("long")).as("the draining partition let its running attempt finish and journaled it")
+        .containsExactly("Submitted", "Started#1", "Completed#1", "Succeeded");
+    assertThat(time.millis()).as("drained before the retry fell due; else this test proves nothing").isLessThan(retryDue);
+
+    time.advanceTo(retryDue); // the retry falls due while the partition is drained: it must not start
+    assertThat(status("retried").orElseThrow().status()).isEqualTo(JobStatus.RETRY_WAIT);
+    assertStoppingRejects("later");
+    assertThat(history("retried")).containsExactly("Submitted", "Started#1", "Failed#1", "RetryScheduled");
+    assertThat(runs.get("retried")).hasValue(1);
+    assertThat(runs).as("a submit to a drained partition never runs").doesNotContainKeys("late", "later");
+  }
+
+  /** A submit to a stopping partition is rejected, once its batch (which also releases due retries) is written. */
+  private void assertStoppingRejects(String id) {
+    assertThat(submit(id, "work")).isInstanceOfSatisfying(LedgerPartition.Rejected.class, r -> {
+      assertThat(r.stopping()).isTrue();
+      assertThat(r.reason()).contains("the ledger is stopping");
+    });
   }
 
   @Test

@@ -30,7 +30,9 @@ import org.awaitility.Awaitility;
  * in-memory journal, no node, and the partition's {@link LedgerClock} moved in the same call as
  * the actor system's timers ({@link #advance}), so deadlines, heartbeats and the partition's
  * look-ahead timer agree and nothing waits for real time. One actor system per test class, a
- * fresh partition per test ({@link #spawn}).
+ * fresh partition per test ({@link #spawn}); or, for a test that reads each command's events and
+ * state, a partition under EventSourcedBehaviorTestKit on this {@link #testKit} and clock
+ * (LedgerPartitionTest).
  *
  * <p>Time moves only when a test moves it, and the ledger clock moves before the timers fire: a
  * timer that fires during an advance sees the advance's end. Before advancing, a test lets the
