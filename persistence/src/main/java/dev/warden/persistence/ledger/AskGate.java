@@ -47,10 +47,6 @@ final class AskGate {
   /** An ask waiting for a slot: {@code send} asks once a slot is free; {@code out} is the caller's. */
   private record Waiting<R>(Supplier<CompletableFuture<R>> send, CompletableFuture<R> out) {}
 
-  AskGate(ActorSystem<?> system, Config config) {
-    this(system, config, ASKS);
-  }
-
   AskGate(ActorSystem<?> system, Config config, Bound bound) {
     ConfigReader c = ConfigReader.at(config, "warden.ledger.cluster");
     this.system = system;

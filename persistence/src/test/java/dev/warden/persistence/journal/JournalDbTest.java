@@ -72,8 +72,18 @@ class JournalDbTest {
   }
 
   /** A change that holds the writer until released, so the writes behind it queue up and commit as one group. */
-  private static CompletableFuture<Void> holdWriter(JournalDb db, CountDownLatch entered, CountDownLatch release) {
-    return db.write(
+  /** A change the writer is running now, holding its commit until {@link #release}. */
+  private record HeldWriter(CompletableFuture<Void> done, CountDownLatch gate) {
+    void release() {
+      gate.countDown();
+    }
+  }
+
+  /** Hands the writer a change that blocks it, and waits until the writer runs it. */
+  private static HeldWriter holdWriter(JournalDb db) throws InterruptedException {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> done = db.write(
         c -> {
           entered.countDown();
           try {
@@ -82,16 +92,15 @@ class JournalDbTest {
             Thread.currentThread().interrupt();
           }
         });
+    assertTrue(entered.await(10, TimeUnit.SECONDS), "the writer runs the holding change");
+    return new HeldWriter(done, release);
   }
 
   @Test
   void aFailingWriteInAGroupFailsOnlyItsOwnCaller() throws Exception {
     JournalDb db = open(100);
     db.write(insert("p", 1)).get(10, TimeUnit.SECONDS);
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Void> held = holdWriter(db, entered, release);
-    assertTrue(entered.await(10, TimeUnit.SECONDS));
+    HeldWriter held = holdWriter(db);
     List<CompletableFuture<Void>> group = new ArrayList<>();
     for (int i = 2; i <= 5; i++) {
       group.add(db.write(insert("p", i)));
@@ -100,8 +109,8 @@ class JournalDbTest {
     for (int i = 6; i <= 9; i++) {
       group.add(db.write(insert("p", i)));
     }
-    release.countDown();
-    held.get(10, TimeUnit.SECONDS);
+    held.release();
+    held.done().get(10, TimeUnit.SECONDS);
     for (CompletableFuture<Void> f : group) {
       f.get(10, TimeUnit.SECONDS);
     }
@@ -133,10 +142,7 @@ class JournalDbTest {
   @Test
   void aChangeWhileACommitRunsGoesToTheWriterThread() throws Exception {
     JournalDb db = open(100);
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Void> held = holdWriter(db, entered, release);
-    assertTrue(entered.await(10, TimeUnit.SECONDS));
+    HeldWriter held = holdWriter(db);
     Thread caller = Thread.currentThread();
     List<Thread> ranOn = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<CompletableFuture<Void>> behind = new ArrayList<>();
@@ -148,8 +154,8 @@ class JournalDbTest {
       }));
     }
     assertTrue(behind.stream().noneMatch(CompletableFuture::isDone), "queued behind the running commit, not committed here");
-    release.countDown();
-    CompletableFuture.allOf(held, behind.get(0), behind.get(1), behind.get(2)).get(10, TimeUnit.SECONDS);
+    held.release();
+    CompletableFuture.allOf(held.done(), behind.get(0), behind.get(1), behind.get(2)).get(10, TimeUnit.SECONDS);
     assertEquals(3, ranOn.size());
     assertTrue(ranOn.stream().noneMatch(caller::equals), "the writer thread committed them: " + ranOn);
     assertEquals(3, rows("g"));
@@ -170,10 +176,7 @@ class JournalDbTest {
   @Test
   void aFullQueueRefusesAtOnceNamingTheKey() throws Exception {
     JournalDb db = open(2);
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Void> held = holdWriter(db, entered, release);
-    assertTrue(entered.await(10, TimeUnit.SECONDS));
+    HeldWriter held = holdWriter(db);
     CompletableFuture<Void> first = db.write(insert("q", 1));
     CompletableFuture<Void> second = db.write(insert("q", 2));
     CompletableFuture<Void> refused = db.write(insert("q", 3));
@@ -181,8 +184,8 @@ class JournalDbTest {
     ExecutionException e = assertThrows(ExecutionException.class, refused::get);
     assertInstanceOf(RejectedExecutionException.class, e.getCause());
     assertTrue(e.getCause().getMessage().contains("warden.journal.queue-size"), e.getCause().getMessage());
-    release.countDown();
-    CompletableFuture.allOf(held, first, second).get(10, TimeUnit.SECONDS);
+    held.release();
+    CompletableFuture.allOf(held.done(), first, second).get(10, TimeUnit.SECONDS);
     assertEquals(2, rows("q"), "the two queued writes are stored, the refused one is not");
   }
 

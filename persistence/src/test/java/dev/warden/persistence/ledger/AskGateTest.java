@@ -26,7 +26,7 @@ class AskGateTest {
   private final Config config = ConfigFactory.parseString("warden.ledger.cluster { max-asks-in-flight = 1, max-queued-asks = 2 }")
       .withFallback(ConfigFactory.load());
   private final ActorTestKit kit = ActorTestKit.create("ask-gate", config);
-  private final AskGate gate = new AskGate(kit.system(), config);
+  private final AskGate gate = new AskGate(kit.system(), config, AskGate.ASKS);
   private final List<String> sent = new CopyOnWriteArrayList<>();
 
   @AfterEach
