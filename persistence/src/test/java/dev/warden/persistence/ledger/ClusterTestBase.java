@@ -11,7 +11,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +22,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Cluster mode end to end: three node processes ({@link ClusterNodeMain}) on 127.0.0.1 form a
  * cluster over one shared journal (a subclass says which: {@link #journal()}); the scenarios run one
  * after another on that cluster (forming it is the expensive part). The journal itself, read with
- * {@link LedgerJournal}, is the judge of "exactly once". Every subclass runs the kill -9 scenario.
+ * {@link LedgerJournal}, is the judge of "exactly once".
  */
 @Solo
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -51,7 +48,7 @@ abstract class ClusterTestBase {
   final Process[] nodes = new Process[3];
   final ApiClient[] api = new ApiClient[3];
   /** The last answer of the shard route, for a failure message. */
-  private volatile String lastShards = "";
+  volatile String lastShards = "";
 
   /** A fresh shared journal for this class's cluster (called once, before the nodes start). */
   protected abstract Journal journal() throws Exception;
@@ -85,57 +82,6 @@ abstract class ClusterTestBase {
     if (journal != null) {
       journal.close().close();
     }
-  }
-
-  @Test
-  @Order(1)
-  void aKill9LosesNothingCompletesNothingTwiceAndEveryAcknowledgedSubmitDuringFailOverExistsOnce() throws Exception {
-    // the last node up gets partitions at sharding's next rebalance
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-        .untilAsserted(() -> assertThat(hostedBy(2)).as(() -> "shard route: " + lastShards).isPositive());
-    System.out.printf("cluster: partitions per node before the kill: %d, %d, %d%n", hostedBy(0), hostedBy(1), hostedBy(2));
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < 1000; i++) {
-      String id = "kill-" + i;
-      assertThat(submit(api[i % 2], id, 200)).as(id).isTrue();
-      ids.add(id);
-    }
-    Submitter client = new Submitter("during-", 20, 0);
-    assertThat(management(2, "/ready").status()).as("Pekko Management's /ready").isEqualTo(200);
-    nodes[2].destroyForcibly(); // SIGKILL: no leave, no hand-over
-    long killed = System.nanoTime();
-    assertThat(nodes[2].waitFor(10, TimeUnit.SECONDS)).isTrue();
-    // every partition answers a read through node 0 again (the facade retries while one moves)
-    Map<Integer, String> probe = new HashMap<>();
-    for (String id : ids) {
-      probe.putIfAbsent(Math.floorMod(id.hashCode(), PARTITIONS), id);
-    }
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      for (String id : probe.values()) {
-        if (api[0].get("/api/v1/jobs/" + id).status() != 200) {
-          return false;
-        }
-      }
-      return true;
-    });
-    long servingMs = (System.nanoTime() - killed) / 1_000_000;
-    await().atMost(Duration.ofSeconds(30)).until(() -> api[0].get("/ready").status() == 200 && api[1].get("/ready").status() == 200);
-    long readyMs = (System.nanoTime() - killed) / 1_000_000;
-    int before = client.acked().size();
-    await().atMost(Duration.ofSeconds(30)).until(() -> client.acked().size() >= before + 20); // submits go on after the fail-over
-    Set<String> acked = client.stop();
-    System.out.printf("cluster: kill -9 -> every partition serving through a survivor in %d ms, both survivors /ready in %d ms;"
-        + " %d submits acknowledged during the fail-over%n", servingMs, readyMs, acked.size());
-
-    List<String> all = new ArrayList<>(ids);
-    all.addAll(acked);
-    Map<String, List<String>> events = awaitSucceeded(all, Duration.ofSeconds(90));
-    for (String id : all) {
-      assertThat(events.get(id)).as(id).containsOnlyOnce("Submitted");
-      assertThat(events.get(id).stream().filter(e -> e.startsWith("Succeeded")).count()).as(id + ": " + events.get(id)).isEqualTo(1);
-      assertThat(events.get(id).stream().filter(e -> e.startsWith("GaveUp") || e.startsWith("Cancelled")).count()).as(id).isZero();
-    }
-    assertThat(acked).as("the client got acknowledgements during the fail-over").isNotEmpty();
   }
 
   /**
