@@ -3,6 +3,7 @@ package dev.warden.persistence.ledger;
 import com.typesafe.config.Config;
 import dev.warden.core.ConfigReader;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
@@ -165,6 +166,13 @@ final class AskGate {
         w.out().completeExceptionally(t);
       }
     });
+  }
+
+  /** This gate's figures into {@code out}: {@code <name>-in-flight}, {@code <name>-queued}, {@code <name>-peak}. */
+  void figures(String name, Map<String, Integer> out) {
+    out.put(name + "-in-flight", inFlight());
+    out.put(name + "-queued", queued());
+    out.put(name + "-peak", peakInFlight());
   }
 
   /** Asks sent through sharding and not answered yet. */

@@ -88,6 +88,11 @@ final class LedgerControl implements LedgerMXBean {
   }
 
   @Override
+  public Map<String, Integer> getClusterAsks() {
+    return handle.stats().gates();
+  }
+
+  @Override
   public String pauseType(String type) {
     return await(type, true);
   }

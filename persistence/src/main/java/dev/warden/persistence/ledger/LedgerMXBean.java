@@ -20,6 +20,15 @@ public interface LedgerMXBean {
   /** Cluster mode: every member as {@code address status}, this node's view; empty in local mode. */
   List<String> getClusterMembers();
 
+  /**
+   * Cluster mode: this member's asks through cluster sharding ({@code asks-in-flight}, {@code asks-queued},
+   * {@code asks-peak}; bounded by {@code warden.ledger.cluster.max-asks-in-flight} and {@code max-queued-asks})
+   * and its {@code result()} waits ({@code waits-*}; {@code max-waits-in-flight}, {@code max-queued-waits}).
+   * Queued calls mean the host submits faster than the bound lets through. Empty in local mode, and until
+   * the node's JobLedger is first used.
+   */
+  Map<String, Integer> getClusterAsks();
+
     /** Pauses a job type (journaled: it stays paused across restarts); answers what was done. */
   String pauseType(String type);
 

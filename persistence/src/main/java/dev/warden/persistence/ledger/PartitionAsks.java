@@ -4,8 +4,10 @@ import dev.warden.persistence.ledger.internal.ClusterPlacement;
 import dev.warden.persistence.ledger.internal.LedgerPartition;
 import dev.warden.persistence.ledger.internal.LedgerRoot;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +45,14 @@ final class PartitionAsks {
     this.tryTimeout = handle.clustered() ? ClusterPlacement.tryTimeout(system.settings().config()) : null;
     this.gate = handle.clustered() ? new AskGate(system, system.settings().config(), AskGate.ASKS) : null;
     this.waitGate = handle.clustered() ? new AskGate(system, system.settings().config(), AskGate.WAITS) : null;
+    if (handle.clustered()) { // for JMX and /metrics (LedgerControl, LedgerMeters)
+      handle.stats().reportGates(() -> {
+        Map<String, Integer> out = new TreeMap<>();
+        gate.figures("asks", out);
+        waitGate.figures("waits", out);
+        return out;
+      });
+    }
     system.getWhenTerminated().thenRun(() -> inFlight.forEach(f -> f.completeExceptionally(stopped())));
   }
 

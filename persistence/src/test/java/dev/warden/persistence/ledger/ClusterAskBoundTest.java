@@ -5,17 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.warden.core.Warden;
+import dev.warden.core.jmx.JmxRegistry;
+import dev.warden.core.metrics.NodeMeters;
 import dev.warden.persistence.TestPostgres;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import javax.management.JMX;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +45,7 @@ class ClusterAskBoundTest {
   void aBurstFarBeyondTheBoundIsSentAtMostBoundAtATimeAndOverflowFailsFastNamingTheKey() throws Exception {
     try (TestPostgres pg = TestPostgres.freshSchema()) {
       Warden node = member(pg, 1, "warden.ledger.cluster { max-asks-in-flight = " + BOUND + ", max-queued-asks = " + QUEUE
-          + ", max-waits-in-flight = " + WAITS + " }\n");
+          + ", max-waits-in-flight = " + WAITS + " }\nwarden.jmx.enabled = on\nwarden.jmx.connector.enabled = off\n");
       try {
         JobLedger ledger = JobLedger.of(node);
         ledger.register(JobType.of("noop", (p, ctx) -> CompletableFuture.completedFuture("")));
@@ -52,6 +57,14 @@ class ClusterAskBoundTest {
         List<CompletableFuture<JobView>> burst = submitAll(ledger, "held-", QUEUE);
         CompletableFuture.allOf(burst.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         assertThat(gate.peakInFlight()).as("asks in flight at the burst's peak").isEqualTo(BOUND);
+        // an operator reads the same figures over JMX and /metrics
+        LedgerMXBean bean = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(),
+            new JmxRegistry(node.jmxNode(), true).name("Ledger", null), LedgerMXBean.class);
+        assertThat(bean.getClusterAsks()).containsEntry("asks-peak", BOUND).containsEntry("asks-in-flight", 0)
+            .containsEntry("asks-queued", 0).containsEntry("waits-in-flight", 0).containsEntry("waits-queued", 0).containsKey("waits-peak");
+        PrometheusText metrics = PrometheusText.parse(NodeMeters.get(node.system()).scrape());
+        assertThat(metrics.value("warden_ledger_cluster_asks", Map.of("gate", "asks", "state", "peak"))).contains((double) BOUND);
+        assertThat(metrics.value("warden_ledger_cluster_asks", Map.of("gate", "waits", "state", "in_flight"))).contains(0.0);
 
         // a burst beyond the queue: the overflow fails at once, naming the key; the rest are accepted
         List<CompletableFuture<JobView>> flood = submitAll(ledger, "flood-", 20 * QUEUE);

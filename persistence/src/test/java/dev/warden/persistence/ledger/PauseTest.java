@@ -12,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,6 +51,7 @@ class PauseTest {
       ledger.register(resize);
       ledger.register(JobType.of("later", (p, ctx) -> CompletableFuture.completedFuture("later ok")));
       LedgerMXBean bean = mbean(second);
+      assertEquals(Map.of(), bean.getClusterAsks(), "local mode has no cluster gates");
       await().atMost(Duration.ofSeconds(5)).until(() -> bean.getPausedTypes().equals(List.of("later", "resize")));
       await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 0);
       assertEquals(JobStatus.PENDING, status(ledger, "img-0").status(), "still paused after the restart");

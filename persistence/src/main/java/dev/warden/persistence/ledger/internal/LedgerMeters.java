@@ -12,7 +12,8 @@ import java.util.function.Consumer;
 /**
  * The {@link LedgerMXBean}'s figures as meters, read from the same live stats: {@code warden_ledger_jobs{type,status}}
  * (every status of every type the ledger has seen, 0 included), {@code warden_ledger_running{type}} and
- * {@code warden_ledger_paused{type}} (1 while paused). The reaper's last run and counts come with the kind's
+ * {@code warden_ledger_paused{type}} (1 while paused), and in cluster mode {@code warden_ledger_cluster_asks{gate,state}}
+ * (the facade's bounds on asks through sharding, {@link LedgerStats#gates}). The reaper's last run and counts come with the kind's
  * counters ({@code warden_ledger_reaper_*}).
  */
 public final class LedgerMeters {
@@ -26,7 +27,20 @@ public final class LedgerMeters {
         .gauges("warden.ledger.running", "Attempts running now on this node per job type (each bounded by its max concurrency)",
             null, () -> perType(permits.inUse()))
         .gauges("warden.ledger.paused", "1 while the job type is paused on this ledger (its jobs are kept, none starts), else 0",
-            null, () -> paused(stats, permits));
+            null, () -> paused(stats, permits))
+        .gauges("warden.ledger.cluster.asks", "Cluster mode: this member's asks (gate=asks) and result() waits (gate=waits) through"
+            + " cluster sharding, in flight, queued for a slot, and the most ever in flight (state=in_flight|queued|peak)",
+            null, () -> gates(stats));
+  }
+
+  /** Cluster mode's gate figures (LedgerStats#gates: {@code asks-in-flight} ...) as tags; none in local mode. */
+  private static Map<Tags, Integer> gates(LedgerStats stats) {
+    Map<Tags, Integer> out = new HashMap<>();
+    stats.gates().forEach((key, v) -> {
+      int dash = key.indexOf('-');
+      out.put(Tags.of("gate", key.substring(0, dash), "state", key.substring(dash + 1).replace('-', '_')), v);
+    });
+    return out;
   }
 
   private static Map<Tags, Long> jobs(LedgerStats stats) {

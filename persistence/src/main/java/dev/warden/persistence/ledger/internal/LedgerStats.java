@@ -6,6 +6,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
 
 /**
  * Read-only figures the partitions and the reaper publish for the facade and JMX: each partition
@@ -22,6 +23,8 @@ public final class LedgerStats {
   private volatile boolean clustered;
   /** Cluster mode: every partition answered the root's last probe through sharding. */
   private volatile boolean serving;
+  /** Cluster mode: the facade's bounds on asks through sharding, once the facade exists (see {@link #gates}). */
+  private volatile Supplier<Map<String, Integer>> gates = Map::of;
 
   LedgerStats(int partitions) {
     counts = new AtomicReferenceArray<>(partitions);
@@ -53,6 +56,19 @@ public final class LedgerStats {
       }
     }
     return false;
+  }
+
+  /** Cluster mode: where the facade's bounds on asks through sharding are read from (JobLedger's, one per node). */
+  public void reportGates(Supplier<Map<String, Integer>> figures) {
+    gates = figures;
+  }
+
+  /**
+   * Cluster mode: this member's asks and result() waits through sharding, in flight, queued and their peak
+   * ({@code asks-in-flight}, {@code asks-queued}, {@code asks-peak}, {@code waits-*}); empty in local mode.
+   */
+  public Map<String, Integer> gates() {
+    return gates.get();
   }
 
   /** Epoch ms of the reaper's last complete run; 0 before the first. */
