@@ -91,7 +91,7 @@ public final class Warden implements AutoCloseable {
   }
 
   public static Warden start(Config overrides, List<WorkerKind<?>> kinds) {
-    Config config = loadConfig(overrides);
+    Config config = NodeConfig.withKindRoles(loadConfig(overrides), kinds.stream().map(WorkerKind::name).toList());
     WardenSettings settings = WardenSettings.create(config);
     NodeConfig.check(config, settings, kinds);
     SupervisorTree tree = new SupervisorTree();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code warden.cluster.*}, read once: whether the node joins a Pekko Cluster, and the Pekko
@@ -35,6 +36,7 @@ public record ClusterSettings(
     boolean trustedNetwork,
     String managementHostname,
     int managementPort) {
+  private static final String KIND_ROLE_PREFIX = "warden-kind-";
 
   public static ClusterSettings create(Config root) {
     ConfigReader c = ConfigReader.at(root, "warden.cluster");
@@ -126,6 +128,21 @@ public record ClusterSettings(
     m.put("pekko.management.http.port", managementPort);
     m.put("pekko.management.http.bind-port", managementPort);
     return ConfigFactory.parseMap(m, "warden.cluster (cluster mode)");
+  }
+
+  /**
+   * The cluster role a member running worker kind {@code kind} carries ({@code warden-kind-<kind>}; a node
+   * started by {@link dev.warden.core.Warden#start} has one per kind, beside any roles of its own
+   * configuration): so a cluster-wide service of one kind can tell the members that run it from those that
+   * do not. A member with no such role at all (a host's own ActorSystem, {@code Warden.attach}) may run any.
+   */
+  public static String kindRole(String kind) {
+    return KIND_ROLE_PREFIX + kind;
+  }
+
+  /** Whether {@code roles} (a member's) say which kinds it runs, i.e. hold any {@link #kindRole}. */
+  public static boolean declaresKinds(Set<String> roles) {
+    return roles.stream().anyMatch(r -> r.startsWith(KIND_ROLE_PREFIX));
   }
 
   /** Pekko address of this node as the cluster knows it. */

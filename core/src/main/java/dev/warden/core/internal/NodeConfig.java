@@ -12,7 +12,9 @@ import dev.warden.core.WorkerKind;
 import dev.warden.core.cluster.ClusterSettings;
 import dev.warden.core.http.HttpSettings;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -43,6 +45,20 @@ public final class NodeConfig {
         .withFallback(ConfigFactory.parseResourcesAnySyntax("warden-defaults"))
         .withFallback(ConfigFactory.defaultReferenceUnresolved())
         .resolve();
+  }
+
+  /**
+   * Cluster mode: {@code config} with a {@link ClusterSettings#kindRole} per kind added to {@code pekko.cluster.roles}
+   * (the configuration's own roles kept); else {@code config} as it is.
+   */
+  public static Config withKindRoles(Config config, List<String> kinds) {
+    if (!ClusterSettings.create(config).enabled()) {
+      return config;
+    }
+    Set<String> roles = new LinkedHashSet<>(config.getStringList("pekko.cluster.roles"));
+    kinds.forEach(k -> roles.add(ClusterSettings.kindRole(k)));
+    return ConfigFactory.parseMap(Map.of("pekko.cluster.roles", List.copyOf(roles)), "warden: one cluster role per worker kind")
+        .withFallback(config);
   }
 
   /** {@code warden.node-name}, or in cluster mode {@code warden.cluster.name} (the same on every member). */

@@ -7,7 +7,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.core.WardenConfigException;
+import dev.warden.core.internal.NodeConfig;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ClusterSettingsTest {
@@ -35,6 +37,16 @@ class ClusterSettingsTest {
     assertThat(c.getString("pekko.cluster.split-brain-resolver.active-strategy")).isEqualTo("keep-majority");
     assertThat(c.getDuration("pekko.cluster.split-brain-resolver.stable-after").toMillis()).isEqualTo(3000);
     assertThat(c.getString("pekko.management.http.hostname")).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void aClusterNodeCarriesARolePerKindBesideItsOwnRolesAndALocalNodeNone() {
+    Config clustered = NodeConfig.withKindRoles(load("warden.cluster.enabled = on\npekko.cluster.roles = [gpu]"), List.of("ledger", "llm"));
+    assertThat(clustered.getStringList("pekko.cluster.roles")).containsExactly("gpu", "warden-kind-ledger", "warden-kind-llm");
+    assertThat(ClusterSettings.declaresKinds(Set.copyOf(clustered.getStringList("pekko.cluster.roles")))).isTrue();
+    assertThat(ClusterSettings.declaresKinds(Set.of("gpu"))).as("a host's own roles name no kinds").isFalse();
+    Config local = load("");
+    assertThat(NodeConfig.withKindRoles(local, List.of("ledger"))).isSameAs(local);
   }
 
   @Test

@@ -101,7 +101,7 @@ public final class BuildKind implements WorkerKind<ControlPlane.Command> {
       Behavior<ControlPlane.Command> plane = ControlPlane.create(kc, settings, service, clock, validator, all, stats);
       if (Singletons.clustered(kc.config())) {
         // one writer of the build journal in the cluster: the oldest member runs its own `plane` as the singleton
-        builds.attachSingleton(ctx.getSystem(), Singletons.clusterWide(ctx.getSystem(), PlaneHost.SINGLETON, PlaneHost.create(plane)), service);
+        builds.attachSingleton(ctx.getSystem(), Singletons.clusterWide(ctx.getSystem(), kc.kind(), PlaneHost.SINGLETON, PlaneHost.create(plane)), service);
         return Behaviors.empty();
       }
       builds.attach(ctx.getSystem(), ctx.getSelf(), service);

@@ -96,7 +96,7 @@ public final class GraveyardKind implements WorkerKind<Void> {
             Duration follow = ConfigReader.at(kc.config(), "warden.graveyard.cluster").positiveDuration("follow-interval");
             ActorRef<PatternReplica.Command> replica =
                 kc.supervise(ctx, "replica", () -> PatternReplica.create(settings, follow, graveyard::recovered));
-            ActorRef<GraveyardWriter.Command> writer = Singletons.clusterWide(ctx.getSystem(), GraveyardWriter.SINGLETON,
+            ActorRef<GraveyardWriter.Command> writer = Singletons.clusterWide(ctx.getSystem(), kc.kind(), GraveyardWriter.SINGLETON,
                 GraveyardWriter.create(settings, graveyard, metrics));
             graveyard.attachCluster(ctx.getSystem(), writer, replica, settings);
             return Behaviors.empty();

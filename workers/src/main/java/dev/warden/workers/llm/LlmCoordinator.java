@@ -73,7 +73,7 @@ public final class LlmCoordinator extends AbstractBehavior<LlmCoordinator.Comman
       LlmSettings settings = LlmSettings.create(kind.config());
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.checkInterval());
       ClusterPermits cluster = Singletons.clustered(kind.config())
-          ? new ClusterPermits(Singletons.clusterWide(ctx.getSystem(), PermitAccounting.SINGLETON, PermitAccounting.create(settings)),
+          ? new ClusterPermits(Singletons.clusterWide(ctx.getSystem(), kind.kind(), PermitAccounting.SINGLETON, PermitAccounting.create(settings)),
               ctx.getSelf(), settings)
           : null;
       return new LlmCoordinator(ctx, kind, settings, cluster, clock);

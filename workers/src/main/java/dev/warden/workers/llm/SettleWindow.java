@@ -1,5 +1,6 @@
 package dev.warden.workers.llm;
 
+import dev.warden.core.cluster.ClusterSettings;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -24,8 +25,16 @@ final class SettleWindow {
     /** This member's address. */
     Address self();
 
-    /** The members that are Up now, reachable or not. */
+    /**
+     * The members that are Up now, reachable or not, that may run the llm kind: a member whose cluster roles
+     * say which kinds it runs ({@link ClusterSettings#kindRole}) and llm is not one never reports.
+     */
     Set<Address> up();
+
+    /** Whether a member with {@code roles} may run the llm kind (one that does not say which kinds it runs may). */
+    static boolean runsLlm(Set<String> roles) {
+      return !ClusterSettings.declaresKinds(roles) || roles.contains(ClusterSettings.kindRole(LlmKind.NAME));
+    }
 
     /** {@code system}'s view of its cluster (cluster mode only). */
     static Membership of(ActorSystem<?> system) {
@@ -40,7 +49,7 @@ final class SettleWindow {
         public Set<Address> up() {
           Set<Address> up = new HashSet<>();
           for (Member m : cluster.state().getMembers()) {
-            if (m.status() == MemberStatus.up()) {
+            if (m.status() == MemberStatus.up() && runsLlm(m.getRoles())) {
               up.add(m.address());
             }
           }

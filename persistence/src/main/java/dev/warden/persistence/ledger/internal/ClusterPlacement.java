@@ -3,7 +3,9 @@ package dev.warden.persistence.ledger.internal;
 import com.typesafe.config.Config;
 import dev.warden.core.ConfigReader;
 import dev.warden.core.cluster.ClusterSettings;
+import dev.warden.core.cluster.Singletons;
 import dev.warden.persistence.ledger.JobType;
+import dev.warden.persistence.ledger.LedgerKind;
 import dev.warden.persistence.ledger.LedgerSettings;
 import java.time.Duration;
 import java.util.Map;
@@ -78,12 +80,18 @@ public final class ClusterPlacement {
       return p;
     });
     if (placement.host.getAndSet(h) == null) {
+      // on the members that run the ledger only: were the oldest member one without, sharding's coordinator would never start
+      ShardedDaemonProcessSettings settings = ShardedDaemonProcessSettings.create(system);
+      Optional<String> role = Singletons.kindRole(system, LedgerKind.NAME);
+      if (role.isPresent()) {
+        settings = settings.withRole(role.get());
+      }
       ShardedDaemonProcess.get(system).init(
           LedgerPartition.Command.class,
           NAME,
           h.settings().partitions(),
           placement::partition,
-          ShardedDaemonProcessSettings.create(system),
+          settings,
           Optional.of(LedgerPartition.HandOff.INSTANCE));
     }
     return placement;
