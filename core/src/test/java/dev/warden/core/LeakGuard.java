@@ -31,7 +31,8 @@ public final class LeakGuard implements BeforeAllCallback, AfterAllCallback {
   private static final Pattern SCHEDULER = Pattern.compile("(.+)-scheduler-\\d+");
   private static final ObjectName WARDEN_MBEANS = name("dev.warden:*");
 
-  private static ObjectName name(String pattern) {
+  /** {@code pattern} as an ObjectName (a literal known to be well-formed). */
+  static ObjectName name(String pattern) {
     try {
       return new ObjectName(pattern);
     } catch (MalformedObjectNameException e) {

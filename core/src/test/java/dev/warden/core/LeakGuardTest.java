@@ -24,15 +24,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  */
 class LeakGuardTest {
   static ActorSystem<Void> leaked;
-  static final ObjectName MBEAN = name();
-
-  private static ObjectName name() {
-    try {
-      return new ObjectName("dev.warden:node=leak-guard-test,type=Leaked");
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  static final ObjectName MBEAN = LeakGuard.name("dev.warden:node=leak-guard-test,type=Leaked");
 
   /** Hides its leftovers from the guard of this class, which would rightly fail it too. */
   @AfterEach

@@ -140,9 +140,12 @@ public record ClusterSettings(
     return KIND_ROLE_PREFIX + kind;
   }
 
-  /** Whether {@code roles} (a member's) say which kinds it runs, i.e. hold any {@link #kindRole}. */
-  public static boolean declaresKinds(Set<String> roles) {
-    return roles.stream().anyMatch(r -> r.startsWith(KIND_ROLE_PREFIX));
+  /**
+   * Whether a member with cluster roles {@code roles} may run worker kind {@code kind}: it carries the kind's
+   * {@link #kindRole}, or no kind role at all (its roles do not say which kinds it runs).
+   */
+  public static boolean mayRun(Set<String> roles, String kind) {
+    return roles.contains(kindRole(kind)) || roles.stream().noneMatch(r -> r.startsWith(KIND_ROLE_PREFIX));
   }
 
   /** Pekko address of this node as the cluster knows it. */

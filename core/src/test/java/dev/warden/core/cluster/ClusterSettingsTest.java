@@ -43,8 +43,10 @@ class ClusterSettingsTest {
   void aClusterNodeCarriesARolePerKindBesideItsOwnRolesAndALocalNodeNone() {
     Config clustered = NodeConfig.withKindRoles(load("warden.cluster.enabled = on\npekko.cluster.roles = [gpu]"), List.of("ledger", "llm"));
     assertThat(clustered.getStringList("pekko.cluster.roles")).containsExactly("gpu", "warden-kind-ledger", "warden-kind-llm");
-    assertThat(ClusterSettings.declaresKinds(Set.copyOf(clustered.getStringList("pekko.cluster.roles")))).isTrue();
-    assertThat(ClusterSettings.declaresKinds(Set.of("gpu"))).as("a host's own roles name no kinds").isFalse();
+    Set<String> roles = Set.copyOf(clustered.getStringList("pekko.cluster.roles"));
+    assertThat(ClusterSettings.mayRun(roles, "llm")).isTrue();
+    assertThat(ClusterSettings.mayRun(roles, "trial")).as("its roles name its kinds, and not this one").isFalse();
+    assertThat(ClusterSettings.mayRun(Set.of("gpu"), "trial")).as("a host's own roles name no kinds: it may run any").isTrue();
     Config local = load("");
     assertThat(NodeConfig.withKindRoles(local, List.of("ledger"))).isSameAs(local);
   }

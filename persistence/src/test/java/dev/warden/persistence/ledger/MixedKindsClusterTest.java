@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
-import dev.warden.core.KindContext;
 import dev.warden.core.Warden;
 import dev.warden.core.WorkerKind;
 import dev.warden.persistence.TestPostgres;
@@ -12,7 +11,6 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
@@ -31,17 +29,7 @@ class MixedKindsClusterTest {
   @TempDir Path dir;
 
   /** A kind that does nothing: a member that runs it and no ledger. */
-  private static final WorkerKind<Void> OTHER = new WorkerKind<>() {
-    @Override
-    public String name() {
-      return "other";
-    }
-
-    @Override
-    public Behavior<Void> rootBehavior(KindContext context) {
-      return Behaviors.empty();
-    }
-  };
+  private static final WorkerKind<Void> OTHER = WorkerKind.of("other", context -> Behaviors.empty());
 
   @Test
   void theLedgerRunsOnTheMembersThatRunItWhenTheOldestMemberDoesNot() throws Exception {

@@ -31,11 +31,6 @@ final class SettleWindow {
      */
     Set<Address> up();
 
-    /** Whether a member with {@code roles} may run the llm kind (one that does not say which kinds it runs may). */
-    static boolean runsLlm(Set<String> roles) {
-      return !ClusterSettings.declaresKinds(roles) || roles.contains(ClusterSettings.kindRole(LlmKind.NAME));
-    }
-
     /** {@code system}'s view of its cluster (cluster mode only). */
     static Membership of(ActorSystem<?> system) {
       Cluster cluster = Cluster.get(system);
@@ -49,7 +44,7 @@ final class SettleWindow {
         public Set<Address> up() {
           Set<Address> up = new HashSet<>();
           for (Member m : cluster.state().getMembers()) {
-            if (m.status() == MemberStatus.up() && runsLlm(m.getRoles())) {
+            if (m.status() == MemberStatus.up() && ClusterSettings.mayRun(m.getRoles(), LlmKind.NAME)) {
               up.add(m.address());
             }
           }
