@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.management.ObjectName;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -47,6 +48,8 @@ public final class JournalDb implements Extension {
   }
 
   private static final Logger log = LoggerFactory.getLogger(JournalDb.class);
+  /** How long checking a connection after a failure may take ({@link Connection#isValid}). */
+  private static final int VALID_TIMEOUT_SECONDS = 5;
 
   /** The plugin id of Warden's journal ({@code pekko.persistence.journal.plugin}). */
   public static final String PLUGIN = "warden-journal";
@@ -67,6 +70,14 @@ public final class JournalDb implements Extension {
   private final JournalWriter writer;
   private final ExecutorService readers;
   private final ThreadLocal<Connection> readerConnection = new ThreadLocal<>();
+  /**
+   * How many failures the journal's connections met (a write or read failed): when it moved since a
+   * reader's last read, the reader checks its connection before using it. A database restart or
+   * fail-over drops every connection at once; without the check each reader would fail one read
+   * (a partition's recovery) on its dead connection before opening a fresh one.
+   */
+  private final AtomicLong failures = new AtomicLong();
+  private final ThreadLocal<long[]> readerSawFailures = ThreadLocal.withInitial(() -> new long[1]);
   private final List<Connection> connections = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
   private final JournalStats stats;
@@ -140,6 +151,7 @@ public final class JournalDb implements Extension {
             try {
               out.complete(read.apply(readerConnection()));
             } catch (Throwable e) {
+              failed();
               out.completeExceptionally(e);
             }
           });
@@ -158,8 +170,21 @@ public final class JournalDb implements Extension {
         "journal " + queue + " queue full (" + settings.queueSize() + " waiting, warden.journal.queue-size)");
   }
 
+  /** A write or read failed: connections are checked before their next read ({@link #failures}). */
+  void failed() {
+    failures.incrementAndGet();
+  }
+
   private Connection readerConnection() throws SQLException {
     Connection c = readerConnection.get();
+    long[] saw = readerSawFailures.get();
+    long now = failures.get();
+    if (c != null && saw[0] != now) {
+      saw[0] = now;
+      if (!c.isClosed() && !c.isValid(VALID_TIMEOUT_SECONDS)) {
+        closeQuietly(c);
+      }
+    }
     if (c == null || c.isClosed()) {
       c = open(true);
       readerConnection.set(c);

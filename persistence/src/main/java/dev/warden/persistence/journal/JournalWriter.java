@@ -125,6 +125,7 @@ final class JournalWriter {
       commit(connection, group);
     } catch (Throwable e) { // even an Error: the writer must outlive one bad batch
       fail(group, e);
+      owner.failed();
       owner.closeQuietly(connection); // the next write opens a fresh connection
       connection = null;
     } finally {

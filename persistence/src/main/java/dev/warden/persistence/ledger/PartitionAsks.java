@@ -95,8 +95,8 @@ final class PartitionAsks {
     } catch (RuntimeException e) { // the node's ActorSystem is stopping
       return CompletableFuture.failedFuture(e);
     }
-    if (tryTimeout == null) {
-      return once;
+    if (tryTimeout == null) { // local mode: a partition that restarted answered its waits with the job as it was
+      return once.thenCompose(v -> moved(v) && System.nanoTime() < deadline ? awaitResult(id, deadline, true) : CompletableFuture.completedFuture(v));
     }
     return once.handle((v, t) -> !(t == null ? moved(v) : Retries.unwrap(t) instanceof java.util.concurrent.TimeoutException)
                 || System.nanoTime() >= deadline
@@ -121,7 +121,10 @@ final class PartitionAsks {
     return askInline(partition(id), r -> new LedgerPartition.AwaitResult(id, r), wait);
   }
 
-  /** A wait answered with a job that is not terminal: its partition stopped for a hand-over, so the wait is asked again. */
+  /**
+   * A wait answered with a job that is not terminal: its partition stopped for a hand-over or was
+   * restarted by its supervisor, so the wait is asked again.
+   */
   private static boolean moved(Optional<JobView> v) {
     return v.isPresent() && !v.get().status().terminal();
   }

@@ -137,7 +137,7 @@ public final class ClusterPlacement {
     return Behaviors.setup(ctx -> {
       Host h = host.get();
       LedgerPartition.Wiring w = new LedgerPartition.Wiring(
-          i, h.settings(), h.stats(), h.permits(), h.root(), h.recovered(), this::tell, h.types(), LedgerClock.SYSTEM);
+          i, h.settings(), h.stats(), h.permits(), h.root(), h.recovered(), this::tell, h.types(), true, LedgerClock.SYSTEM);
       here.put(i, ctx.getSelf());
       if (quiesced) {
         ctx.getSelf().tell(new LedgerPartition.Drain(ctx.getSystem().ignoreRef()));

@@ -31,6 +31,8 @@ final class Flusher {
   final ArrayDeque<LedgerPartition.Submit> submits = new ArrayDeque<>();
   private final LedgerPartition p;
   private final ReportRules rules;
+  /** The batch being journaled, until its answers are sent; see {@link #abandon}. */
+  private FlushPlan persisting;
 
   Flusher(LedgerPartition partition) {
     this.p = partition;
@@ -62,7 +64,26 @@ final class Flusher {
       afterPersist(s, plan);
       return effect.none();
     }
+    persisting = plan;
     return effect.persist(new LedgerBatch(List.copyOf(plan.events))).thenRun(st -> afterPersist(st, plan));
+  }
+
+  /**
+   * This incarnation of the partition ends before its batch was journaled (a journal write or read
+   * failed, and its supervisor restarts it) or with submits still buffered: their callers would
+   * otherwise wait out their ask timeout for an answer that never comes. Each is answered "not
+   * recorded, retry" ({@code stopping}: the facade retries where it may, cluster mode's asks, and the
+   * host may submit again, as a submit is idempotent by id). Whether a failed write reached the
+   * database is not known here; the next incarnation replays whatever did.
+   */
+  void abandon(String why) {
+    LedgerPartition.Rejected rejected = new LedgerPartition.Rejected(why, true);
+    if (persisting != null) {
+      persisting.admitted.forEach(a -> a.submit().replyTo().tell(rejected));
+      persisting = null;
+    }
+    submits.forEach(c -> c.replyTo().tell(rejected));
+    submits.clear();
   }
 
   /**
@@ -156,6 +177,7 @@ final class Flusher {
   }
 
   private void afterPersist(PartitionState st, FlushPlan plan) {
+    persisting = null;
     plan.replies.forEach(Runnable::run);
     if (plan.reaped > 0) {
       p.wiring.stats().reaped.addAndGet(plan.reaped); // every Reaped event, whether the reaper's tick or the partition's look-ahead asked

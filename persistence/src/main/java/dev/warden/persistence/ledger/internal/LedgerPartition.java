@@ -8,7 +8,9 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -53,7 +55,13 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     INSTANCE
   }
 
-  /** Everything the partition needs from its kind. */
+  /**
+   * Everything the partition needs from its kind. It outlives the partition's incarnations: a
+   * partition restarted by its supervisor (a journal write that failed) gets the same wiring, so
+   * {@code types} still holds the job types registered before. In cluster mode {@code types} is the
+   * node's registry, shared by the partitions running here ({@link PartitionForwarder} fills it);
+   * in local mode it is this partition's own, filled by {@link RegisterType}.
+   */
   record Wiring(
       int partition,
       LedgerSettings settings,
@@ -62,19 +70,20 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
       ActorRef<LedgerRoot.Command> root,
       ActorRef<Recovered> recovered,
       PartitionRoute route,
-      Map<String, JobType> nodeTypes,
+      Map<String, JobType> types,
+      boolean clustered,
       LedgerClock clock) {
 
     /** Local mode: partition-to-partition traffic through the root, types by {@link RegisterType}, the wall clock. */
     Wiring(int partition, LedgerSettings settings, LedgerStats stats, NodePermits permits, ActorRef<LedgerRoot.Command> root,
         ActorRef<Recovered> recovered) {
-      this(partition, settings, stats, permits, root, recovered, (p, c) -> root.tell(new LedgerRoot.ToPartition(p, c)), null,
-          LedgerClock.SYSTEM);
+      this(partition, settings, stats, permits, root, recovered, (p, c) -> root.tell(new LedgerRoot.ToPartition(p, c)),
+          new ConcurrentHashMap<>(), false, LedgerClock.SYSTEM);
     }
 
     /** This wiring on another clock (a test's, moved with Pekko's manual time). */
     Wiring withClock(LedgerClock other) {
-      return new Wiring(partition, settings, stats, permits, root, recovered, route, nodeTypes, other);
+      return new Wiring(partition, settings, stats, permits, root, recovered, route, types, clustered, other);
     }
   }
 
@@ -124,9 +133,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     this.flusher = new Flusher(this);
     this.lookahead = new ReapLookahead(timers, deadlines, settings.reaperTick(), clock);
     wiring.permits().reset(wiring.partition()); // whatever an earlier incarnation held is free again
-    if (wiring.nodeTypes() != null) {
-      types.putAll(wiring.nodeTypes());
-    }
+    types.putAll(wiring.types());
   }
 
   @Override
@@ -167,9 +174,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
           return Effect().none();
         })
         .onCommand(TypesChanged.class, (s, c) -> {
-          if (wiring.nodeTypes() != null) {
-            types.putAll(wiring.nodeTypes());
-          }
+          types.putAll(wiring.types());
           requestFlush();
           return Effect().none();
         })
@@ -222,6 +227,7 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
 
   private Effect<LedgerBatch, PartitionState> onRegisterType(PartitionState s, RegisterType r) {
     types.put(r.type().name(), r.type());
+    wiring.types().put(r.type().name(), r.type()); // for this partition's next incarnation
     requestFlush();
     return Effect().none();
   }
@@ -265,13 +271,38 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.class, (s, sig) -> onRecovered(s))
         .onSignal(PostStop.class, (s, sig) -> {
-          wiring.permits().reset(wiring.partition());
-          if (wiring.nodeTypes() != null) {
+          endIncarnation(s, "ledger partition [" + wiring.partition() + "] stopped before this submit was recorded");
+          if (wiring.clustered()) {
             wiring.stats().forget(wiring.partition());
           }
         })
-        .onSignal(PreRestart.class, (s, sig) -> wiring.permits().reset(wiring.partition()))
+        .onSignal(PreRestart.class, (s, sig) -> endIncarnation(s, "ledger partition [" + wiring.partition()
+            + "] failed (a journal write or read failed: see the node's log) and restarts; this submit may not be recorded"))
         .build();
+  }
+
+  /**
+   * This incarnation ends (a stop, or a restart by its supervisor after a failure): what it held in
+   * memory goes with it, so its permits are freed, buffered submits and the batch being journaled
+   * are answered "submit again" ({@link Flusher#abandon}) and result waiters get their job as it is,
+   * so the facade asks again where the partition runs next.
+   */
+  private void endIncarnation(PartitionState s, String why) {
+    wiring.permits().reset(wiring.partition());
+    flusher.abandon(why + "; submit it again (a submit is idempotent by id)");
+    releaseWaiters(s);
+  }
+
+  /** Answers every result waiter with its job as it is now (not terminal): the facade asks again. */
+  void releaseWaiters(PartitionState s) {
+    waiters.forEach((id, replies) -> {
+      JobRecord r = s.jobs.get(id);
+      if (r != null) {
+        Found now = new Found(Optional.of(r.view()));
+        replies.forEach(w -> w.tell(now));
+      }
+    });
+    waiters.clear();
   }
 
   private void onRecovered(PartitionState s) {

@@ -2,12 +2,10 @@ package dev.warden.persistence.ledger.internal;
 
 import dev.warden.persistence.ledger.JobEvent;
 import dev.warden.persistence.ledger.internal.PartitionProtocol.Drain;
-import dev.warden.persistence.ledger.internal.PartitionProtocol.Found;
 import dev.warden.persistence.ledger.internal.PartitionProtocol.HandOff;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -51,14 +49,7 @@ final class PartitionDrain {
       p.ctx.getLog().info("ledger partition [{}] drained; stopping for the hand-over", p.wiring.partition());
       // Result waiters would wait in vain: each gets its job as it is (not terminal), and the facade
       // asks again where the partition lands.
-      p.waiters.forEach((id, replies) -> {
-        JobRecord r = s.jobs.get(id);
-        if (r != null) {
-          Found now = new Found(Optional.of(r.view()));
-          replies.forEach(w -> w.tell(now));
-        }
-      });
-      p.waiters.clear();
+      p.releaseWaiters(s);
       return p.effects().stop();
     }
     p.ctx.getLog().info("ledger partition [{}] hands over: draining [{}] running attempts", p.wiring.partition(), p.executions.size());
