@@ -7,6 +7,7 @@ import dev.warden.core.supervision.SupervisionSettings;
 import dev.warden.core.supervision.Supervisor;
 import dev.warden.core.tree.SupervisorTree;
 import java.nio.file.Path;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -90,7 +91,20 @@ public final class KindContext {
 
   public <C> ActorRef<C> supervise(
       ActorContext<?> ctx, String name, Supplier<Behavior<C>> child, SupervisionSettings s) {
-    ChildSpec<C> spec = ChildSpec.of(path + "/" + name, kind, child, s).removedOnStop();
+    return spawn(ctx, name, ChildSpec.of(path + "/" + name, kind, child, s).removedOnStop());
+  }
+
+  /**
+   * Like {@link #supervise(ActorContext, String, Supplier)}, but crashes that {@code outage} accepts
+   * (the child's database went away) are restarted with backoff without counting towards
+   * max-restarts ({@link ChildSpec#outage}): the child comes back once its database does.
+   */
+  public <C> ActorRef<C> superviseThroughOutages(
+      ActorContext<?> ctx, String name, Supplier<Behavior<C>> child, Predicate<Throwable> outage) {
+    return spawn(ctx, name, ChildSpec.of(path + "/" + name, kind, child, supervision()).removedOnStop().withOutage(outage));
+  }
+
+  private <C> ActorRef<C> spawn(ActorContext<?> ctx, String name, ChildSpec<C> spec) {
     ActorRef<Object> ref = ctx.spawn(Supervisor.create(spec, tree), name);
     return ref.narrow();
   }

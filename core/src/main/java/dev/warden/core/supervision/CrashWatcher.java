@@ -26,7 +26,12 @@ final class CrashWatcher extends BehaviorInterceptor<Object, Object> {
     }
   }
 
-  record Crashed(Throwable cause, int inWindow) {}
+  /** {@code outage}: caused by the child's environment, not counted in {@code inWindow} ({@link ChildSpec#outage}). */
+  record Crashed(Throwable cause, int inWindow, boolean outage) {
+    Crashed(Throwable cause, int inWindow) {
+      this(cause, inWindow, false);
+    }
+  }
 
   record Restarted() {}
 

@@ -18,6 +18,11 @@ final class CrashWindow {
   /** Counts a crash at {@code nowMillis}; answers the crashes within the window, this one included. */
   int crashed(long nowMillis) {
     times.addLast(nowMillis);
+    return count(nowMillis);
+  }
+
+  /** The crashes within the window ending at {@code nowMillis}. */
+  int count(long nowMillis) {
     long windowStart = nowMillis - windowMillis;
     while (!times.isEmpty() && times.peekFirst() < windowStart) {
       times.removeFirst();

@@ -94,6 +94,8 @@ public final class Supervisor extends AbstractBehavior<Object> {
   private final ChildSpec<Object> spec;
   private final SupervisorTree tree;
   private final CrashWindow setupCrashes;
+  /** Failures of the child's environment ({@link ChildSpec#outage}): they set the backoff only. */
+  private final CrashWindow outages;
   private final SupervisorReports reports;
   private ActorRef<Object> child;
   private int incarnation;
@@ -117,6 +119,7 @@ public final class Supervisor extends AbstractBehavior<Object> {
     this.spec = (ChildSpec<Object>) spec;
     this.tree = tree;
     this.setupCrashes = new CrashWindow(spec.settings().within());
+    this.outages = new CrashWindow(spec.settings().within());
     this.reports = new SupervisorReports(ctx, spec);
     tree.register(spec.path(), spec.kind());
     spawnChild();
@@ -195,13 +198,20 @@ public final class Supervisor extends AbstractBehavior<Object> {
     if (cause instanceof CrashWatcher.IntensityExceeded exceeded) {
       return degrade(exceeded.crashes, cause.getCause(), now);
     }
+    if (spec.outage().test(cause)) { // its environment failed, not the child: respawn, not counted
+      onCrashed(new CrashWatcher.Crashed(cause, setupCrashes.count(now), true));
+      return respawnAfter(spec.settings().backoffFor(outages.crashed(now)));
+    }
     // failed outside the restart strategy (e.g. in setup): respawn under the same window
     int inWindow = setupCrashes.crashed(now);
     if (inWindow > spec.settings().maxRestarts()) {
       return degrade(inWindow, cause, now);
     }
     onCrashed(new CrashWatcher.Crashed(cause, inWindow));
-    Duration backoff = spec.settings().backoffFor(inWindow);
+    return respawnAfter(spec.settings().backoffFor(inWindow));
+  }
+
+  private Behavior<Object> respawnAfter(Duration backoff) {
     if (backoff.isZero()) {
       return restartNow();
     }

@@ -28,6 +28,13 @@ final class SupervisorReports {
 
   /** The child crashed and restarts: restart number {@code restart}, {@code crash.inWindow()} within the window. */
   void crashed(String child, long restart, CrashWatcher.Crashed crash) {
+    if (crash.outage()) {
+      crashes.warn(
+          "SUPERVISOR REPORT supervisor=[{}] child=[{}] kind=[{}] cause=[{}] restart=[{}] (an outage of what it depends on:"
+              + " restarted with backoff up to {}, not counted towards max-restarts)",
+          spec.path(), child, spec.kind(), describe(crash.cause()), restart, spec.settings().maxBackoff());
+      return;
+    }
     crashes.warn(
         "SUPERVISOR REPORT supervisor=[{}] child=[{}] kind=[{}] cause=[{}] restart=[{}] ({} within {})",
         spec.path(),

@@ -6,7 +6,11 @@ import dev.warden.persistence.PersistenceSettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -14,6 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.ObjectName;
@@ -22,6 +27,7 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Extension;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.pattern.CircuitBreakerOpenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +56,8 @@ public final class JournalDb implements Extension {
   private static final Logger log = LoggerFactory.getLogger(JournalDb.class);
   /** How long checking a connection after a failure may take ({@link Connection#isValid}). */
   private static final int VALID_TIMEOUT_SECONDS = 5;
+  /** SQLState classes of a lost database, see {@link #isOutage}. */
+  private static final Set<String> OUTAGE_STATES = Set.of("08", "57", "53", "40");
 
   /** The plugin id of Warden's journal ({@code pekko.persistence.journal.plugin}). */
   public static final String PLUGIN = "warden-journal";
@@ -168,6 +176,32 @@ public final class JournalDb implements Extension {
   RejectedExecutionException full(String queue) {
     return new RejectedExecutionException(
         "journal " + queue + " queue full (" + settings.queueSize() + " waiting, warden.journal.queue-size)");
+  }
+
+  /**
+   * Whether {@code failure} came from losing the journal's database rather than from what was
+   * written or read: an {@link SQLException} in its cause chain that is about the connection (JDBC's
+   * transient, recoverable and connection categories, or SQLState class 08 connection exception, 57
+   * operator intervention such as a server shutting down, 53 insufficient resources, 40 transaction
+   * rollback), or Pekko's circuit breaker around the plugin being open after such failures, or a
+   * call that timed out (a database that does not answer). Not a damaged file, a constraint
+   * violation or bad data: restarting cannot cure those.
+   * A partition that fails that way restarts until the database is back, not counted as a crash of
+   * its own.
+   */
+  public static boolean isOutage(Throwable failure) {
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
+      if (t instanceof SQLTransientException || t instanceof SQLRecoverableException || t instanceof SQLNonTransientConnectionException
+          || t instanceof CircuitBreakerOpenException || t instanceof TimeoutException) {
+        return true;
+      }
+      if (t instanceof SQLException sql && sql.getSQLState() != null
+          && OUTAGE_STATES.contains(sql.getSQLState().substring(0, Math.min(2, sql.getSQLState().length())))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A write or read failed: connections are checked before their next read ({@link #failures}). */

@@ -1,6 +1,7 @@
 package dev.warden.persistence.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -159,6 +160,22 @@ class JournalDbTest {
     assertEquals(3, ranOn.size());
     assertTrue(ranOn.stream().noneMatch(caller::equals), "the writer thread committed them: " + ranOn);
     assertEquals(3, rows("g"));
+  }
+
+  @Test
+  void lostConnectionsAreOutagesButDamagedFilesAndBadDataAreNot() {
+    RuntimeException refused = new RuntimeException("Exception during recovery", new java.util.concurrent.CompletionException(
+        new org.h2.jdbc.JdbcSQLNonTransientConnectionException("Connection is broken", null, "90067", 90067, null, null)));
+    assertTrue(JournalDb.isOutage(refused), "an H2 server that went away");
+    assertTrue(JournalDb.isOutage(new RuntimeException(new SQLException("terminating connection due to administrator command", "57P01"))));
+    assertTrue(JournalDb.isOutage(new SQLException("This connection has been closed.", "08003")));
+    assertTrue(JournalDb.isOutage(new java.sql.SQLTransientConnectionException("pool exhausted")));
+    assertTrue(JournalDb.isOutage(new RuntimeException(new org.apache.pekko.pattern.CircuitBreakerOpenException(
+        scala.concurrent.duration.Duration.Zero(), "Circuit Breaker is open; calls are failing fast"))), "the plugin's breaker, opened by those");
+    assertFalse(JournalDb.isOutage(new RuntimeException(new org.h2.jdbc.JdbcSQLNonTransientException(
+        "File corrupted while reading record", null, "90030", 90030, null, null))), "a damaged file: restarting cannot cure it");
+    assertFalse(JournalDb.isOutage(new SQLException("duplicate key value violates unique constraint", "23505")));
+    assertFalse(JournalDb.isOutage(new IllegalStateException("journal row ledger-3 #1 does not deserialize")));
   }
 
   @Test

@@ -1,12 +1,17 @@
 package dev.warden.persistence.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.warden.core.Warden;
 import dev.warden.persistence.TestPostgres;
 import dev.warden.persistence.journal.JournalDb;
 import dev.warden.persistence.journal.JournalMXBean;
+import dev.warden.core.tree.NodeState;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -16,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +69,57 @@ class JournalOutageTest {
         assertThat(journal.getFailedReads()).as("after the failed write the readers checked their connections: no recovery failed a read").isZero();
       }
     }
+  }
+
+  /**
+   * The database server is away for longer (an H2 TCP server stopped, then started again on the same
+   * port): a partition that writes meanwhile crashes, and so does each of its recoveries, far more
+   * often than max-restarts (3 in 10 s) allows. Those crashes are the database's, not the
+   * partition's: it keeps restarting with backoff instead of being parked as DEGRADED (which needed
+   * an operator), and once the server is back it recovers and runs jobs by itself.
+   */
+  @Test
+  void aPartitionComesBackByItselfAfterItsDatabaseServerWasAway() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    Path serverDir = dir.resolve("server");
+    String[] args = {"-tcpPort", Integer.toString(port), "-baseDir", serverDir.toString(), "-ifNotExists"};
+    Server server = Server.createTcpServer(args).start();
+    try {
+      String conf = "warden.persistence.url = \"jdbc:h2:tcp://127.0.0.1:" + port + "/warden;WRITE_DELAY=0;DB_CLOSE_DELAY=-1\"\n";
+      try (Warden node = LedgerNode.start(dir.resolve("node"), conf)) {
+        JobLedger ledger = JobLedger.of(node);
+        ledger.register(JobType.of("quick", (p, ctx) -> CompletableFuture.completedFuture("r" + p)));
+        submitUntilAccepted(ledger, "before-0");
+        assertThat(ledger.result("before-0").toCompletableFuture().get(20, TimeUnit.SECONDS)).isEqualTo("r0");
+
+        server.stop();
+        ledger.submit("quick", "during-0", "0"); // its write fails: the partition crashes, then each recovery
+        String partition = "/warden/ledger/partition-" + LedgerSettings.create(node.system().settings().config()).partitionOf("during-0");
+        await().atMost(Duration.ofSeconds(30)).until(() -> restarts(node, partition) > 6);
+        assertThat(node.tree().node(partition).orElseThrow().state()).as("not parked: the database is away, not the partition broken")
+            .isNotEqualTo(NodeState.DEGRADED);
+
+        server = Server.createTcpServer(args).start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> node.tree().node(partition).orElseThrow().state() == NodeState.RUNNING);
+        for (int i = 0; i < 8; i++) {
+          submitUntilAccepted(ledger, "after-" + i);
+        }
+        submitUntilAccepted(ledger, "during-0"); // whether or not its first write reached the server
+        assertThat(ledger.result("during-0").toCompletableFuture().get(20, TimeUnit.SECONDS)).isEqualTo("r0");
+        for (int i = 0; i < 8; i++) {
+          assertThat(ledger.result("after-" + i).toCompletableFuture().get(20, TimeUnit.SECONDS)).isEqualTo("r" + i);
+        }
+      }
+    } finally {
+      server.stop();
+    }
+  }
+
+  private static long restarts(Warden node, String path) {
+    return node.tree().node(path).map(n -> n.getRestartCount()).orElse(0L);
   }
 
   /** Submits {@code id} until accepted; answers the refusals' messages. A submit with no answer in 10 s fails the test. */

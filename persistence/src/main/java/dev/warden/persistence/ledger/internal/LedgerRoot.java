@@ -121,7 +121,7 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
     } else {
       for (int i = 0; i < settings.partitions(); i++) {
         LedgerPartition.Wiring w = new LedgerPartition.Wiring(i, settings, stats, permits, ctx.getSelf(), onRecovered);
-        partitions.add(kctx.supervise(ctx, "partition-" + i, () -> LedgerPartition.create(w)));
+        partitions.add(kctx.superviseThroughOutages(ctx, "partition-" + i, () -> LedgerPartition.create(w), JournalDb::isOutage));
       }
       this.probeEvery = null;
       this.placement = null;
