@@ -18,6 +18,12 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class StreamedCall implements ModelClient.InFlight, Flow.Subscriber<List<ByteBuffer>> {
   private static final int INITIAL_LINE = 1024;
+  /**
+   * Bytes read and dropped after the final chunk, so that a well-behaved server's connection goes
+   * back to the pool; a server that streams on past its end (one sent 1 GB in 2 s after its
+   * {@code [DONE]}) has its connection closed at this bound instead of being read for ever.
+   */
+  static final int MAX_BYTES_AFTER_DONE = 64 * 1024;
   private final StreamParser parser;
   private final Runnable onChunk;
   private final int maxChars;
@@ -38,6 +44,7 @@ final class StreamedCall implements ModelClient.InFlight, Flow.Subscriber<List<B
   private boolean afterCr;
   private long lineNo;
   private boolean done;
+  private long afterDone;
 
   StreamedCall(StreamParser parser, Runnable onChunk, int maxChars, int maxLineBytes) {
     this.parser = parser;
@@ -99,28 +106,39 @@ final class StreamedCall implements ModelClient.InFlight, Flow.Subscriber<List<B
     if (result.isCompletedExceptionally()) {
       return;
     }
-    if (!done) { // after the final chunk the rest of the body is read and dropped, so the connection stays usable
-      for (ByteBuffer b : buffers) {
-        while (b.hasRemaining()) {
-          byte x = b.get();
-          if (afterCr) {
-            afterCr = false;
-            if (x == '\n') {
-              continue; // CRLF: the line already ended at the CR
-            }
-          }
-          if (x == '\n' || x == '\r') {
-            afterCr = x == '\r';
-            if (!endLine()) {
-              return;
-            }
-          } else if (!append(x)) {
-            return;
-          }
-        }
+    for (ByteBuffer b : buffers) {
+      if (!done && !scan(b)) {
+        return;
       }
+      afterDone += b.remaining(); // after the final chunk the rest of the body is dropped, so the connection stays usable
+    }
+    if (afterDone > MAX_BYTES_AFTER_DONE) {
+      subscription.get().cancel(); // closes the connection: the answer is whole, what a server streams past it is not read
+      return;
     }
     subscription.get().request(1);
+  }
+
+  /** Splits {@code b} into lines until it is used up or the final chunk came; false once the call failed. */
+  private boolean scan(ByteBuffer b) {
+    while (b.hasRemaining() && !done) {
+      byte x = b.get();
+      if (afterCr) {
+        afterCr = false;
+        if (x == '\n') {
+          continue; // CRLF: the line already ended at the CR
+        }
+      }
+      if (x == '\n' || x == '\r') {
+        afterCr = x == '\r';
+        if (!endLine()) {
+          return false;
+        }
+      } else if (!append(x)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean append(byte x) {

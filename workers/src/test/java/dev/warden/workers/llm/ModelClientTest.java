@@ -33,6 +33,7 @@ class ModelClientTest {
   private final CountDownLatch clientGone = new CountDownLatch(1);
   private final CountDownLatch testOver = new CountDownLatch(1);
   private final AtomicReference<String> lastBody = new AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicLong afterDone = new java.util.concurrent.atomic.AtomicLong();
 
   @BeforeEach
   void start() throws IOException {
@@ -104,6 +105,22 @@ class ModelClientTest {
       }
     });
     server.createContext("/hang/api/chat", this::hang);
+    server.createContext("/endless/v1/chat/completions", ex -> {
+      ex.getRequestBody().readAllBytes();
+      ex.sendResponseHeaders(200, 0);
+      byte[] junk = new byte[64 * 1024];
+      java.util.Arrays.fill(junk, (byte) ' ');
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write("data: {\"choices\":[{\"delta\":{\"content\":\"whole\"}}]}\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        while (afterDone.get() < (1L << 30) && testOver.getCount() > 0) { // 1 GiB past its end, unless the client stops reading
+          out.write(junk);
+          afterDone.addAndGet(junk.length);
+        }
+      } catch (IOException e) {
+        clientGone.countDown();
+      }
+    });
     server.start();
     base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
@@ -299,6 +316,14 @@ class ModelClientTest {
     assertThat(e.kind()).isEqualTo(ModelCallException.Kind.MALFORMED_RESPONSE);
     assertThat(e.getMessage()).contains("response line 1 is longer than 65536 bytes");
     assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the client closed the connection instead of reading 32 MiB").isTrue();
+  }
+
+  @Test
+  void aServerThatStreamsOnPastItsFinalChunkHasItsConnectionClosedInsteadOfBeingReadForEver() throws Exception {
+    assertThat(openAi("/endless")).isEqualTo("whole");
+    assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the client closed the connection; %s bytes were sent after [DONE]",
+        afterDone.get()).isTrue();
+    assertThat(afterDone.get()).as("bytes sent past the end before the close (socket buffers included)").isLessThan(64L << 20);
   }
 
   @Test
