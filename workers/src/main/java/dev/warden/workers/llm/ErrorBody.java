@@ -12,12 +12,15 @@ final class ErrorBody implements Flow.Subscriber<List<ByteBuffer>> {
   private final String said;
   private final Duration retryAfter;
   private final java.util.function.Consumer<ModelCallException> fail;
+  private final String secret;
   private final java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
   private Flow.Subscription subscription;
   private boolean reported;
 
-  ErrorBody(int status, String said, Duration retryAfter, java.util.function.Consumer<ModelCallException> fail) {
+  /** {@code secret}: the call's API key (null for none), never quoted even when the server echoes it. */
+  ErrorBody(int status, String said, Duration retryAfter, String secret, java.util.function.Consumer<ModelCallException> fail) {
     this.status = status;
+    this.secret = secret;
     this.said = said;
     this.retryAfter = retryAfter;
     this.fail = fail;
@@ -58,7 +61,7 @@ final class ErrorBody implements Flow.Subscriber<List<ByteBuffer>> {
     if (!reported) {
       reported = true;
       String text = new String(body.toByteArray(), StandardCharsets.UTF_8);
-      fail.accept(ModelCallException.httpStatus(status, "HTTP " + status + " from model server: " + StreamParser.snippet(text) + cut + said,
+      fail.accept(ModelCallException.httpStatus(status, "HTTP " + status + " from model server: " + StreamParser.snippet(text, secret) + cut + said,
           retryAfter));
     }
   }

@@ -25,6 +25,11 @@ final class StreamedCall implements ModelClient.InFlight, Flow.Subscriber<List<B
    */
   static final int MAX_BYTES_AFTER_DONE = 64 * 1024;
   private final StreamParser parser;
+  /** Where the call goes ({@link ModelCall#where()}), leading every failure's message. */
+  private final String where;
+  /** The call's API key, null for none: never in a failure's message, even when a server echoes it. */
+  private final String secret;
+  private volatile String contentType = "";
   private final Runnable onChunk;
   private final int maxChars;
   private final int maxLineBytes;
@@ -46,8 +51,10 @@ final class StreamedCall implements ModelClient.InFlight, Flow.Subscriber<List<B
   private boolean done;
   private long afterDone;
 
-  StreamedCall(StreamParser parser, Runnable onChunk, int maxChars, int maxLineBytes) {
-    this.parser = parser;
+  StreamedCall(ModelCall call, Runnable onChunk, int maxChars, int maxLineBytes) {
+    this.where = call.where();
+    this.secret = call.apiKey().orElse(null);
+    this.parser = StreamParser.forApi(call.api(), secret);
     this.onChunk = onChunk;
     this.maxChars = maxChars;
     this.maxLineBytes = maxLineBytes;
@@ -59,12 +66,13 @@ final class StreamedCall implements ModelClient.InFlight, Flow.Subscriber<List<B
       int status = info.statusCode();
       Optional<String> header = status == 429 || status == 503 ? info.headers().firstValue("Retry-After") : Optional.empty();
       Duration retryAfter = header.flatMap(h -> RetryAfterHeader.parse(h, Instant.now())).orElse(Duration.ZERO);
-      String said = header.map(h -> " (Retry-After: " + StreamParser.snippet(h) + ")").orElse("");
-      return HttpResponse.BodySubscribers.fromSubscriber(new ErrorBody(status, said, retryAfter, e -> {
+      String said = header.map(h -> " (Retry-After: " + StreamParser.snippet(h, secret) + ")").orElse("");
+      return HttpResponse.BodySubscribers.fromSubscriber(new ErrorBody(status, said, retryAfter, secret, e -> {
         bodyRead = true; // whole or cut: the error body's own subscription decided about the connection
         fail(e);
       }));
     }
+    contentType = info.headers().firstValue("Content-Type").orElse("");
     return HttpResponse.BodySubscribers.fromSubscriber(this);
   }
 
@@ -75,11 +83,28 @@ final class StreamedCall implements ModelClient.InFlight, Flow.Subscriber<List<B
 
   @Override
   public void cancel(String reason) {
-    fail(new ModelCallException(ModelCallException.Kind.CANCELLED, "cancelled: " + reason));
+    finish(new ModelCallException(ModelCallException.Kind.CANCELLED, "cancelled: " + reason));
   }
 
+  /**
+   * Fails the call with {@code e}, its message led by where the call went and, for a malformed
+   * answer, followed by an unexpected Content-Type (an HTML error page is the usual one).
+   */
   void fail(ModelCallException e) {
-    if (result.completeExceptionally(e) && !bodyRead) {
+    String type = contentType.toLowerCase(java.util.Locale.ROOT);
+    boolean odd = e.kind() == ModelCallException.Kind.MALFORMED_RESPONSE && !type.isEmpty()
+        && !(type.contains("json") || type.contains("event-stream"));
+    finish(e.withMessage(where + ": " + e.getMessage() + (odd ? " (Content-Type: " + StreamParser.snippet(contentType, secret) + ")" : "")));
+  }
+
+  /**
+   * Fails the call with {@code e}, whose message already says where; the key never in it, nor a
+   * control character a server sent (they could forge log lines).
+   */
+  void finish(ModelCallException e) {
+    String m = String.valueOf(e.getMessage());
+    String safe = StreamParser.printable(secret == null ? m : m.replace(secret, StreamParser.REDACTED));
+    if (result.completeExceptionally(safe.equals(m) ? e : e.withMessage(safe)) && !bodyRead) {
       Flow.Subscription s = subscription.get();
       if (s != null) {
         s.cancel();

@@ -105,6 +105,23 @@ class ModelClientTest {
       }
     });
     server.createContext("/hang/api/chat", this::hang);
+    server.createContext("/echo/v1/chat/completions", ex -> { // a proxy's debug page, answered 200 as HTML
+      String auth = ex.getRequestHeaders().getFirst("Authorization");
+      ex.getRequestBody().readAllBytes();
+      byte[] b = ("<html><body>" + "x".repeat(98) + auth + " was sent</body></html>\n").getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+      ex.sendResponseHeaders(200, b.length);
+      ex.getResponseBody().write(b);
+      ex.close();
+    });
+    server.createContext("/echo500/api/chat", ex -> {
+      String auth = ex.getRequestHeaders().getFirst("Authorization");
+      ex.getRequestBody().readAllBytes();
+      byte[] b = ("{\"error\":\"upstream refused " + auth + "\"}\n\u001b[2J\u001b[31mERROR forged log line\u2028next").getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(500, b.length);
+      ex.getResponseBody().write(b);
+      ex.close();
+    });
     server.createContext("/endless/v1/chat/completions", ex -> {
       ex.getRequestBody().readAllBytes();
       ex.sendResponseHeaders(200, 0);
@@ -324,6 +341,25 @@ class ModelClientTest {
     assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the client closed the connection; %s bytes were sent after [DONE]",
         afterDone.get()).isTrue();
     assertThat(afterDone.get()).as("bytes sent past the end before the close (socket buffers included)").isLessThan(64L << 20);
+  }
+
+  @Test
+  void aServerThatEchoesTheKeyNeverHasItQuotedAndAFailureSaysWhereTheCallWentAndWhatCameBack() {
+    String key = "sk-echo-5be1f0a9c3d7e2";
+    URI echo = URI.create(base + "/echo");
+    ModelCallException html = failure(client.start(
+        ModelCall.chat(ModelApi.OPENAI_CHAT, echo, "gpt", List.of()).withApiKey(key), chunks::incrementAndGet));
+    assertThat(html.kind()).isEqualTo(ModelCallException.Kind.MALFORMED_RESPONSE);
+    assertThat(html.getMessage()).startsWith(echo + "/v1/chat/completions: expected an SSE data line at response line 1: <html>")
+        .contains("Content-Type: text/html").contains("Bearer ***")
+        .as("not the key, nor its start where the quote is cut").doesNotContain(key).doesNotContain(key.substring(0, 8));
+
+    ModelCallException e500 = failure(client.start(
+        ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create(base + "/echo500"), "m", List.of()).withApiKey(key), chunks::incrementAndGet));
+    assertThat(e500.httpStatus()).isEqualTo(500);
+    assertThat(e500.getMessage()).startsWith(base + "/echo500/api/chat: HTTP 500").contains("upstream refused Bearer ***")
+        .contains("\\u001b[31mERROR forged log line\\u2028next").doesNotContain(key)
+        .doesNotContain("\u001b").doesNotContain("\n").doesNotContain("\u2028");
   }
 
   @Test
