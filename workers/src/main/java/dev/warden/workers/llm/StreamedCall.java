@@ -66,7 +66,8 @@ final class StreamedCall implements ModelClient.InFlight, Flow.Subscriber<List<B
       int status = info.statusCode();
       Optional<String> header = status == 429 || status == 503 ? info.headers().firstValue("Retry-After") : Optional.empty();
       Duration retryAfter = header.flatMap(h -> RetryAfterHeader.parse(h, Instant.now())).orElse(Duration.ZERO);
-      String said = header.map(h -> " (Retry-After: " + StreamParser.snippet(h, secret) + ")").orElse("");
+      String said = header.map(h -> " (Retry-After: " + StreamParser.snippet(h, secret) + ")").orElse("")
+          + (status >= 300 && status < 400 ? redirect(info) : "");
       return HttpResponse.BodySubscribers.fromSubscriber(new ErrorBody(status, said, retryAfter, secret, e -> {
         bodyRead = true; // whole or cut: the error body's own subscription decided about the connection
         fail(e);
@@ -74,6 +75,18 @@ final class StreamedCall implements ModelClient.InFlight, Flow.Subscriber<List<B
     }
     contentType = info.headers().firstValue("Content-Type").orElse("");
     return HttpResponse.BodySubscribers.fromSubscriber(this);
+  }
+
+  /**
+   * What a redirect answer says: the client never follows one (the JDK client's default policy,
+   * NEVER), so the API key is never sent to another origin, nor the request to an address nobody
+   * configured; the endpoint's url must name the server that answers.
+   */
+  private String redirect(HttpResponse.ResponseInfo info) {
+    String to = info.headers().firstValue("Location").map(l -> StreamParser.snippet(ModelEndpoint.redacted(l), secret))
+        .orElse("none");
+    return " (Location: " + to + "; redirects are not followed, so the API key never goes elsewhere: set the url to the"
+        + " server that answers)";
   }
 
   @Override

@@ -363,6 +363,39 @@ class ModelClientTest {
   }
 
   @Test
+  void aRedirectIsNotFollowedSoTheKeyNeverReachesAnotherOriginAndItIsNotRetried() throws Exception {
+    AtomicInteger elsewhere = new AtomicInteger();
+    HttpServer other = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    other.createContext("/", ex -> {
+      elsewhere.incrementAndGet();
+      ex.sendResponseHeaders(500, -1);
+      ex.close();
+    });
+    other.start();
+    String target = "http://bob:pw-3391@127.0.0.1:" + other.getAddress().getPort() + "/api/chat";
+    server.createContext("/moved/", ex -> {
+      ex.getRequestBody().readAllBytes();
+      ex.getResponseHeaders().set("Location", target);
+      ex.sendResponseHeaders(307, -1);
+      ex.close();
+    });
+    try {
+      for (ModelApi api : List.of(ModelApi.OLLAMA_CHAT, ModelApi.OPENAI_CHAT)) {
+        ModelCall call = ModelCall.chat(api, URI.create(base + "/moved"), "m", List.of()).withApiKey("sk-redirected-77a1");
+        ModelCallException e = failure(client.start(call, chunks::incrementAndGet));
+        assertThat(e.httpStatus()).isEqualTo(307);
+        assertThat(e.getMessage()).contains("HTTP 307").contains("Location: http://***@127.0.0.1:" + other.getAddress().getPort())
+            .contains("redirects are not followed").doesNotContain("pw-3391");
+        assertThat(ModelRejectedException.isRejection(e)).as("the same request meets the same redirect: not retried").isTrue();
+        assertThat(InteractionHandler.classify(e, call, Duration.ofSeconds(1))).isInstanceOf(ModelRejectedException.class);
+      }
+      assertThat(elsewhere.get()).as("requests that reached the redirect's target").isZero();
+    } finally {
+      other.stop(0);
+    }
+  }
+
+  @Test
   void aHugeErrorBodyIsCutInTheMessage() {
     ModelCallException e = failure(client.start(
         ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create(base + "/bigerror"), "m", List.of()), chunks::incrementAndGet));
