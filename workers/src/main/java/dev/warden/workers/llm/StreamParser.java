@@ -97,6 +97,23 @@ abstract class StreamParser {
     return b == null ? s : b.toString();
   }
 
+  /**
+   * The text of a {@code content} (or {@code response}) field: empty when missing or null; a
+   * number, object or array there is a malformed answer, not text (it was read as "" or as its
+   * digits, and a null as the word "null").
+   */
+  String text(JsonNode content, String field, String line, long lineNo) {
+    if (content == null || content.isNull()) {
+      return "";
+    }
+    if (!content.isTextual()) {
+      throw new ModelCallException(ModelCallException.Kind.MALFORMED_RESPONSE,
+          "response line " + lineNo + ": " + field + " is not a string but " + content.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+              + ": " + quote(line));
+    }
+    return content.textValue();
+  }
+
   /** Ollama NDJSON: {"message":{"content":"..."},"done":false} or {"response":"...","done":false}. */
   static final class Ndjson extends StreamParser {
     private final String container;
@@ -127,7 +144,7 @@ abstract class StreamParser {
             "response line " + lineNo + " has no " + (container == null ? "response" : container + ".content")
                 + ": " + quote(line));
       }
-      return new Step(text == null ? "" : text.asText(), done, true);
+      return new Step(text(text, container == null ? "response" : container + ".content", line, lineNo), done, true);
     }
   }
 
@@ -174,10 +191,14 @@ abstract class StreamParser {
             "response line " + lineNo + " has no choices: " + quote(data));
       }
       JsonNode first = choices.path(0);
+      if (!first.isMissingNode() && !first.isObject()) {
+        throw new ModelCallException(ModelCallException.Kind.MALFORMED_RESPONSE,
+            "response line " + lineNo + ": choices[0] is not an object: " + quote(data));
+      }
       if (first.hasNonNull("finish_reason")) {
         finished = true;
       }
-      return new Step(text(first.path("delta")), false, true);
+      return new Step(text(first.path("delta").get("content"), "choices[0].delta.content", data, lineNo), false, true);
     }
 
     /** A whole completion as one JSON object: {"choices":[{"message":{"content":"..."}}]}. */
@@ -189,7 +210,7 @@ abstract class StreamParser {
         throw new ModelCallException(ModelCallException.Kind.MALFORMED_RESPONSE,
             "expected an SSE data line or a completion with choices[0].message at response line " + lineNo + ": " + quote(line));
       }
-      return new Step(text(message), true, true);
+      return new Step(text(message.get("content"), "choices[0].message.content", line, lineNo), true, true);
     }
 
     /** An OpenAI error object in a chunk or a completion fails the call with it. */
@@ -198,12 +219,6 @@ abstract class StreamParser {
         throw new ModelCallException(ModelCallException.Kind.MODEL_ERROR,
             "model server error at response line " + lineNo + ": " + quote(node.get("error").toString()));
       }
-    }
-
-    /** The {@code content} of a delta or a message; empty when missing or null. */
-    private static String text(JsonNode holder) {
-      JsonNode content = holder.get("content");
-      return content == null || content.isNull() ? "" : content.asText();
     }
   }
 }

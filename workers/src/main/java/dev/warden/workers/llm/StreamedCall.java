@@ -49,6 +49,8 @@ final class StreamedCall implements ModelClient.InFlight, Flow.Subscriber<List<B
   private boolean afterCr;
   private long lineNo;
   private boolean done;
+  /** Reports bytes that are not UTF-8 (JSON is UTF-8) instead of turning them into U+FFFD in the answer. */
+  private final java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
   private long afterDone;
 
   StreamedCall(ModelCall call, Runnable onChunk, int maxChars, int maxLineBytes) {
@@ -194,7 +196,14 @@ final class StreamedCall implements ModelClient.InFlight, Flow.Subscriber<List<B
 
   /** Parses the line collected so far; false once the call failed. */
   private boolean endLine() {
-    String s = new String(line, 0, lineLength, StandardCharsets.UTF_8);
+    String s;
+    try {
+      s = utf8.reset().decode(ByteBuffer.wrap(line, 0, lineLength)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      fail(new ModelCallException(ModelCallException.Kind.MALFORMED_RESPONSE, "response line " + (lineNo + 1)
+          + " is not valid UTF-8: " + StreamParser.snippet(new String(line, 0, lineLength, StandardCharsets.UTF_8), secret)));
+      return false;
+    }
     lineLength = 0;
     if (line.length > INITIAL_LINE) {
       line = new byte[INITIAL_LINE]; // one long line does not keep a large buffer for the rest of the call

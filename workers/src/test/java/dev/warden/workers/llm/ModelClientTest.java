@@ -105,6 +105,15 @@ class ModelClientTest {
       }
     });
     server.createContext("/hang/api/chat", this::hang);
+    server.createContext("/nullcontent/api/chat", ex -> raw(ex,
+        "{\"message\":{\"role\":\"assistant\",\"content\":null},\"done\":false}\n",
+        "{\"message\":{\"content\":\"x\"},\"done\":true}\n"));
+    server.createContext("/numcontent/api/chat", ex -> raw(ex, "{\"message\":{\"content\":42},\"done\":true}\n"));
+    server.createContext("/objcontent/v1/chat/completions", ex -> raw(ex,
+        "data: {\"choices\":[{\"delta\":{\"content\":{\"text\":\"hi\"}}}]}\n\n", "data: [DONE]\n\n"));
+    server.createContext("/oddchoice/v1/chat/completions", ex -> raw(ex, "data: {\"choices\":[\"hi\"]}\n\n", "data: [DONE]\n\n"));
+    server.createContext("/latin1/api/generate", ex -> rawBytes(ex,
+        "{\"response\":\"caf\u00e9\",\"done\":true}\n".getBytes(StandardCharsets.ISO_8859_1)));
     server.createContext("/echo/v1/chat/completions", ex -> { // a proxy's debug page, answered 200 as HTML
       String auth = ex.getRequestHeaders().getFirst("Authorization");
       ex.getRequestBody().readAllBytes();
@@ -393,6 +402,26 @@ class ModelClientTest {
     } finally {
       other.stop(0);
     }
+  }
+
+  @Test
+  void contentThatIsNotAStringOrNotUtf8IsAMalformedAnswerAndANullContentIsNoText() throws Exception {
+    assertThat(client.start(ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create(base + "/nullcontent"), "m", List.of()),
+        chunks::incrementAndGet).result().get(10, TimeUnit.SECONDS)).as("not \"nullx\"").isEqualTo("x");
+    ModelCallException number = failure(client.start(
+        ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create(base + "/numcontent"), "m", List.of()), chunks::incrementAndGet));
+    assertThat(number.kind()).isEqualTo(ModelCallException.Kind.MALFORMED_RESPONSE);
+    assertThat(number.getMessage()).contains("/numcontent/api/chat: response line 1: message.content is not a string but number");
+    ModelCallException object = failure(client.start(
+        ModelCall.chat(ModelApi.OPENAI_CHAT, URI.create(base + "/objcontent"), "m", List.of()), chunks::incrementAndGet));
+    assertThat(object.kind()).isEqualTo(ModelCallException.Kind.MALFORMED_RESPONSE);
+    assertThat(object.getMessage()).contains("response line 1: choices[0].delta.content is not a string but object");
+    ModelCallException choice = failure(client.start(
+        ModelCall.chat(ModelApi.OPENAI_CHAT, URI.create(base + "/oddchoice"), "m", List.of()), chunks::incrementAndGet));
+    assertThat(choice.getMessage()).contains("response line 1: choices[0] is not an object");
+    ModelCallException latin1 = failure(client.start(ModelCall.generate(URI.create(base + "/latin1"), "m", "p"), chunks::incrementAndGet));
+    assertThat(latin1.kind()).isEqualTo(ModelCallException.Kind.MALFORMED_RESPONSE);
+    assertThat(latin1.getMessage()).contains("/latin1/api/generate: response line 1 is not valid UTF-8: {\"response\":\"caf\ufffd\"");
   }
 
   @Test
