@@ -305,6 +305,33 @@ class ModelClientTest {
     assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the server saw the connection closed").isTrue();
   }
 
+  @Test
+  void cancelBeforeAnyResponseByteClosesTheConnection() throws Exception {
+    CountDownLatch read = new CountDownLatch(1);
+    AtomicInteger afterRequest = new AtomicInteger(-2);
+    try (ServerSocket raw = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+      Thread t = new Thread(() -> { // accepts, reads the request, never answers: waits for the client's close
+        try (Socket s = raw.accept()) {
+          readRequest(s.getInputStream());
+          read.countDown();
+          afterRequest.set(s.getInputStream().read());
+        } catch (IOException e) {
+          afterRequest.set(-1); // reset: closed as well
+        }
+        clientGone.countDown();
+      });
+      t.setDaemon(true);
+      t.start();
+      ModelClient.InFlight call = client.start(
+          ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create("http://127.0.0.1:" + raw.getLocalPort()), "m", List.of()), chunks::incrementAndGet);
+      assertThat(read.await(10, TimeUnit.SECONDS)).as("the request arrived").isTrue();
+      call.cancel("reaped: no heartbeat");
+      assertThat(failure(call).kind()).isEqualTo(ModelCallException.Kind.CANCELLED);
+      assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the server saw the connection closed").isTrue();
+      assertThat(afterRequest.get()).as("end of stream, not another byte").isEqualTo(-1);
+    }
+  }
+
   private String openAi(String path) throws Exception {
     return client.start(ModelCall.chat(ModelApi.OPENAI_CHAT, URI.create(base + path), "gpt", List.of(new ChatMessage("user", "q"))),
         chunks::incrementAndGet).result().get(10, TimeUnit.SECONDS);
