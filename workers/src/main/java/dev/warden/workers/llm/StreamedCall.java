@@ -24,6 +24,12 @@ final class StreamedCall implements ModelClient.InFlight, Flow.Subscriber<List<B
    * {@code [DONE]}) has its connection closed at this bound instead of being read for ever.
    */
   static final int MAX_BYTES_AFTER_DONE = 64 * 1024;
+  /**
+   * How long the end of the body may take after the final chunk (a well-behaved server ends it at
+   * once); one that keeps the response open has its connection closed then instead of holding it
+   * (a socket and the exchange) for good, one per call.
+   */
+  static final Duration MAX_WAIT_AFTER_DONE = Duration.ofSeconds(2);
   private final StreamParser parser;
   /** Where the call goes ({@link ModelCall#where()}), leading every failure's message. */
   private final String where;
@@ -220,11 +226,21 @@ final class StreamedCall implements ModelClient.InFlight, Flow.Subscriber<List<B
       if (step.done()) {
         done = true;
         result.complete(text.toString());
+        CompletableFuture.delayedExecutor(MAX_WAIT_AFTER_DONE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+            .execute(this::closeUnlessEnded);
       }
       return true;
     } catch (ModelCallException e) {
       fail(e);
       return false;
+    }
+  }
+
+  /** Closes the connection of a response that did not end {@link #MAX_WAIT_AFTER_DONE} after its final chunk. */
+  private void closeUnlessEnded() {
+    Flow.Subscription s = subscription.get();
+    if (!bodyRead && s != null) {
+      s.cancel();
     }
   }
 

@@ -105,6 +105,23 @@ class ModelClientTest {
       }
     });
     server.createContext("/hang/api/chat", this::hang);
+    server.createContext("/open/api/chat", ex -> { // the answer, then the response is never ended
+      ex.getRequestBody().readAllBytes();
+      ex.sendResponseHeaders(200, 0);
+      OutputStream out = ex.getResponseBody();
+      try {
+        out.write("{\"message\":{\"content\":\"said\"},\"done\":true}\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        while (!testOver.await(50, TimeUnit.MILLISECONDS)) {
+          out.write(' '); // a byte now and then: how the server learns that the client closed
+          out.flush();
+        }
+      } catch (IOException e) {
+        clientGone.countDown();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
     server.createContext("/nullcontent/api/chat", ex -> raw(ex,
         "{\"message\":{\"role\":\"assistant\",\"content\":null},\"done\":false}\n",
         "{\"message\":{\"content\":\"x\"},\"done\":true}\n"));
@@ -377,6 +394,15 @@ class ModelClientTest {
     assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the client closed the connection; %s bytes were sent after [DONE]",
         afterDone.get()).isTrue();
     assertThat(afterDone.get()).as("bytes sent past the end before the close (socket buffers included)").isLessThan(64L << 20);
+  }
+
+  @Test
+  void aServerThatNeverEndsTheResponseAfterItsFinalChunkHasItsConnectionClosedSoon() throws Exception {
+    long t0 = System.nanoTime();
+    assertThat(client.start(ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create(base + "/open"), "m", List.of()), chunks::incrementAndGet)
+        .result().get(10, TimeUnit.SECONDS)).isEqualTo("said");
+    assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the client closed the connection instead of holding it for ever").isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(StreamedCall.MAX_WAIT_AFTER_DONE);
   }
 
   @Test
