@@ -122,6 +122,24 @@ class ModelClientTest {
         Thread.currentThread().interrupt();
       }
     });
+    server.createContext("/busy/api/chat", ex -> { // 503, a few words, then the body never ends
+      ex.getRequestBody().readAllBytes();
+      ex.getResponseHeaders().set("Retry-After", "1");
+      ex.sendResponseHeaders(503, 1 << 20);
+      OutputStream out = ex.getResponseBody();
+      try {
+        out.write("overloaded, try later".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        while (!testOver.await(50, TimeUnit.MILLISECONDS)) {
+          out.write(' ');
+          out.flush();
+        }
+      } catch (IOException e) {
+        clientGone.countDown();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
     server.createContext("/nullcontent/api/chat", ex -> raw(ex,
         "{\"message\":{\"role\":\"assistant\",\"content\":null},\"done\":false}\n",
         "{\"message\":{\"content\":\"x\"},\"done\":true}\n"));
@@ -403,6 +421,19 @@ class ModelClientTest {
         .result().get(10, TimeUnit.SECONDS)).isEqualTo("said");
     assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the client closed the connection instead of holding it for ever").isTrue();
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(StreamedCall.MAX_WAIT_AFTER_DONE);
+  }
+
+  @Test
+  void anErrorWhoseBodyNeverEndsFailsTheCallAfterABoundedWaitWithWhatCameOfIt() throws Exception {
+    long t0 = System.nanoTime();
+    ModelCallException e = failure(client.start(
+        ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create(base + "/busy"), "m", List.of()), chunks::incrementAndGet));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(ErrorBody.MAX_WAIT);
+    assertThat(e.httpStatus()).isEqualTo(503);
+    assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(e.getMessage()).contains("HTTP 503 from model server: overloaded, try later").contains("body not ended within 5 s")
+        .contains("Retry-After: 1");
+    assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the server saw the connection closed").isTrue();
   }
 
   @Test
