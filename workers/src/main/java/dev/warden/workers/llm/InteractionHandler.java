@@ -14,7 +14,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * permit of the model's bulkhead, heartbeating every {@code queue-heartbeat-interval} meanwhile
  * so that waiting is never mistaken for a hang; then streams the call, each chunk a heartbeat.
  * When the ledger reaps or cancels the attempt, a queued attempt leaves the queue and a running
- * call's HTTP exchange is aborted. Rejections (HTTP 4xx but 408/429) and broken payloads fail
+ * call's HTTP exchange is aborted. Rejections (HTTP 3xx, 4xx but 408/429) and broken payloads fail
  * as non-retryable; everything else as the {@link ModelCallException} saying what broke.
  */
 final class InteractionHandler implements JobHandler {

@@ -52,6 +52,11 @@ public final class ModelCallException extends RuntimeException implements RetryA
     return new ModelCallException(Kind.HTTP_STATUS, status, message, null, retryAfter);
   }
 
+  /** This failure, told with {@code message} instead (kind, status, Retry-After and cause kept). */
+  ModelCallException withMessage(String message) {
+    return new ModelCallException(kind, httpStatus, message, getCause(), retryAfter);
+  }
+
   /** This failure asking for at most {@code max} before the next attempt, saying so when it was cut. */
   ModelCallException withRetryAfterAtMost(Duration max) {
     if (retryAfter.compareTo(max) <= 0) {

@@ -63,7 +63,7 @@ public final class ModelClient {
         .POST(HttpRequest.BodyPublishers.ofString(body(call), StandardCharsets.UTF_8));
     call.apiKey().ifPresent(k -> req.header("Authorization", "Bearer " + k));
     HttpRequest request = req.build();
-    StreamedCall c = new StreamedCall(StreamParser.forApi(call.api()), onChunk, maxResponseChars, maxLineBytes);
+    StreamedCall c = new StreamedCall(call, onChunk, maxResponseChars, maxLineBytes);
     send(c, request, call, MAX_RESENDS);
     return c;
   }
@@ -93,7 +93,7 @@ public final class ModelClient {
         send(c, request, call, resendsLeft - 1);
         return;
       }
-      c.fail(new ModelCallException(ModelCallException.Kind.CONNECTION,
+      c.finish(new ModelCallException(ModelCallException.Kind.CONNECTION,
           "connection to " + call.where() + " failed: " + rootMessage(err), err));
     });
   }

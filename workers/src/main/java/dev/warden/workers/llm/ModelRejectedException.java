@@ -2,8 +2,9 @@ package dev.warden.workers.llm;
 
 /**
  * The model server refused the request itself (HTTP 4xx other than 408 and 429: bad request,
- * unauthorized, unknown model, payload too large). Sending it again cannot help, so the ledger
- * gives up at once instead of retrying. The cause is the {@link ModelCallException}.
+ * unauthorized, unknown model, payload too large), or redirected it (3xx, never followed).
+ * Sending it again cannot help, so the ledger gives up at once instead of retrying. The cause is
+ * the {@link ModelCallException}.
  */
 public final class ModelRejectedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -20,6 +21,6 @@ public final class ModelRejectedException extends RuntimeException {
   /** Whether {@code e} is a rejection (never retried) rather than a failure worth another attempt. */
   public static boolean isRejection(ModelCallException e) {
     int s = e.httpStatus();
-    return e.kind() == ModelCallException.Kind.HTTP_STATUS && s >= 400 && s < 500 && s != 408 && s != 429;
+    return e.kind() == ModelCallException.Kind.HTTP_STATUS && s >= 300 && s < 500 && s != 408 && s != 429;
   }
 }

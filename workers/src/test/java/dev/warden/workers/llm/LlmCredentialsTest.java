@@ -82,6 +82,9 @@ class LlmCredentialsTest {
   void aNamedEndpointsKeyIsSentOnEveryAttemptAndNoCredentialIsStoredLoggedOrQuoted() throws Exception {
     server.requireBearer(KEY);
     server.script("gpt", status(500, "{\"error\":\"overloaded\"}"), answer("hello back"));
+    // a server that quotes the request's Authorization header back in every error it answers
+    server.script("echo", (ex, s) -> status(502, "{\"error\":\"upstream refused " + ex.getRequestHeaders().getFirst("Authorization")
+        + "\"}").serve(ex, s));
     String conf = "warden.llm.endpoints {\n"
         + "  hosted { url = \"" + server.uri() + "\", api = openai, api-key-file = \"" + keyFile("hosted.key", KEY) + "\" }\n"
         + "  stale { url = \"" + server.uri() + "\", api = openai, api-key-file = \"" + keyFile("stale.key", WRONG_KEY) + "\" }\n"
@@ -107,6 +110,11 @@ class LlmCredentialsTest {
       assertThat(names(llm, "rejected")).as("a rejected key is not retried").containsExactly("Submitted", "Started#1", "Failed#1", "GaveUp");
       String cause = events(llm, "rejected", JobEvent.Failed.class).get(0).cause();
       assertThat(cause).contains("endpoint stale rejected the credentials (401)").contains("Incorrect API key").doesNotContain(WRONG_KEY);
+
+      await(llm.submit("echoed", Interaction.of("chat", ModelCall.chat("hosted", "echo", hello())).withTimeoutClass("slow"), null));
+      await().atMost(Duration.ofSeconds(15)).until(() -> await(llm.status("echoed")).orElseThrow().status() == JobStatus.GAVE_UP);
+      assertThat(events(llm, "echoed", JobEvent.Failed.class)).as("a 502 is retried").hasSize(3)
+          .allSatisfy(f -> assertThat(f.cause()).contains("endpoint hosted (").contains("HTTP 502").contains("upstream refused Bearer ***"));
 
       String inline = refusal(llm.submit(Interaction.of("chat", ModelCall.chat(ModelApi.OPENAI_CHAT, server.uri(), "gpt", hello()).withApiKey(KEY))));
       assertThat(inline).contains("inline API key").contains("warden.llm.endpoints.<name>").contains("api-key-env").doesNotContain(KEY);

@@ -33,6 +33,7 @@ class ModelClientTest {
   private final CountDownLatch clientGone = new CountDownLatch(1);
   private final CountDownLatch testOver = new CountDownLatch(1);
   private final AtomicReference<String> lastBody = new AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicLong afterDone = new java.util.concurrent.atomic.AtomicLong();
 
   @BeforeEach
   void start() throws IOException {
@@ -104,6 +105,83 @@ class ModelClientTest {
       }
     });
     server.createContext("/hang/api/chat", this::hang);
+    server.createContext("/open/api/chat", ex -> { // the answer, then the response is never ended
+      ex.getRequestBody().readAllBytes();
+      ex.sendResponseHeaders(200, 0);
+      OutputStream out = ex.getResponseBody();
+      try {
+        out.write("{\"message\":{\"content\":\"said\"},\"done\":true}\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        while (!testOver.await(50, TimeUnit.MILLISECONDS)) {
+          out.write(' '); // a byte now and then: how the server learns that the client closed
+          out.flush();
+        }
+      } catch (IOException e) {
+        clientGone.countDown();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    server.createContext("/busy/api/chat", ex -> { // 503, a few words, then the body never ends
+      ex.getRequestBody().readAllBytes();
+      ex.getResponseHeaders().set("Retry-After", "1");
+      ex.sendResponseHeaders(503, 1 << 20);
+      OutputStream out = ex.getResponseBody();
+      try {
+        out.write("overloaded, try later".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        while (!testOver.await(50, TimeUnit.MILLISECONDS)) {
+          out.write(' ');
+          out.flush();
+        }
+      } catch (IOException e) {
+        clientGone.countDown();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    server.createContext("/nullcontent/api/chat", ex -> raw(ex,
+        "{\"message\":{\"role\":\"assistant\",\"content\":null},\"done\":false}\n",
+        "{\"message\":{\"content\":\"x\"},\"done\":true}\n"));
+    server.createContext("/numcontent/api/chat", ex -> raw(ex, "{\"message\":{\"content\":42},\"done\":true}\n"));
+    server.createContext("/objcontent/v1/chat/completions", ex -> raw(ex,
+        "data: {\"choices\":[{\"delta\":{\"content\":{\"text\":\"hi\"}}}]}\n\n", "data: [DONE]\n\n"));
+    server.createContext("/oddchoice/v1/chat/completions", ex -> raw(ex, "data: {\"choices\":[\"hi\"]}\n\n", "data: [DONE]\n\n"));
+    server.createContext("/latin1/api/generate", ex -> rawBytes(ex,
+        "{\"response\":\"caf\u00e9\",\"done\":true}\n".getBytes(StandardCharsets.ISO_8859_1)));
+    server.createContext("/echo/v1/chat/completions", ex -> { // a proxy's debug page, answered 200 as HTML
+      String auth = ex.getRequestHeaders().getFirst("Authorization");
+      ex.getRequestBody().readAllBytes();
+      byte[] b = ("<html><body>" + "x".repeat(98) + auth + " was sent</body></html>\n").getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+      ex.sendResponseHeaders(200, b.length);
+      ex.getResponseBody().write(b);
+      ex.close();
+    });
+    server.createContext("/echo500/api/chat", ex -> {
+      String auth = ex.getRequestHeaders().getFirst("Authorization");
+      ex.getRequestBody().readAllBytes();
+      byte[] b = ("{\"error\":\"upstream refused " + auth + "\"}\n\u001b[2J\u001b[31mERROR forged log line\u2028next").getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(500, b.length);
+      ex.getResponseBody().write(b);
+      ex.close();
+    });
+    server.createContext("/endless/v1/chat/completions", ex -> {
+      ex.getRequestBody().readAllBytes();
+      ex.sendResponseHeaders(200, 0);
+      byte[] junk = new byte[64 * 1024];
+      java.util.Arrays.fill(junk, (byte) ' ');
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write("data: {\"choices\":[{\"delta\":{\"content\":\"whole\"}}]}\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        while (afterDone.get() < (1L << 30) && testOver.getCount() > 0) { // 1 GiB past its end, unless the client stops reading
+          out.write(junk);
+          afterDone.addAndGet(junk.length);
+        }
+      } catch (IOException e) {
+        clientGone.countDown();
+      }
+    });
     server.start();
     base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
@@ -262,6 +340,33 @@ class ModelClientTest {
     assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the server saw the connection closed").isTrue();
   }
 
+  @Test
+  void cancelBeforeAnyResponseByteClosesTheConnection() throws Exception {
+    CountDownLatch read = new CountDownLatch(1);
+    AtomicInteger afterRequest = new AtomicInteger(-2);
+    try (ServerSocket raw = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+      Thread t = new Thread(() -> { // accepts, reads the request, never answers: waits for the client's close
+        try (Socket s = raw.accept()) {
+          readRequest(s.getInputStream());
+          read.countDown();
+          afterRequest.set(s.getInputStream().read());
+        } catch (IOException e) {
+          afterRequest.set(-1); // reset: closed as well
+        }
+        clientGone.countDown();
+      });
+      t.setDaemon(true);
+      t.start();
+      ModelClient.InFlight call = client.start(
+          ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create("http://127.0.0.1:" + raw.getLocalPort()), "m", List.of()), chunks::incrementAndGet);
+      assertThat(read.await(10, TimeUnit.SECONDS)).as("the request arrived").isTrue();
+      call.cancel("reaped: no heartbeat");
+      assertThat(failure(call).kind()).isEqualTo(ModelCallException.Kind.CANCELLED);
+      assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the server saw the connection closed").isTrue();
+      assertThat(afterRequest.get()).as("end of stream, not another byte").isEqualTo(-1);
+    }
+  }
+
   private String openAi(String path) throws Exception {
     return client.start(ModelCall.chat(ModelApi.OPENAI_CHAT, URI.create(base + path), "gpt", List.of(new ChatMessage("user", "q"))),
         chunks::incrementAndGet).result().get(10, TimeUnit.SECONDS);
@@ -299,6 +404,108 @@ class ModelClientTest {
     assertThat(e.kind()).isEqualTo(ModelCallException.Kind.MALFORMED_RESPONSE);
     assertThat(e.getMessage()).contains("response line 1 is longer than 65536 bytes");
     assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the client closed the connection instead of reading 32 MiB").isTrue();
+  }
+
+  @Test
+  void aServerThatStreamsOnPastItsFinalChunkHasItsConnectionClosedInsteadOfBeingReadForEver() throws Exception {
+    assertThat(openAi("/endless")).isEqualTo("whole");
+    assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the client closed the connection; %s bytes were sent after [DONE]",
+        afterDone.get()).isTrue();
+    assertThat(afterDone.get()).as("bytes sent past the end before the close (socket buffers included)").isLessThan(64L << 20);
+  }
+
+  @Test
+  void aServerThatNeverEndsTheResponseAfterItsFinalChunkHasItsConnectionClosedSoon() throws Exception {
+    long t0 = System.nanoTime();
+    assertThat(client.start(ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create(base + "/open"), "m", List.of()), chunks::incrementAndGet)
+        .result().get(10, TimeUnit.SECONDS)).isEqualTo("said");
+    assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the client closed the connection instead of holding it for ever").isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(StreamedCall.MAX_WAIT_AFTER_DONE);
+  }
+
+  @Test
+  void anErrorWhoseBodyNeverEndsFailsTheCallAfterABoundedWaitWithWhatCameOfIt() throws Exception {
+    long t0 = System.nanoTime();
+    ModelCallException e = failure(client.start(
+        ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create(base + "/busy"), "m", List.of()), chunks::incrementAndGet));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(ErrorBody.MAX_WAIT);
+    assertThat(e.httpStatus()).isEqualTo(503);
+    assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(e.getMessage()).contains("HTTP 503 from model server: overloaded, try later").contains("body not ended within 5 s")
+        .contains("Retry-After: 1");
+    assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the server saw the connection closed").isTrue();
+  }
+
+  @Test
+  void aServerThatEchoesTheKeyNeverHasItQuotedAndAFailureSaysWhereTheCallWentAndWhatCameBack() {
+    String key = "sk-echo-5be1f0a9c3d7e2";
+    URI echo = URI.create(base + "/echo");
+    ModelCallException html = failure(client.start(
+        ModelCall.chat(ModelApi.OPENAI_CHAT, echo, "gpt", List.of()).withApiKey(key), chunks::incrementAndGet));
+    assertThat(html.kind()).isEqualTo(ModelCallException.Kind.MALFORMED_RESPONSE);
+    assertThat(html.getMessage()).startsWith(echo + "/v1/chat/completions: expected an SSE data line at response line 1: <html>")
+        .contains("Content-Type: text/html").contains("Bearer ***")
+        .as("not the key, nor its start where the quote is cut").doesNotContain(key).doesNotContain(key.substring(0, 8));
+
+    ModelCallException e500 = failure(client.start(
+        ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create(base + "/echo500"), "m", List.of()).withApiKey(key), chunks::incrementAndGet));
+    assertThat(e500.httpStatus()).isEqualTo(500);
+    assertThat(e500.getMessage()).startsWith(base + "/echo500/api/chat: HTTP 500").contains("upstream refused Bearer ***")
+        .contains("\\u001b[31mERROR forged log line\\u2028next").doesNotContain(key)
+        .doesNotContain("\u001b").doesNotContain("\n").doesNotContain("\u2028");
+  }
+
+  @Test
+  void aRedirectIsNotFollowedSoTheKeyNeverReachesAnotherOriginAndItIsNotRetried() throws Exception {
+    AtomicInteger elsewhere = new AtomicInteger();
+    HttpServer other = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    other.createContext("/", ex -> {
+      elsewhere.incrementAndGet();
+      ex.sendResponseHeaders(500, -1);
+      ex.close();
+    });
+    other.start();
+    String target = "http://bob:pw-3391@127.0.0.1:" + other.getAddress().getPort() + "/api/chat";
+    server.createContext("/moved/", ex -> {
+      ex.getRequestBody().readAllBytes();
+      ex.getResponseHeaders().set("Location", target);
+      ex.sendResponseHeaders(307, -1);
+      ex.close();
+    });
+    try {
+      for (ModelApi api : List.of(ModelApi.OLLAMA_CHAT, ModelApi.OPENAI_CHAT)) {
+        ModelCall call = ModelCall.chat(api, URI.create(base + "/moved"), "m", List.of()).withApiKey("sk-redirected-77a1");
+        ModelCallException e = failure(client.start(call, chunks::incrementAndGet));
+        assertThat(e.httpStatus()).isEqualTo(307);
+        assertThat(e.getMessage()).contains("HTTP 307").contains("Location: http://***@127.0.0.1:" + other.getAddress().getPort())
+            .contains("redirects are not followed").doesNotContain("pw-3391");
+        assertThat(ModelRejectedException.isRejection(e)).as("the same request meets the same redirect: not retried").isTrue();
+        assertThat(InteractionHandler.classify(e, call, Duration.ofSeconds(1))).isInstanceOf(ModelRejectedException.class);
+      }
+      assertThat(elsewhere.get()).as("requests that reached the redirect's target").isZero();
+    } finally {
+      other.stop(0);
+    }
+  }
+
+  @Test
+  void contentThatIsNotAStringOrNotUtf8IsAMalformedAnswerAndANullContentIsNoText() throws Exception {
+    assertThat(client.start(ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create(base + "/nullcontent"), "m", List.of()),
+        chunks::incrementAndGet).result().get(10, TimeUnit.SECONDS)).as("not \"nullx\"").isEqualTo("x");
+    ModelCallException number = failure(client.start(
+        ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create(base + "/numcontent"), "m", List.of()), chunks::incrementAndGet));
+    assertThat(number.kind()).isEqualTo(ModelCallException.Kind.MALFORMED_RESPONSE);
+    assertThat(number.getMessage()).contains("/numcontent/api/chat: response line 1: message.content is not a string but number");
+    ModelCallException object = failure(client.start(
+        ModelCall.chat(ModelApi.OPENAI_CHAT, URI.create(base + "/objcontent"), "m", List.of()), chunks::incrementAndGet));
+    assertThat(object.kind()).isEqualTo(ModelCallException.Kind.MALFORMED_RESPONSE);
+    assertThat(object.getMessage()).contains("response line 1: choices[0].delta.content is not a string but object");
+    ModelCallException choice = failure(client.start(
+        ModelCall.chat(ModelApi.OPENAI_CHAT, URI.create(base + "/oddchoice"), "m", List.of()), chunks::incrementAndGet));
+    assertThat(choice.getMessage()).contains("response line 1: choices[0] is not an object");
+    ModelCallException latin1 = failure(client.start(ModelCall.generate(URI.create(base + "/latin1"), "m", "p"), chunks::incrementAndGet));
+    assertThat(latin1.kind()).isEqualTo(ModelCallException.Kind.MALFORMED_RESPONSE);
+    assertThat(latin1.getMessage()).contains("/latin1/api/generate: response line 1 is not valid UTF-8: {\"response\":\"caf\ufffd\"");
   }
 
   @Test
