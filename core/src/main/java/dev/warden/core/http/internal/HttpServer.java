@@ -104,9 +104,11 @@ public final class HttpServer {
         : concat(pathPrefix("v1", () -> concat(selfAuthenticated.get(0), selfAuthenticated.stream().skip(1).toArray(Route[]::new))), checked);
     Route routes = concat(node.health(), console.page(), pathPrefix("api", () -> api),
         path("metrics", () -> authorized(http, token, () -> MetricsRoute.route(NodeMeters.get(warden.system())))));
+    // without a token the browser is the only lock: keep other sites' pages out (BrowserGuard says how)
+    Route guarded = token.isPresent() ? routes : new BrowserGuard(http, settings.host()).guard(() -> routes);
     long maxBody = settings.maxBody();
     Route root = handleExceptions(errors(http, maxBody),
-        () -> handleRejections(rejections(http, maxBody), () -> withSizeLimit(maxBody, () -> routes)));
+        () -> handleRejections(rejections(http, maxBody), () -> withSizeLimit(maxBody, () -> guarded)));
     ServerSettings server = ServerSettings.create(warden.system().classicSystem()).withServerHeader(Optional.empty());
     try {
       ServerBinding b = Http.get(warden.system())
