@@ -38,7 +38,7 @@ class BrowserDoorTest {
   static void start() {
     warden = Warden.start(ConfigFactory.parseString(
             "warden.node-name = browser-door\nwarden.data-dir = \"" + data + "\"\nwarden.jmx.enabled = off\n"
-                + "warden.http { enabled = on, port = 0 }\n"),
+                + "warden.http { enabled = on, generate-token = off, port = 0 }\n"),
         TestKinds.pausable("steady"), TestKinds.echo("echo", new AtomicBoolean(true)));
     api = new ApiClient(warden.httpUrl().orElseThrow(), null);
     port = warden.httpAddress().orElseThrow().getPort();

@@ -24,6 +24,7 @@ import dev.warden.core.metrics.NodeMeters;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,17 +70,19 @@ public final class HttpServer {
 
   private final ServerBinding binding;
   private final boolean tokenRequired;
+  private final Optional<Path> tokenFile;
   private final AtomicBoolean stopping;
 
-  private HttpServer(ServerBinding binding, boolean tokenRequired, AtomicBoolean stopping) {
+  private HttpServer(ServerBinding binding, boolean tokenRequired, Optional<Path> tokenFile, AtomicBoolean stopping) {
     this.binding = binding;
     this.tokenRequired = tokenRequired;
+    this.tokenFile = tokenFile;
     this.stopping = stopping;
   }
 
   /** Binds the server; a refused bind or a bad token fails the start with a {@link WardenConfigException}. */
   public static HttpServer start(HttpSettings settings, Warden warden, List<KindHandle> kinds, List<WorkerKind<?>> workerKinds) {
-    Optional<BearerToken> token = BearerToken.load(settings);
+    Optional<BearerToken> token = BearerToken.load(settings, warden.settings().dataDir());
     HttpContext http = new HttpContext(warden, new ObjectMapper(), settings.maxBody());
     List<Route> kindRoutes = new ArrayList<>();
     List<Route> selfAuthenticated = new ArrayList<>();
@@ -117,7 +120,7 @@ public final class HttpServer {
           .bind(root)
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
-      return new HttpServer(b, token.isPresent(), stopping);
+      return new HttpServer(b, token.isPresent(), BearerToken.file(settings, warden.settings().dataDir()), stopping);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while binding the HTTP server", e);
@@ -142,6 +145,11 @@ public final class HttpServer {
 
   public boolean tokenRequired() {
     return tokenRequired;
+  }
+
+  /** The file the bearer token is read from (configured or generated), to show; never its content. */
+  public Optional<Path> tokenFile() {
+    return tokenFile;
   }
 
   /**
