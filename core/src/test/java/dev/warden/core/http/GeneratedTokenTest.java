@@ -2,16 +2,19 @@ package dev.warden.core.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.core.WardenConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +31,9 @@ class GeneratedTokenTest {
   private Warden start() {
     return Warden.start(ConfigFactory.parseString(
             "warden.node-name = locked\nwarden.data-dir = \"" + dir.resolve("data") + "\"\nwarden.jmx.enabled = off\n"
-                + "warden.http { enabled = on, port = 0 }\n"),
-        TestKinds.pausable("steady"), TestKinds.echo("echo", new AtomicBoolean(true)));
+                + "warden.http { enabled = on, port = 0 }\n"
+                + "warden.supervision.kinds.faulty { max-restarts = 0, backoff.min = 0ms, backoff.max = 0ms }\n"),
+        TestKinds.pausable("steady"), TestKinds.echo("echo", new AtomicBoolean(true)), TestKinds.crashy("faulty"));
   }
 
   @Test
@@ -62,7 +66,18 @@ class GeneratedTokenTest {
 
     try (Warden again = start()) {
       assertThat(Files.readAllLines(file).get(0)).isEqualTo(token); // kept: clients keep working
-      assertThat(new ApiClient(again.httpUrl().orElseThrow(), token).get("/api/v1/kinds").status()).isEqualTo(200);
+      String base = again.httpUrl().orElseThrow();
+      assertThat(new ApiClient(base, token).get("/api/v1/kinds").status()).isEqualTo(200);
+
+      // /ready stays open for probes, but why a kind is DEGRADED is told to the token's holder only
+      again.<TestKinds.Msg>kind("faulty").tell(TestKinds.Msg.CRASH);
+      await().atMost(Duration.ofSeconds(10)).until(() -> new ApiClient(base, null).get("/ready").body().path("degraded").size() == 1);
+      JsonNode anyone = new ApiClient(base, null).get("/ready").body().path("degraded").get(0);
+      assertThat(anyone.path("path").asText()).isEqualTo("/warden/faulty");
+      assertThat(anyone.has("lastFailure")).isFalse();
+      assertThat(new ApiClient(base, "a-wrong-token-of-some-length").get("/ready").body().path("degraded").get(0).has("lastFailure")).isFalse();
+      assertThat(new ApiClient(base, token).get("/ready").body().path("degraded").get(0).path("lastFailure").asText())
+          .contains("crashed on request");
     }
 
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));

@@ -105,7 +105,7 @@ public final class HttpServer {
     Route checked = authorized(http, token, () -> pathPrefix("v1", () -> v1));
     Route api = selfAuthenticated.isEmpty() ? checked
         : concat(pathPrefix("v1", () -> concat(selfAuthenticated.get(0), selfAuthenticated.stream().skip(1).toArray(Route[]::new))), checked);
-    Route routes = concat(node.health(), console.page(), pathPrefix("api", () -> api),
+    Route routes = concat(node.health(h -> token.isEmpty() || token.get().admits(h)), console.page(), pathPrefix("api", () -> api),
         path("metrics", () -> authorized(http, token, () -> MetricsRoute.route(NodeMeters.get(warden.system())))));
     // without a token the browser is the only lock: keep other sites' pages out (BrowserGuard says how)
     Route guarded = token.isPresent() ? routes : new BrowserGuard(http, settings.host()).guard(() -> routes);
