@@ -6,8 +6,9 @@ import dev.warden.core.jmx.OwnerOnly;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.MessageDigest;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bearer token of {@code warden.http.token-file} or {@code token-env}, or the one generated in the
- * data directory ({@code generate-token}), read once at start and kept only as its SHA-256: a presented token is hashed and the two digests compared with
- * {@link MessageDigest#isEqual} (constant time, and the same length whatever was presented).
+ * data directory ({@code generate-token}), read once at start and kept only as its SHA-256: a presented
+ * token is hashed and the two digests compared with {@link MessageDigest#isEqual} (constant time, and the
+ * same length whatever was presented).
  */
 final class BearerToken {
   private static final String FILE_KEY = "warden.http.token-file";
@@ -61,12 +63,15 @@ final class BearerToken {
     return s.tokenEnv().isEmpty() && s.generateToken() ? Optional.of(HttpSettings.generatedTokenFile(dataDir)) : Optional.empty();
   }
 
-  /** {@code <dataDir>/http/token}, written owner-only with 32 random bytes at the first start, then checked like a configured file. */
+  /**
+   * {@code <dataDir>/http/token}, written owner-only with 32 random bytes at the first start (never through a
+   * symbolic link found there), then read and checked like a configured file.
+   */
   private static Path generated(Path dataDir) {
     Path file = HttpSettings.generatedTokenFile(dataDir);
     try {
       OwnerOnly.createDirectories(file.getParent());
-      if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         OwnerOnly.writeAtomically(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");

@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's one HTTP server ({@code warden.http}): the node's own routes, and under
  * {@code /api/v1} whatever each kind's {@link WorkerKind#routes} returns; errors as JSON, bodies
- * bounded, a bearer token on {@code /api} when one is configured. Started by {@link Warden} after
+ * bounded, a bearer token on {@code /api} (configured, or generated in the data directory). Started by {@link Warden} after
  * the kinds, stopped before them.
  */
 public final class HttpServer {
