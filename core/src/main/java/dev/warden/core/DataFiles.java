@@ -11,6 +11,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * directories are created with their mode and files are created (or tightened) with theirs
  * before anything is written to them.
  *
- * <p>A directory that already exists is never changed (it may be shared, e.g. {@code /tmp}): if
- * it grants group or others more than the configured mode, one warning per directory and JVM
- * says so. On a file system without POSIX permissions the modes are not applied.
+ * <p>A directory that already exists is never changed: one that group or others may write in (such as
+ * {@code /tmp}) is refused, and one that grants them more than the configured mode otherwise is warned about,
+ * once per directory and JVM. On a file system without POSIX permissions the modes are not applied.
  */
 public final class DataFiles {
   private static final Logger log = LoggerFactory.getLogger(DataFiles.class);
@@ -85,6 +87,7 @@ public final class DataFiles {
       throw new WardenConfigException(key, key + " " + abs + " is not writable by this user");
     }
     if (existed) {
+      refuseIfOthersMayWrite(abs, key);
       warnIfOpen(abs, key);
     }
     return abs;
@@ -121,15 +124,27 @@ public final class DataFiles {
 
   private void create(Path dir, String key) {
     try {
-      Path parent = dir.getParent();
-      if (parent != null && !Files.isDirectory(parent)) {
-        Files.createDirectories(parent);
+      // missing parents get the directory mode too, not the umask's, from the top down
+      Deque<Path> missing = new ArrayDeque<>();
+      for (Path p = dir; p != null && !Files.isDirectory(p); p = p.getParent()) {
+        missing.push(p);
       }
-      if (posix(parent == null ? dir : parent)) {
-        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(dirMode));
-        Files.setPosixFilePermissions(dir, dirMode); // the umask may have taken bits away
-      } else {
-        Files.createDirectory(dir);
+      boolean posix = posix(dir);
+      while (!missing.isEmpty()) {
+        Path p = missing.pop();
+        try {
+          if (posix) {
+            Files.createDirectory(p, PosixFilePermissions.asFileAttribute(dirMode));
+            Files.setPosixFilePermissions(p, dirMode); // the umask may have taken bits away
+          } else {
+            Files.createDirectory(p);
+          }
+        } catch (FileAlreadyExistsException e) {
+          if (!Files.isDirectory(p)) {
+            throw e;
+          }
+          // made meanwhile by another node or thread: theirs, used as it is
+        }
       }
     } catch (FileAlreadyExistsException e) {
       if (!Files.isDirectory(dir)) {
@@ -138,6 +153,29 @@ public final class DataFiles {
       }
     } catch (IOException e) {
       throw new WardenConfigException(key, key + " " + dir + " cannot be created: " + reason(e), e);
+    }
+  }
+
+  /**
+   * A directory others may write in is refused, not warned about: whoever can write there can plant or swap
+   * what Warden opens (a database with code in it, a token, a symbolic link to a file of the operator's).
+   * The modes are those of where a symbolic link leads.
+   */
+  private static void refuseIfOthersMayWrite(Path dir, String key) {
+    if (!posix(dir)) {
+      return;
+    }
+    Set<PosixFilePermission> actual;
+    try {
+      actual = Files.getPosixFilePermissions(dir);
+    } catch (IOException e) {
+      throw new WardenConfigException(key, key + " " + dir + ": cannot read its permissions: " + reason(e), e);
+    }
+    if (actual.contains(PosixFilePermission.GROUP_WRITE) || actual.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new WardenConfigException(key, key + " " + dir + (Files.isSymbolicLink(dir) ? " (a symbolic link)" : "")
+          + " is " + PosixFilePermissions.toString(actual) + ": group or others may write in it, so another user"
+          + " could plant or replace the node's files. Close it (chmod go-w " + dir + ") or use a directory of"
+          + " the node's own, which Warden creates owner-only");
     }
   }
 

@@ -192,6 +192,11 @@ public final class Warden implements AutoCloseable {
     return Optional.ofNullable(http).map(HttpServer::address);
   }
 
+  /** The file the HTTP bearer token is read from (configured, or generated in the data directory): a path to show, never its content. */
+  public Optional<Path> httpTokenFile() {
+    return Optional.ofNullable(http).flatMap(HttpServer::tokenFile);
+  }
+
   /** {@code http://host:port} of the node's HTTP server when it runs (the API is under {@code /api/v1}). */
   public Optional<String> httpUrl() {
     return Optional.ofNullable(http).map(HttpServer::url);

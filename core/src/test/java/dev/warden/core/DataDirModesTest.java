@@ -44,6 +44,42 @@ class DataDirModesTest {
   }
 
   @Test
+  void anExistingDirectoryOthersMayWriteInRefusesTheStartEvenThroughASymbolicLink() throws Exception {
+    Path open = Files.createDirectory(work.resolve("open"));
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path link = Files.createSymbolicLink(work.resolve("link"), open);
+    for (Path data : new Path[] {open, link}) {
+      assertThatThrownBy(() -> Warden.start(ConfigFactory.parseString(conf(data, "")), Counter.kind("c")))
+          .isInstanceOf(WardenConfigException.class)
+          .hasMessageContaining("warden.data-dir " + data)
+          .hasMessageContaining("rwxrwxrwx")
+          .hasMessageContaining("chmod go-w " + data)
+          .satisfies(e -> assertThat(((WardenConfigException) e).path()).isEqualTo("warden.data-dir"));
+    }
+    assertThat(open).isEmptyDirectory(); // nothing written in it
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwx---"));
+    assertThatThrownBy(() -> Warden.start(ConfigFactory.parseString(conf(link, "")), Counter.kind("c")))
+        .hasMessageContaining("rwxrwx---");
+
+    Path own = Files.createDirectory(work.resolve("own"));
+    Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwx------"));
+    Path ownLink = Files.createSymbolicLink(work.resolve("own-link"), own);
+    try (Warden w = Warden.start(ConfigFactory.parseString(conf(ownLink, "")), Counter.kind("c"))) {
+      assertThat(w.settings().dataDir()).isEqualTo(ownLink.toAbsolutePath());
+    }
+  }
+
+  @Test
+  void missingParentsOfANewDirectoryAreCreatedOwnerOnlyTooWhateverTheUmask() throws Exception {
+    Path data = work.resolve("a/b/data");
+    try (Warden w = Warden.start(ConfigFactory.parseString(conf(data, "")), Counter.kind("c"))) {
+      for (Path p : new Path[] {work.resolve("a"), work.resolve("a/b"), data}) {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p))).as("%s", p).isEqualTo("rwx------");
+      }
+    }
+  }
+
+  @Test
   void aFileInTheWayOfTheDataDirectoryFailsTheStartNamingTheKey() throws Exception {
     Path file = Files.createFile(work.resolve("afile"));
     for (Path data : new Path[] {file, file.resolve("sub")}) {

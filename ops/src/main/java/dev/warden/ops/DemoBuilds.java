@@ -10,6 +10,7 @@ import dev.warden.workers.build.ProbeOutcome;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,11 +48,12 @@ final class DemoBuilds {
     }
     String base = warden.httpUrl().get() + "/api/v1/builds/drones/";
     HttpClient http = HttpClient.newHttpClient();
+    Optional<String> token = warden.httpTokenFile().map(DemoBuilds::firstLine); // the demo's drones speak with the node's token
     for (String p : new String[] {"libfoo-1.2", "libbar-0.9"}) {
       builds.submit(p, Set.of()).toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
-    post(http, base + "drone-a/register", "{\"cores\":8,\"machine\":\"vm\"}");
-    post(http, base + "drone-b/register", "{\"cores\":8,\"machine\":\"vm\"}");
+    post(http, token, base + "drone-a/register", "{\"cores\":8,\"machine\":\"vm\"}");
+    post(http, token, base + "drone-b/register", "{\"cores\":8,\"machine\":\"vm\"}");
     ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "demo-drone-heartbeats");
       t.setDaemon(true);
@@ -59,19 +61,19 @@ final class DemoBuilds {
     });
     try {
       beats.scheduleWithFixedDelay(() -> {
-        post(http, base + "drone-a/heartbeat", "{}");
-        post(http, base + "drone-b/heartbeat", "{}");
+        post(http, token, base + "drone-a/heartbeat", "{}");
+        post(http, token, base + "drone-b/heartbeat", "{}");
       }, 0, 300, TimeUnit.MILLISECONDS);
 
-      JsonNode first = post(http, base + "drone-a/lease", "{\"wanted\":1}").path("leases").get(0);
+      JsonNode first = post(http, token, base + "drone-a/lease", "{\"wanted\":1}").path("leases").get(0);
       String pkg = first.path("package").asText();
       builds.revoke(pkg, "demo-operator").toCompletableFuture().get(10, TimeUnit.SECONDS);
-      JsonNode second = post(http, base + "drone-b/lease", "{\"wanted\":1}").path("leases").get(0);
+      JsonNode second = post(http, token, base + "drone-b/lease", "{\"wanted\":1}").path("leases").get(0);
       out.println("      " + pkg + " leased to drone-a (epoch " + first.path("epoch").asInt() + "), revoked, leased to drone-b (epoch "
           + second.path("epoch").asInt() + ")");
-      JsonNode stale = post(http, base + "drone-a/report", report(pkg, first.path("epoch").asInt()));
+      JsonNode stale = post(http, token, base + "drone-a/report", report(pkg, first.path("epoch").asInt()));
       out.println("      drone-a's late report of epoch " + first.path("epoch").asInt() + " fenced: " + stale);
-      JsonNode ok = post(http, base + "drone-b/report", report(pkg, second.path("epoch").asInt()));
+      JsonNode ok = post(http, token, base + "drone-b/report", report(pkg, second.path("epoch").asInt()));
       out.println("      drone-b's report of epoch " + second.path("epoch").asInt() + ": accepted=" + ok.path("accepted").asBoolean()
           + " " + ok.path("recorded").asText() + ", package " + ok.path("status").asText());
 
@@ -81,7 +83,7 @@ final class DemoBuilds {
         TimeUnit.MILLISECONDS.sleep(100); // the CLI polling the control plane's figures, not a test waiting
         m = builds.metrics().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
-      JsonNode b = post(http, base + "drone-b/heartbeat", "{}");
+      JsonNode b = post(http, token, base + "drone-b/heartbeat", "{}");
       String level = builds.droneView("drone-b").toCompletableFuture().get(10, TimeUnit.SECONDS)
           .map(d -> d.level() == null ? "none" : d.level().name()).orElse("?");
       out.println("      drone-b: ssh probe TIMEOUT every 100ms while its heartbeat is fresh (known=" + b.path("known").asBoolean()
@@ -96,8 +98,16 @@ final class DemoBuilds {
     return "{\"package\":\"" + pkg + "\",\"epoch\":" + epoch + ",\"outcome\":\"success\",\"digest\":\"sha256:5e1f\"}";
   }
 
-  private static JsonNode post(HttpClient http, String url, String body) {
-    return JsonPost.post(http, url, body, Duration.ofSeconds(10));
+  private static JsonNode post(HttpClient http, Optional<String> token, String url, String body) {
+    return JsonPost.post(http, url, body, Duration.ofSeconds(10), token);
+  }
+
+  private static String firstLine(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.readAllLines(file).get(0).trim();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
 

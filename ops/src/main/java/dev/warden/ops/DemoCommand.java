@@ -187,7 +187,8 @@ final class DemoCommand implements Callable<Integer> {
       step("web console: not shown, the HTTP server is off (warden.http.enabled)");
       return;
     }
-    step("web console at " + warden.httpUrl().get() + "/ for " + hold.toSeconds() + "s (open it in a browser)");
+    step("web console at " + warden.httpUrl().get() + "/ for " + hold.toSeconds() + "s (open it in a browser"
+        + warden.httpTokenFile().map(f -> "; press Token and paste the first line of " + f).orElse("") + ")");
     out.flush();
     LockSupport.parkNanos(hold.toNanos()); // the CLI waiting for a person, not a test waiting for a state
   }

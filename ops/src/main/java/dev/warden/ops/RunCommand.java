@@ -40,7 +40,8 @@ final class RunCommand implements Callable<Integer> {
           + ", management http://" + cs.managementHostname() + ":" + cs.managementPort() + " (/ready, /cluster/members)");
     }
     warden.httpUrl().ifPresent(u -> System.out.println("warden node [" + warden.jmxNode() + "] HTTP API at " + u
-        + "/api/v1 (OpenAPI: " + u + "/api/v1/openapi.json, health: " + u + "/ready)"));
+        + "/api/v1 (OpenAPI: " + u + "/api/v1/openapi.json, health: " + u + "/ready)"
+        + warden.httpTokenFile().map(f -> ", bearer token in " + f).orElse("")));
     System.out.flush();
     warden.system().getWhenTerminated().toCompletableFuture().join();
     // A member downed by the split-brain resolver (or removed by the others) stops itself: exit 1 so that

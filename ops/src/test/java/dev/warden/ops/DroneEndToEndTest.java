@@ -47,7 +47,7 @@ class DroneEndToEndTest {
 
   private Warden controlPlane(int port) {
     return Warden.start(ConfigFactory.parseString("warden.node-name = plane\nwarden.data-dir = \"" + dir.resolve("data") + "\"\n"
-        + "warden.jmx.enabled = off\nwarden.http { enabled = on, port = " + port + " }\n"
+        + "warden.jmx.enabled = off\nwarden.http { enabled = on, generate-token = off, port = " + port + " }\n"
         + "warden.build { service.tick-interval = 100ms, heartbeat { stale-after = 1s, offline-after = 2s } }\n"), BuildKind.create());
   }
 

@@ -27,7 +27,7 @@ class RunClusterNodeTest {
     int artery = Ports.freeLoopbackPort();
     Path conf = Files.writeString(work.resolve("cluster.conf"), "warden {\n"
         + "  node-name = \"member-1\"\n  data-dir = \"" + work.resolve("data") + "\"\n"
-        + "  jmx.connector.enabled = off\n  http { enabled = on, port = 0 }\n"
+        + "  jmx.connector.enabled = off\n  http { enabled = on, generate-token = off, port = 0 }\n"
         + "  cluster { port = " + artery + ", seed-nodes = [\"127.0.0.1:" + artery + "\"], management.port = "
         + Ports.freeLoopbackPort() + " }\n}\n");
     try (WardenProcess node = WardenProcess.start(work, "run", "--cluster", "--config", conf.toString())) {

@@ -41,7 +41,15 @@ class RunNodeTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> http.send(
           HttpRequest.newBuilder(URI.create(url.group(1) + "/ready")).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-      String kinds = http.send(HttpRequest.newBuilder(URI.create(url.group(1) + "/api/v1/kinds")).build(),
+      // locked by default: every local user reaches loopback, so the node generated a token and says where
+      Path tokenFile = work.resolve("data").resolve("http").resolve("token");
+      assertThat(node.output()).contains("bearer token in " + tokenFile);
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(url.group(1) + "/api/v1/kinds")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+      String token = Files.readAllLines(tokenFile).get(0);
+      assertThat(node.output()).doesNotContain(token);
+      String kinds = http.send(HttpRequest.newBuilder(URI.create(url.group(1) + "/api/v1/kinds"))
+              .header("Authorization", "Bearer " + token).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(kinds).contains("\"name\":\"ledger\"").contains("\"name\":\"graveyard\"").contains("\"name\":\"llm\"");
       // the default data directory is ./data under the working directory

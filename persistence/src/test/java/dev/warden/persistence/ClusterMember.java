@@ -32,7 +32,7 @@ public final class ClusterMember {
     return "warden.node-name = \"" + name + "\"\n"
         + "warden.data-dir = \"" + Path.of(args[0]).resolve(name).toAbsolutePath() + "\"\n"
         + "warden.jmx.enabled = off\n"
-        + "warden.http { enabled = on, port = 0 }\n"
+        + "warden.http { enabled = on, generate-token = off, port = 0 }\n"
         + journal(args)
         + "warden.cluster { enabled = on, port = " + args[2] + ", seed-nodes = [" + seeds(args[3]) + "], stable-after = 3s,"
         + " min-nr-of-members = 2, management.port = " + managementPort + " }\n";

@@ -75,7 +75,7 @@ class NodeApiWalkTest {
     GraveyardKind graveyard = GraveyardKind.create();
     warden = Warden.start(ConfigFactory.parseString(
             "warden.node-name = walk\nwarden.data-dir = \"" + dir.resolve("data") + "\"\nwarden.jmx.enabled = off\n"
-                + "warden.http { enabled = on, port = 0 }\n"
+                + "warden.http { enabled = on, generate-token = off, port = 0 }\n"
                 + "warden.ledger.partitions = 4\n"
                 + "warden.trial { workers = 1, stop-grace = 300ms }\n"
                 + "warden.llm.idle { threshold = 300ms, check-interval = 50ms }\n"),

@@ -96,9 +96,11 @@ public record ClusterSettings(
       throw c.bad(key, "must be an address or a resolvable host name", e);
     }
     if (!address.isLoopbackAddress() && !locked) {
-      throw new WardenConfigException(c.path(key), c.path(key) + " = " + host
-          + " is not a loopback address: a cluster node beyond loopback accepts messages from anyone who reaches its port,"
-          + (key.startsWith("management") ? "" : " so it needs TLS (pekko.remote.artery.transport = tls-tcp with its key stores) or")
+      throw new WardenConfigException(c.path(key), c.path(key) + " = " + host + " is not a loopback address: "
+          + (key.startsWith("management")
+              ? "Pekko Management has no authentication, so beyond loopback it needs"
+              : "a cluster node beyond loopback accepts messages from anyone who reaches its port, so it needs TLS"
+                  + " (pekko.remote.artery.transport = tls-tcp with its key stores) or")
           + " warden.cluster.trusted-network = on (a private network only members can reach)");
     }
   }

@@ -15,6 +15,8 @@ import java.util.Optional;
  *
  * @param tokenFile a file whose first line is the bearer token (owner-only)
  * @param tokenEnv the name of an environment variable holding the bearer token
+ * @param generateToken with neither {@code tokenFile} nor {@code tokenEnv}: generate a token in the data
+ *     directory and require it (off: a loopback server open to every local user)
  * @param maxEventStreams how many live-feed streams ({@code GET /api/v1/events}) may be open at once
  * @param eventsHeartbeat how long a live-feed stream may stay silent before a heartbeat comment is sent
  */
@@ -25,6 +27,7 @@ public record HttpSettings(
     int port,
     Optional<Path> tokenFile,
     Optional<String> tokenEnv,
+    boolean generateToken,
     long maxBody,
     int maxEventStreams,
     Duration eventsHeartbeat) {
@@ -48,6 +51,7 @@ public record HttpSettings(
     if (file.isPresent() && env.isPresent()) {
       throw h.bad("token-env", "must be empty when " + h.path("token-file") + " is set (one source of the token)", null);
     }
+    boolean generate = h.bool("generate-token");
     long maxBody = h.bytes("max-body");
     if (maxBody <= 0 || maxBody > Integer.MAX_VALUE) {
       throw h.bad("max-body", "must be > 0 and < 2GiB", null);
@@ -59,12 +63,17 @@ public record HttpSettings(
           + " is not a loopback address: an HTTP server beyond loopback needs a bearer token, but neither "
           + h.path("token-file") + " nor " + h.path("token-env") + " is set");
     }
-    return new HttpSettings(enabled, host, address, port, file, env, maxBody, maxEventStreams, eventsHeartbeat);
+    return new HttpSettings(enabled, host, address, port, file, env, generate, maxBody, maxEventStreams, eventsHeartbeat);
   }
 
-  /** True when a token is configured (every /api request must then carry it). */
+  /** True when a token is configured or generated (every /api request must then carry it). */
   public boolean tokenRequired() {
-    return tokenFile.isPresent() || tokenEnv.isPresent();
+    return tokenFile.isPresent() || tokenEnv.isPresent() || generateToken;
+  }
+
+  /** Where a node on {@code dataDir} keeps its generated token ({@code warden.http.generate-token}). */
+  public static Path generatedTokenFile(Path dataDir) {
+    return dataDir.resolve("http").resolve("token").toAbsolutePath().normalize();
   }
 
   private static Optional<String> optional(ConfigReader c, String key) {

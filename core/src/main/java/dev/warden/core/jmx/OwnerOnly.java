@@ -49,7 +49,8 @@ public final class OwnerOnly {
     }
   }
 
-  static void createDirectories(Path dir) throws IOException {
+  /** Creates {@code dir} and missing parents owner-only (700); an existing directory is left as it is. */
+  public static void createDirectories(Path dir) throws IOException {
     if (Files.isDirectory(dir)) {
       return;
     }
@@ -61,7 +62,7 @@ public final class OwnerOnly {
   }
 
   /** Writes {@code text} to a 600 temporary file beside {@code file}, then moves it into place. */
-  static void writeAtomically(Path file, String text) throws IOException {
+  public static void writeAtomically(Path file, String text) throws IOException {
     FileAttribute<?>[] attrs = posix(file.getParent())
         ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
         : new FileAttribute<?>[0];

@@ -69,7 +69,10 @@ class ClusterSettingsTest {
         .hasMessageContaining("warden.cluster.bind-hostname");
     assertThatThrownBy(() -> load("warden.cluster { enabled = on, management.hostname = \"0.0.0.0\" }"))
         .isInstanceOf(WardenConfigException.class)
-        .hasMessageContaining("warden.cluster.management.hostname");
+        .hasMessageContaining("warden.cluster.management.hostname")
+        .hasMessage("warden.cluster.management.hostname = 0.0.0.0 is not a loopback address: Pekko Management has no"
+            + " authentication, so beyond loopback it needs warden.cluster.trusted-network = on (a private network only"
+            + " members can reach)");
     // off: the keys are not doors
     assertThat(ClusterSettings.create(load("warden.cluster.hostname = \"0.0.0.0\"")).enabled()).isFalse();
   }

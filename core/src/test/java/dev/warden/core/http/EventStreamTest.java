@@ -29,7 +29,7 @@ class EventStreamTest {
     try (Warden warden = Warden.start(
         ConfigFactory.parseString(
             "warden.node-name = feed\nwarden.data-dir = \"" + data.toString().replace("\\", "/") + "\"\n"
-                + "warden.jmx.enabled = off\nwarden.http { enabled = on, port = 0, max-event-streams = 2, events-heartbeat = 100ms }\n"),
+                + "warden.jmx.enabled = off\nwarden.http { enabled = on, generate-token = off, port = 0, max-event-streams = 2, events-heartbeat = 100ms }\n"),
         TestKinds.pausable("steady"))) {
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       HttpRequest events = HttpRequest.newBuilder(URI.create(warden.httpUrl().orElseThrow() + "/api/v1/events"))

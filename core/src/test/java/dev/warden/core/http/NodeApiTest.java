@@ -31,7 +31,7 @@ class NodeApiTest {
             "warden.node-name = http-node\n"
                 + "warden.data-dir = \"" + data.toString().replace("\\", "/") + "\"\n"
                 + "warden.jmx.enabled = off\n"
-                + "warden.http { enabled = on, port = 0, max-body = 1KiB }\n"
+                + "warden.http { enabled = on, generate-token = off, port = 0, max-body = 1KiB }\n"
                 + "warden.supervision.kinds.faulty { max-restarts = 0, backoff.min = 0ms, backoff.max = 0ms }\n"),
         TestKinds.crashy("faulty"), TestKinds.pausable("steady"), TestKinds.echo("echo", echoReady));
     api = new ApiClient(warden.httpUrl().orElseThrow(), null);

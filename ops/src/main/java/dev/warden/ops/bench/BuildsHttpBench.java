@@ -39,7 +39,7 @@ final class BuildsHttpBench {
   double run(Config overrides) throws Exception {
     Path dir = Files.createTempDirectory("warden-builds-http");
     Config conf = ConfigFactory.parseString("warden.node-name = builds-bench\nwarden.data-dir = \"" + dir + "\"\n"
-        + "warden.jmx.enabled = off\nwarden.http { enabled = on, host = \"127.0.0.1\", port = 0 }\n").withFallback(overrides);
+        + "warden.jmx.enabled = off\nwarden.http { enabled = on, generate-token = off, host = \"127.0.0.1\", port = 0 }\n").withFallback(overrides);
     try (Warden warden = Warden.start(conf, BuildKind.create())) {
       Builds builds = Builds.of(warden);
       List<CompletableFuture<?>> submitted = new ArrayList<>();

@@ -107,7 +107,7 @@ public final class ClusterBenchChild {
         ? "warden.persistence.h2.url = \"" + a[2] + "\"\n"
         : "warden.persistence { url = \"" + a[2] + "\", user = \"" + a[3] + "\", password-env = " + ClusterJournal.PASSWORD_ENV + " }\n";
     return "warden.node-name = bench-cluster-" + a[4] + "\nwarden.jmx.enabled = off\nwarden.jmx.connector.enabled = off\n"
-        + "warden.http { enabled = on, port = 0 }\n"
+        + "warden.http { enabled = on, generate-token = off, port = 0 }\n"
         + "warden.data-dir = \"" + Path.of(a[1]).toAbsolutePath() + "\"\n" + db
         + "warden.cluster { enabled = on, port = " + a[4] + ", seed-nodes = [" + seeds + "], stable-after = " + ClusterBench.STABLE_AFTER + ","
         + " min-nr-of-members = " + a[6] + ", management.port = 0 }\n"

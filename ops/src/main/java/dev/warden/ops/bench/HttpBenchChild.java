@@ -54,7 +54,7 @@ public final class HttpBenchChild {
     boolean javaFirst = Boolean.parseBoolean(args[4]);
     int warm = Math.min(n, 2000);
     // each console load leaves a live-feed stream the node notices closed only at its next write: room for all of them
-    try (Warden w = LedgerBenchChild.startNode(data, "warden.http { enabled = on, host = \"127.0.0.1\", port = 0, "
+    try (Warden w = LedgerBenchChild.startNode(data, "warden.http { enabled = on, generate-token = off, host = \"127.0.0.1\", port = 0, "
         + "max-event-streams = " + 4 * CONSOLE_LOADS + " }\n")) {
       LedgerBenchChild.put("durability", LedgerBenchChild.durability(w.system().settings().config()));
       JobLedger ledger = JobLedger.of(w);

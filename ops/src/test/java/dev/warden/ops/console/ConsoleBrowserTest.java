@@ -54,7 +54,7 @@ class ConsoleBrowserTest {
     wait.ignoring(StaleElementReferenceException.class); // the tree is redrawn at every snapshot
     warden = Warden.start(ConfigFactory.parseString(
             "warden.node-name = console\nwarden.data-dir = \"" + dir.resolve("data") + "\"\nwarden.jmx.enabled = off\n"
-                + "warden.http { enabled = on, port = 0 }\n"
+                + "warden.http { enabled = on, generate-token = off, port = 0 }\n"
                 + "warden.ledger { partitions = 2, reaper.tick = 100ms }\n"
                 + "warden.trial { workers = 1, stop-grace = 300ms }\n"
                 + "warden.supervision.kinds.flaky { max-restarts = 5, within = 30s, backoff.min = 50ms, backoff.max = 100ms }\n"),

@@ -54,7 +54,7 @@ class KindExamplesTest {
   void routesSampleIsServedByTheNodeAndDescribedInItsOpenApiDocument() throws Exception {
     Config config = ConfigFactory.parseString(
         "warden.data-dir = " + ConfigUtil.quoteString(dir.toString())
-            + "\nwarden.http { enabled = on, port = 0 }\nwarden.jmx.connector.enabled = off");
+            + "\nwarden.http { enabled = on, generate-token = off, port = 0 }\nwarden.jmx.connector.enabled = off");
     try (Warden warden = Warden.start(config, new HttpRoutesExample.MyKind())) {
       String api = warden.httpUrl().orElseThrow() + "/api/v1";
       HttpClient client = HttpClient.newHttpClient();

@@ -62,7 +62,7 @@ class HttpSubmitCrashTest {
     child.destroyForcibly(); // SIGKILL right after the last answer: no drain, no shutdown hook
     assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
-    try (Warden next = LedgerNode.start(dir, "warden.jmx.enabled = off\nwarden.http { enabled = on, port = 0 }\n")) {
+    try (Warden next = LedgerNode.start(dir, "warden.jmx.enabled = off\nwarden.http { enabled = on, generate-token = off, port = 0 }\n")) {
       ApiClient again = new ApiClient(next.httpUrl().orElseThrow(), null);
       await().atMost(Duration.ofSeconds(30)).until(() -> again.get("/ready").status() == 200);
       for (String id : ids) {

@@ -33,7 +33,7 @@ class LedgerApiTest {
 
   @BeforeAll
   static void start() {
-    node = LedgerNode.start(dir, "warden.jmx.enabled = off\nwarden.http { enabled = on, port = 0, max-body = 4KiB }\n");
+    node = LedgerNode.start(dir, "warden.jmx.enabled = off\nwarden.http { enabled = on, generate-token = off, port = 0, max-body = 4KiB }\n");
     ledger = JobLedger.of(node);
     ledger.register(new JobType("echo", (payload, ctx) -> CompletableFuture.completedFuture(payload), ONCE));
     ledger.register(new JobType("fail", (payload, ctx) -> CompletableFuture.failedFuture(new IllegalStateException("no luck")), ONCE));

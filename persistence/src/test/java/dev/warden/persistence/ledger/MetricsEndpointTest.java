@@ -33,7 +33,7 @@ class MetricsEndpointTest {
 
   @BeforeAll
   static void start() {
-    node = LedgerNode.start(dir, "warden.jmx.enabled = off\nwarden.http { enabled = on, port = 0 }\n");
+    node = LedgerNode.start(dir, "warden.jmx.enabled = off\nwarden.http { enabled = on, generate-token = off, port = 0 }\n");
     JobLedger ledger = JobLedger.of(node);
     ledger.register(new JobType("echo", (payload, ctx) -> CompletableFuture.completedFuture(payload), ONCE));
     ledger.register(new JobType("fail", (payload, ctx) -> CompletableFuture.failedFuture(new IllegalStateException("no")), ONCE));

@@ -28,7 +28,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * The build kind's part of the HTTP API. The drone protocol ({@code /api/v1/builds/drones/{drone}/...}) is
  * self-authenticated: with {@code warden.build.service.drone-tokens-file} every request carries that drone's
- * own bearer token; the node's operator token is not needed. Everything else under {@code /api/v1/builds}
+ * own bearer token; the node's operator token is not needed. Without that file the drone protocol is behind
+ * the node's token like everything else. Everything else under {@code /api/v1/builds}
  * (packages, releases, retries, figures) is behind the node's token like the rest of the API. Field names of
  * the drone protocol are snake_case; docs/kinds/build.md has a curl example per endpoint.
  */
@@ -47,6 +48,12 @@ final class BuildRoutes {
 
   static KindRoutes create(HttpContext http, Builds builds, DroneTokens tokens) {
     BuildRoutes r = new BuildRoutes(http, builds, tokens);
+    if (!tokens.required()) {
+      // no drone tokens: the drone protocol sits behind the node's token like the rest (on loopback every
+      // local user could otherwise pose as a drone, lease packages and report them built)
+      return KindRoutes.of(concat(r.drones(), r.operators()))
+          .withOpenApi(http.openApiResource(BuildRoutes.class, "openapi.json"));
+    }
     return KindRoutes.of(r.operators())
         .withSelfAuthenticated(r.drones())
         .withOpenApi(http.openApiResource(BuildRoutes.class, "openapi.json"));

@@ -31,7 +31,7 @@ class BuildKindTest {
 
   private String start(String conf, BuildKind kind) {
     warden = Warden.start(ConfigFactory.parseString("warden.node-name = builds\nwarden.data-dir = \"" + dir.resolve("data") + "\"\n"
-        + "warden.jmx.enabled = off\nwarden.http { enabled = on, port = 0 }\nwarden.build.service.tick-interval = 100ms\n" + conf), kind);
+        + "warden.jmx.enabled = off\nwarden.http { enabled = on, generate-token = off, port = 0 }\nwarden.build.service.tick-interval = 100ms\n" + conf), kind);
     String url = warden.httpUrl().orElseThrow();
     operator = new DroneClient(url, "operator", null);
     return url;
@@ -210,5 +210,15 @@ class BuildKindTest {
     assertThatThrownBy(() -> start("warden.http { host = \"0.0.0.0\", token-file = \"" + nodeToken + "\" }\n", BuildKind.create()))
         .isInstanceOf(WardenConfigException.class)
         .hasMessageContaining("warden.build.service.drone-tokens-file");
+  }
+
+  @Test
+  void withoutDroneTokensTheDroneProtocolIsBehindTheNodesTokenSoNoLocalUserPosesAsADrone() throws Exception {
+    String url = start("warden.http.generate-token = on\n", BuildKind.create());
+    String nodeToken = Files.readAllLines(warden.httpTokenFile().orElseThrow()).get(0);
+    assertThat(new DroneClient(url, "d1", null).register("{\"cores\":2}").status()).isEqualTo(401);
+    assertThat(new DroneClient(url, "d1", null).get("/api/v1/builds/drones/d1").status()).isEqualTo(401);
+    assertThat(new DroneClient(url, "d1", nodeToken).register("{\"cores\":2}").status()).isEqualTo(200);
+    assertThat(new DroneClient(url, "operator", nodeToken).get("/api/v1/builds/drones/d1").body().path("id").asText()).isEqualTo("d1");
   }
 }

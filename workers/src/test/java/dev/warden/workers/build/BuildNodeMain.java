@@ -13,7 +13,7 @@ public final class BuildNodeMain {
   public static void main(String[] args) {
     try {
       Config conf = ConfigFactory.parseString("warden.data-dir = \"" + Path.of(args[0]).toAbsolutePath() + "\"\n"
-          + "warden.node-name = build-node\nwarden.jmx.enabled = off\nwarden.http { enabled = on, port = 0 }\n");
+          + "warden.node-name = build-node\nwarden.jmx.enabled = off\nwarden.http { enabled = on, generate-token = off, port = 0 }\n");
       Warden warden = Warden.start(conf, BuildKind.create());
       System.out.println("URL " + warden.httpUrl().orElseThrow());
       System.out.flush();

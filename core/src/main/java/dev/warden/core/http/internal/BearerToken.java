@@ -6,18 +6,27 @@ import dev.warden.core.jmx.OwnerOnly;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The bearer token of {@code warden.http.token-file} or {@code token-env}, read once at start and
- * kept only as its SHA-256: a presented token is hashed and the two digests compared with
- * {@link MessageDigest#isEqual} (constant time, and the same length whatever was presented).
+ * The bearer token of {@code warden.http.token-file} or {@code token-env}, or the one generated in the
+ * data directory ({@code generate-token}), read once at start and kept only as its SHA-256: a presented
+ * token is hashed and the two digests compared with {@link MessageDigest#isEqual} (constant time, and the
+ * same length whatever was presented).
  */
 final class BearerToken {
   private static final String FILE_KEY = "warden.http.token-file";
   private static final String ENV_KEY = "warden.http.token-env";
+  private static final String GENERATE_KEY = "warden.http.generate-token";
+  private static final Logger log = LoggerFactory.getLogger(BearerToken.class);
 
   private final byte[] digest;
 
@@ -25,16 +34,10 @@ final class BearerToken {
     this.digest = digest;
   }
 
-  /** The configured token, or empty when none is (loopback only, checked by the settings). */
-  static Optional<BearerToken> load(HttpSettings s) {
+  /** The configured or generated token, or empty when none is (loopback only, checked by the settings). */
+  static Optional<BearerToken> load(HttpSettings s, Path dataDir) {
     if (s.tokenFile().isPresent()) {
-      OwnerOnly.check(s.tokenFile().get(), FILE_KEY, true);
-      String first;
-      try {
-        first = Files.readAllLines(s.tokenFile().get(), StandardCharsets.UTF_8).stream().findFirst().orElse("").trim();
-      } catch (IOException e) {
-        throw new WardenConfigException(FILE_KEY, FILE_KEY + ": cannot read " + s.tokenFile().get() + ": " + e, e);
-      }
+      String first = firstLine(s.tokenFile().get(), FILE_KEY);
       return Optional.of(of(first, FILE_KEY, "the first line of " + s.tokenFile().get()));
     }
     if (s.tokenEnv().isPresent()) {
@@ -45,7 +48,48 @@ final class BearerToken {
       }
       return Optional.of(of(v.trim(), ENV_KEY, "the environment variable " + s.tokenEnv().get()));
     }
+    if (s.generateToken()) {
+      Path file = generated(dataDir);
+      return Optional.of(of(firstLine(file, GENERATE_KEY), GENERATE_KEY, "the first line of " + file));
+    }
     return Optional.empty();
+  }
+
+  /** The token file a node uses: the configured one, or the generated one, or empty (env, or none). */
+  static Optional<Path> file(HttpSettings s, Path dataDir) {
+    if (s.tokenFile().isPresent()) {
+      return s.tokenFile();
+    }
+    return s.tokenEnv().isEmpty() && s.generateToken() ? Optional.of(HttpSettings.generatedTokenFile(dataDir)) : Optional.empty();
+  }
+
+  /**
+   * {@code <dataDir>/http/token}, written owner-only with 32 random bytes at the first start (never through a
+   * symbolic link found there), then read and checked like a configured file.
+   */
+  private static Path generated(Path dataDir) {
+    Path file = HttpSettings.generatedTokenFile(dataDir);
+    try {
+      OwnerOnly.createDirectories(file.getParent());
+      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        OwnerOnly.writeAtomically(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
+        log.info("HTTP bearer token generated in {} (send it as Authorization: Bearer <token>)", file);
+      }
+    } catch (IOException e) {
+      throw new WardenConfigException(GENERATE_KEY, GENERATE_KEY + ": cannot write the token file " + file + ": " + e, e);
+    }
+    return file;
+  }
+
+  private static String firstLine(Path file, String key) {
+    OwnerOnly.check(file, key, true);
+    try {
+      return Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("").trim();
+    } catch (IOException e) {
+      throw new WardenConfigException(key, key + ": cannot read " + file + ": " + e, e);
+    }
   }
 
   private static BearerToken of(String token, String key, String where) {

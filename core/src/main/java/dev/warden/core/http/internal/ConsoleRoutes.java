@@ -51,6 +51,7 @@ final class ConsoleRoutes {
       RawHeader.create("Content-Security-Policy",
           "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
               + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
+      RawHeader.create("X-Frame-Options", "DENY"), // frame-ancestors for browsers without CSP level 2
       RawHeader.create("X-Content-Type-Options", "nosniff"),
       RawHeader.create("Referrer-Policy", "no-referrer"),
       RawHeader.create("Cache-Control", "no-cache"));

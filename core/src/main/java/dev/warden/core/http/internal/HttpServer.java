@@ -24,6 +24,7 @@ import dev.warden.core.metrics.NodeMeters;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,7 +62,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's one HTTP server ({@code warden.http}): the node's own routes, and under
  * {@code /api/v1} whatever each kind's {@link WorkerKind#routes} returns; errors as JSON, bodies
- * bounded, a bearer token on {@code /api} when one is configured. Started by {@link Warden} after
+ * bounded, a bearer token on {@code /api} (configured, or generated in the data directory). Started by {@link Warden} after
  * the kinds, stopped before them.
  */
 public final class HttpServer {
@@ -69,17 +70,19 @@ public final class HttpServer {
 
   private final ServerBinding binding;
   private final boolean tokenRequired;
+  private final Optional<Path> tokenFile;
   private final AtomicBoolean stopping;
 
-  private HttpServer(ServerBinding binding, boolean tokenRequired, AtomicBoolean stopping) {
+  private HttpServer(ServerBinding binding, boolean tokenRequired, Optional<Path> tokenFile, AtomicBoolean stopping) {
     this.binding = binding;
     this.tokenRequired = tokenRequired;
+    this.tokenFile = tokenFile;
     this.stopping = stopping;
   }
 
   /** Binds the server; a refused bind or a bad token fails the start with a {@link WardenConfigException}. */
   public static HttpServer start(HttpSettings settings, Warden warden, List<KindHandle> kinds, List<WorkerKind<?>> workerKinds) {
-    Optional<BearerToken> token = BearerToken.load(settings);
+    Optional<BearerToken> token = BearerToken.load(settings, warden.settings().dataDir());
     HttpContext http = new HttpContext(warden, new ObjectMapper(), settings.maxBody());
     List<Route> kindRoutes = new ArrayList<>();
     List<Route> selfAuthenticated = new ArrayList<>();
@@ -102,11 +105,13 @@ public final class HttpServer {
     Route checked = authorized(http, token, () -> pathPrefix("v1", () -> v1));
     Route api = selfAuthenticated.isEmpty() ? checked
         : concat(pathPrefix("v1", () -> concat(selfAuthenticated.get(0), selfAuthenticated.stream().skip(1).toArray(Route[]::new))), checked);
-    Route routes = concat(node.health(), console.page(), pathPrefix("api", () -> api),
+    Route routes = concat(node.health(h -> token.isEmpty() || token.get().admits(h)), console.page(), pathPrefix("api", () -> api),
         path("metrics", () -> authorized(http, token, () -> MetricsRoute.route(NodeMeters.get(warden.system())))));
+    // without a token the browser is the only lock: keep other sites' pages out (BrowserGuard says how)
+    Route guarded = token.isPresent() ? routes : new BrowserGuard(http, settings.host()).guard(() -> routes);
     long maxBody = settings.maxBody();
     Route root = handleExceptions(errors(http, maxBody),
-        () -> handleRejections(rejections(http, maxBody), () -> withSizeLimit(maxBody, () -> routes)));
+        () -> handleRejections(rejections(http, maxBody), () -> withSizeLimit(maxBody, () -> guarded)));
     ServerSettings server = ServerSettings.create(warden.system().classicSystem()).withServerHeader(Optional.empty());
     try {
       ServerBinding b = Http.get(warden.system())
@@ -115,7 +120,7 @@ public final class HttpServer {
           .bind(root)
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
-      return new HttpServer(b, token.isPresent(), stopping);
+      return new HttpServer(b, token.isPresent(), BearerToken.file(settings, warden.settings().dataDir()), stopping);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while binding the HTTP server", e);
@@ -140,6 +145,11 @@ public final class HttpServer {
 
   public boolean tokenRequired() {
     return tokenRequired;
+  }
+
+  /** The file the bearer token is read from (configured or generated), to show; never its content. */
+  public Optional<Path> tokenFile() {
+    return tokenFile;
   }
 
   /**

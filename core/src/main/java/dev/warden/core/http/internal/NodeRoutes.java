@@ -2,6 +2,7 @@ package dev.warden.core.http.internal;
 
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEnd;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -44,11 +46,15 @@ final class NodeRoutes {
     this.stopping = stopping;
   }
 
-  /** {@code /alive} and {@code /ready}: open, for probes. */
-  Route health() {
+  /**
+   * {@code /alive} and {@code /ready}: open, for probes. A DEGRADED kind's last failure (an exception's message,
+   * which may quote a job's data) is shown only to a request {@code admitted} lets in (the bearer token, when
+   * the node has one); anyone else sees which kinds are degraded, not why.
+   */
+  Route health(Predicate<Optional<String>> admitted) {
     return concat(
         path("alive", () -> get(() -> http.ok(http.object().put("alive", true).put("node", http.warden().jmxNode())))),
-        path("ready", () -> get(this::ready)));
+        path("ready", () -> get(() -> optionalHeaderValueByName("Authorization", h -> ready(admitted.test(h))))));
   }
 
   /** What is mounted under {@code /api/v1}. */
@@ -66,7 +72,7 @@ final class NodeRoutes {
         path("openapi.json", () -> get(() -> http.ok(openApi))));
   }
 
-  private Route ready() {
+  private Route ready(boolean withFailures) {
     ObjectNode body = http.object().put("node", http.warden().jmxNode());
     boolean ready = !stopping.getAsBoolean();
     ArrayNode list = body.putArray("checks");
@@ -81,7 +87,10 @@ final class NodeRoutes {
     ArrayNode degraded = body.putArray("degraded");
     for (TreeNode n : http.warden().tree().snapshot()) {
       if (n.state() == NodeState.DEGRADED) {
-        degraded.addObject().put("path", n.getPath()).put("kind", n.getKind()).put("lastFailure", n.getLastFailure());
+        ObjectNode d = degraded.addObject().put("path", n.getPath()).put("kind", n.getKind());
+        if (withFailures) {
+          d.put("lastFailure", n.getLastFailure());
+        }
       }
     }
     body.put("ready", ready);
