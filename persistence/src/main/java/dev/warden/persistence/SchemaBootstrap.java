@@ -67,14 +67,20 @@ public final class SchemaBootstrap {
   /**
    * Makes sure the schema exists at the system's journal URL, and validates the journal plugin's
    * settings ({@code warden.journal.*}) so a bad value fails the node's start, not its first replay.
-   * Then compares the journal with its high-water record, once per system: a database that lost
-   * committed rows refuses the start ({@link HighWaterCheck}).
+   * First, once per system, compares the journal with its high-water record, reading an H2 file
+   * read-only: a database that lost committed rows, or a file H2 cannot read, refuses the start
+   * before anything has opened the file for writing ({@link HighWaterCheck}), so a refused start
+   * leaves a damaged file as it was found.
    */
   public static Outcome ensure(ActorSystem<?> system) {
     JournalSettings.create(system.settings().config());
-    Outcome outcome = ensure(PersistenceSettings.create(system), DataFiles.create(system.settings().config()));
+    PersistenceSettings settings = PersistenceSettings.create(system);
+    DataFiles files = DataFiles.create(system.settings().config());
+    if (!READY.contains(settings.url())) {
+      prepareFiles(settings.url(), files); // the directory the high-water record may be written to
+    }
     HighWaterCheck.once(system);
-    return outcome;
+    return ensure(settings, files);
   }
 
   /** Like {@link #ensure(PersistenceSettings, DataFiles)} with the reference file modes. */
