@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -239,6 +241,7 @@ public final class SchemaBootstrap {
       return;
     }
     files.directory(base.getParent(), "warden.persistence.h2.file");
+    refuseReadOnly(base.resolveSibling(base.getFileName() + ".mv.db"));
     for (String suffix : H2_FILES) {
       Path f = base.resolveSibling(base.getFileName() + suffix);
       try {
@@ -246,6 +249,25 @@ public final class SchemaBootstrap {
       } catch (IOException e) {
         throw new IllegalStateException("cannot create " + f + " owner-only: " + e.getMessage(), e);
       }
+    }
+  }
+
+  /**
+   * Refuses a database file its owner may not write (chmod 444): someone made it read-only, e.g. to
+   * keep it as it is, and setting the file mode on it (as for any other file) would make it writable
+   * again and let the node write to it. The owner's write bit is what counts, so root is refused too.
+   */
+  private static void refuseReadOnly(Path db) {
+    try {
+      if (Files.isRegularFile(db) && db.getFileSystem().supportedFileAttributeViews().contains("posix")
+          && !Files.getPosixFilePermissions(db).contains(PosixFilePermission.OWNER_WRITE)) {
+        String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(db));
+        throw new IllegalStateException("the journal database " + db + " is read-only (" + mode + "), and the node writes"
+            + " its journal there; nothing was changed. To start on it, make it writable again (chmod 600 " + db
+            + "); to look at it without changing it, start on a copy.");
+      }
+    } catch (IOException e) {
+      // the open that follows reports an unreadable file
     }
   }
 

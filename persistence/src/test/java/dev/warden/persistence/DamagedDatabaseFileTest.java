@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
@@ -143,6 +144,19 @@ class DamagedDatabaseFileTest {
     byte[] before = Files.readAllBytes(db());
     String m = refused().getMessage();
     assertTrue(m.startsWith(UNREADABLE + db()), m);
+    assertArrayEquals(before, Files.readAllBytes(db()));
+  }
+
+  /** Someone made the file read-only: before, setting the file mode made it writable again and the node wrote to it. */
+  @Test
+  void aReadOnlyFileIsRefusedAndKeepsItsMode() throws IOException {
+    Files.setPosixFilePermissions(db(), PosixFilePermissions.fromString("r--r--r--"));
+    byte[] before = Files.readAllBytes(db());
+    String m = refused().getMessage();
+    assertEquals("the journal database " + db() + " is read-only (r--r--r--), and the node writes its journal there; nothing"
+        + " was changed. To start on it, make it writable again (chmod 600 " + db() + "); to look at it without changing it,"
+        + " start on a copy.", m);
+    assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(db())));
     assertArrayEquals(before, Files.readAllBytes(db()));
   }
 
