@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.warden.core.LogCapture;
 import dev.warden.core.Warden;
 import dev.warden.core.WardenConfigException;
+import dev.warden.persistence.journal.HighWaterMark;
 import dev.warden.persistence.journal.JournalFile;
 import dev.warden.persistence.ledger.JobLedger;
 import dev.warden.persistence.ledger.JobStatus;
@@ -121,7 +122,7 @@ class DamagedDatabaseFileTest {
     byte[] before = Files.readAllBytes(db());
     String m = refused().getMessage();
     assertTrue(m.startsWith(UNREADABLE + db() + " (100 bytes): H2 "), m);
-    assertTrue(m.contains("failed at 100"), "the offset H2 could not read at: " + m);
+    assertTrue(m.contains("Reading from file " + db() + " failed at 100"), "the file and the offset H2 could not read at: " + m);
     assertTrue(m.contains("nothing was changed") && m.contains("backup") && m.contains("org.h2.tools.Recover"), m);
     assertTrue(m.chars().allMatch(c -> c >= 0x20 && c < 0x7f), "printable: " + m);
     assertArrayEquals(before, Files.readAllBytes(db()));
@@ -145,6 +146,18 @@ class DamagedDatabaseFileTest {
     String m = refused().getMessage();
     assertTrue(m.startsWith(UNREADABLE + db()), m);
     assertArrayEquals(before, Files.readAllBytes(db()));
+  }
+
+  /** An emptied record (a full disk, a truncating copy) says so, rather than "has no journal-rows line". */
+  @Test
+  void anEmptiedHighWaterRecordIsRefusedSayingItIsEmptyAndTheDatabaseIsLeftAsItWas() throws IOException {
+    Path record = dir.resolve("warden" + HighWaterMark.SUFFIX);
+    Files.write(record, new byte[0]);
+    byte[] before = Files.readAllBytes(db());
+    RuntimeException e = refused();
+    assertTrue(e instanceof WardenConfigException, e.toString());
+    assertTrue(e.getMessage().startsWith("the journal's high-water record " + record + " is empty (0 bytes)."), e.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(db()), "refused before anything opened the database for writing");
   }
 
   /** Someone made the file read-only: before, setting the file mode made it writable again and the node wrote to it. */

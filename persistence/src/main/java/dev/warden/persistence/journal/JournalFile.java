@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -171,9 +172,9 @@ public final class JournalFile {
 
   /**
    * H2's message and its causes' (the deepest names the byte offset of a read past the end or a bad
-   * checksum), escaped and bounded, with H2's name for the open channel replaced by "the file".
+   * checksum), escaped and bounded, with H2's name for the open channel replaced by the file's path.
    */
-  static String reason(SQLException e) {
+  String reason(SQLException e) {
     StringBuilder out = new StringBuilder(String.valueOf(e.getMessage()));
     Throwable t = e.getCause();
     for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause() == t ? null : t.getCause()) {
@@ -182,7 +183,7 @@ public final class JournalFile {
         out.append("; ").append(m);
       }
     }
-    return Printable.of(CHANNEL.matcher(out).replaceAll("the file"), Printable.MAX_CHARS);
+    return Printable.of(CHANNEL.matcher(out).replaceAll(Matcher.quoteReplacement(database.toString())), Printable.MAX_CHARS);
   }
 
   private static String h2Version() {
