@@ -253,18 +253,18 @@ public final class SchemaBootstrap {
   }
 
   /**
-   * Refuses a database file its owner may not write (chmod 444): someone made it read-only, e.g. to
+   * Refuses a database file its owner may not read and write (chmod 444, 000): someone made it read-only, e.g. to
    * keep it as it is, and setting the file mode on it (as for any other file) would make it writable
    * again and let the node write to it. The owner's write bit is what counts, so root is refused too.
    */
   private static void refuseReadOnly(Path db) {
     try {
       if (Files.isRegularFile(db) && db.getFileSystem().supportedFileAttributeViews().contains("posix")
-          && !Files.getPosixFilePermissions(db).contains(PosixFilePermission.OWNER_WRITE)) {
+          && !Files.getPosixFilePermissions(db).containsAll(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE))) {
         String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(db));
-        throw new IllegalStateException("the journal database " + db + " is read-only (" + mode + "), and the node writes"
-            + " its journal there; nothing was changed. To start on it, make it writable again (chmod 600 " + db
-            + "); to look at it without changing it, start on a copy.");
+        throw new IllegalStateException("the journal database " + db + " is read-only (" + mode + ": its owner may not"
+            + " read and write it), and the node writes its journal there; nothing was changed. To start on it, make it"
+            + " writable again (chmod 600 " + db + "); to look at it without changing it, start on a copy.");
       }
     } catch (IOException e) {
       // the open that follows reports an unreadable file

@@ -160,16 +160,22 @@ class DamagedDatabaseFileTest {
     assertArrayEquals(before, Files.readAllBytes(db()), "refused before anything opened the database for writing");
   }
 
-  /** Someone made the file read-only: before, setting the file mode made it writable again and the node wrote to it. */
+  /** Someone made the file read-only (or 000): before, setting the file mode made it writable again and the node wrote to it. */
   @Test
-  void aReadOnlyFileIsRefusedAndKeepsItsMode() throws IOException {
+  void aReadOnlyOrUnreadableFileIsRefusedAndKeepsItsMode() throws IOException {
     Files.setPosixFilePermissions(db(), PosixFilePermissions.fromString("r--r--r--"));
     byte[] before = Files.readAllBytes(db());
     String m = refused().getMessage();
-    assertEquals("the journal database " + db() + " is read-only (r--r--r--), and the node writes its journal there; nothing"
-        + " was changed. To start on it, make it writable again (chmod 600 " + db() + "); to look at it without changing it,"
+    assertEquals("the journal database " + db() + " is read-only (r--r--r--: its owner may not read and write it), and the"
+        + " node writes its journal there; nothing was changed. To start on it, make it writable again (chmod 600 " + db() + "); to look at it without changing it,"
         + " start on a copy.", m);
     assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(db())));
+    assertArrayEquals(before, Files.readAllBytes(db()));
+
+    Files.setPosixFilePermissions(db(), PosixFilePermissions.fromString("---------")); // root reads it all the same
+    assertTrue(refused().getMessage().contains(" is read-only (---------: its owner may not read and write it)"));
+    assertEquals("---------", PosixFilePermissions.toString(Files.getPosixFilePermissions(db())));
+    Files.setPosixFilePermissions(db(), PosixFilePermissions.fromString("rw-------"));
     assertArrayEquals(before, Files.readAllBytes(db()));
   }
 

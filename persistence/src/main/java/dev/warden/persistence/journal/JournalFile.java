@@ -90,8 +90,9 @@ public final class JournalFile {
     }
     if (!Files.isReadable(database)) {
       throw new IllegalStateException("the journal database " + database + " is not readable by this user ("
-          + System.getProperty("user.name") + "; the file is " + mode() + "). Give the user that runs Warden read and"
-          + " write access to it (chmod 600 " + database + " as its owner), or run Warden as the file's owner.");
+          + System.getProperty("user.name") + "; the file is " + mode() + "); nothing was changed. Run Warden as the"
+          + " file's owner, or make the user that runs Warden its owner (chown " + System.getProperty("user.name") + " "
+          + database + ").");
     }
     try (Connection c = DriverManager.getConnection(readOnlyUrl, user, password)) {
       try {
