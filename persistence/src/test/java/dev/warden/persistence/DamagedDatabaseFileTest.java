@@ -94,11 +94,13 @@ class DamagedDatabaseFileTest {
 
   /**
    * A file holding only H2's two header blocks: opened for writing, H2 puts a new, empty store in its
-   * place (the start was then refused by the high-water record, with the file already rewritten).
+   * place. With its high-water record gone too, the node then started with every job lost, silently;
+   * with the record, it was refused after the file had been rewritten.
    */
   @Test
-  void aFileCutToItsHeadersIsRefusedAndLeftAsItWas() throws IOException {
+  void aFileCutToItsHeadersIsRefusedEvenWithoutItsRecordAndLeftAsItWas() throws IOException {
     truncate(8192);
+    Files.delete(dir.resolve("warden" + HighWaterMark.SUFFIX));
     byte[] before = Files.readAllBytes(db());
     String m = refused().getMessage();
     assertTrue(m.startsWith(UNREADABLE + db() + " (8,192 bytes): H2 "), m);
