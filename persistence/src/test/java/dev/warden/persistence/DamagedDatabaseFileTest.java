@@ -162,6 +162,19 @@ class DamagedDatabaseFileTest {
     assertArrayEquals(before, Files.readAllBytes(db()), "refused before anything opened the database for writing");
   }
 
+  /**
+   * H2 refuses a read-only open while a lock file is beside the database ("Lock file exists"); a stale
+   * one (H2's default file lock ignores it) must not stop a start that main let through.
+   */
+  @Test
+  void aStaleH2LockFileBesideTheDatabaseDoesNotStopTheStart() throws IOException {
+    Files.writeString(dir.resolve("warden.lock.db"), "#FileLock\nid=1234\nmethod=file\n");
+    try (Warden node = HighWaterTest.node(dir, "")) {
+      assertEquals(JobStatus.SUCCEEDED, TestNode.await(JobLedger.of(node).status("job-19")).orElseThrow().status());
+    }
+    assertEquals(1, logs.matching("^H2's lock file .*warden.lock.db exists").size(), logs.lines().toString());
+  }
+
   /** Someone made the file read-only (or 000): before, setting the file mode made it writable again and the node wrote to it. */
   @Test
   void aReadOnlyOrUnreadableFileIsRefusedAndKeepsItsMode() throws IOException {

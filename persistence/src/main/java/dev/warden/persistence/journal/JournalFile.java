@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The H2 file of a {@code jdbc:h2:file:} journal, read before anything opens it for writing. H2
@@ -35,14 +37,17 @@ public final class JournalFile {
   private static final int WOULD_WRITE = 90097;
   /** H2's error code for a wrong user or password. */
   private static final int WRONG_LOGIN = 28000;
+  private static final Logger log = LoggerFactory.getLogger(JournalFile.class);
   private static final Pattern CHANNEL = Pattern.compile("sun\\.nio\\.ch\\.FileChannelImpl@[0-9a-f]+");
 
   private final Path database;
   private final String readOnlyUrl;
+  private final String url;
 
-  private JournalFile(Path database, String readOnlyUrl) {
+  private JournalFile(Path database, String readOnlyUrl, String url) {
     this.database = database;
     this.readOnlyUrl = readOnlyUrl;
+    this.url = url;
   }
 
   /** The file of the database at {@code url}, or empty unless it is an H2 file database. */
@@ -62,7 +67,7 @@ public final class JournalFile {
       }
     }
     ro.append(";ACCESS_MODE_DATA=r;IFEXISTS=TRUE");
-    return Optional.of(new JournalFile(Path.of(path + ".mv.db").toAbsolutePath().normalize(), ro.toString()));
+    return Optional.of(new JournalFile(Path.of(path + ".mv.db").toAbsolutePath().normalize(), ro.toString(), url));
   }
 
   /** H2's {@code .mv.db} file. */
@@ -94,14 +99,21 @@ public final class JournalFile {
           + " file's owner, or make the user that runs Warden its owner (chown " + System.getProperty("user.name") + " "
           + database + ").");
     }
-    try (Connection c = DriverManager.getConnection(readOnlyUrl, user, password)) {
+    Path lockFile = Path.of(database.toString().replace(".mv.db", ".lock.db"));
+    boolean readOnly = !Files.exists(lockFile);
+    if (!readOnly) {
+      // H2 refuses a read-only open while <name>.lock.db exists (FILE_LOCK=FILE writes one; H2's default
+      // ignores a stale one), so the level is read as the node opens the database, as before
+      log.info("H2's lock file {} exists, so the journal database is not looked at read-only before the start", lockFile);
+    }
+    try (Connection c = DriverManager.getConnection(readOnly ? readOnlyUrl : url, user, password)) {
       try {
         return hasJournal(c) ? HighWaterMark.Level.of(c) : new HighWaterMark.Level(0, 0);
       } finally {
         closeIfReadOnly(c);
       }
     } catch (SQLException e) {
-      throw unreadable(e, size, user);
+      throw unreadable(e, size, user, readOnly);
     }
   }
 
@@ -147,7 +159,7 @@ public final class JournalFile {
   }
 
   /** The start's error for a file H2 could not open read-only: what H2 said, and what the user can do. */
-  private IllegalStateException unreadable(SQLException e, long size, String user) {
+  private IllegalStateException unreadable(SQLException e, long size, String user, boolean readOnly) {
     String h2 = "H2 " + h2Version() + " says: " + reason(e);
     if (e.getErrorCode() == IN_USE) {
       return new IllegalStateException("the journal database " + database + " is in use by another process (is another"
@@ -163,8 +175,9 @@ public final class JournalFile {
     }
     String what = size < 0 ? "" : " (" + String.format(Locale.ROOT, "%,d", size) + " bytes)";
     return new IllegalStateException("cannot read the journal database " + database + what + ": " + h2
-        + ". The file is damaged (truncated, overwritten) or is not an H2 database; it was opened read-only and"
-        + " nothing was changed. The node does not start. Put the file back from a backup (its high-water record"
+        + ". The file is damaged (truncated, overwritten) or is not an H2 database; "
+        + (readOnly ? "it was opened read-only and nothing was changed" : "H2's lock file beside it meant it was not opened read-only")
+        + ". The node does not start. Put the file back from a backup (its high-water record"
         + " beside it, " + database.getFileName().toString().replace(".mv.db", HighWaterMark.SUFFIX) + ", may stay)."
         + " To salvage rows, run H2's Recover tool on a copy (java -cp h2-" + h2Version() + ".jar org.h2.tools.Recover"
         + " -dir COPY_DIR). To start afresh with an empty journal instead, losing every job it held, move the file"
