@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -67,14 +69,20 @@ public final class SchemaBootstrap {
   /**
    * Makes sure the schema exists at the system's journal URL, and validates the journal plugin's
    * settings ({@code warden.journal.*}) so a bad value fails the node's start, not its first replay.
-   * Then compares the journal with its high-water record, once per system: a database that lost
-   * committed rows refuses the start ({@link HighWaterCheck}).
+   * First, once per system, compares the journal with its high-water record, reading an H2 file
+   * read-only: a database that lost committed rows, or a file H2 cannot read, refuses the start
+   * before anything has opened the file for writing ({@link HighWaterCheck}), so a refused start
+   * leaves a damaged file as it was found.
    */
   public static Outcome ensure(ActorSystem<?> system) {
     JournalSettings.create(system.settings().config());
-    Outcome outcome = ensure(PersistenceSettings.create(system), DataFiles.create(system.settings().config()));
+    PersistenceSettings settings = PersistenceSettings.create(system);
+    DataFiles files = DataFiles.create(system.settings().config());
+    if (!READY.contains(settings.url())) {
+      prepareFiles(settings.url(), files); // the directory the high-water record may be written to
+    }
     HighWaterCheck.once(system);
-    return outcome;
+    return ensure(settings, files);
   }
 
   /** Like {@link #ensure(PersistenceSettings, DataFiles)} with the reference file modes. */
@@ -233,6 +241,7 @@ public final class SchemaBootstrap {
       return;
     }
     files.directory(base.getParent(), "warden.persistence.h2.file");
+    refuseReadOnly(base.resolveSibling(base.getFileName() + ".mv.db"));
     for (String suffix : H2_FILES) {
       Path f = base.resolveSibling(base.getFileName() + suffix);
       try {
@@ -240,6 +249,25 @@ public final class SchemaBootstrap {
       } catch (IOException e) {
         throw new IllegalStateException("cannot create " + f + " owner-only: " + e.getMessage(), e);
       }
+    }
+  }
+
+  /**
+   * Refuses a database file its owner may not read and write (chmod 444, 000): someone made it read-only, e.g. to
+   * keep it as it is, and setting the file mode on it (as for any other file) would make it writable
+   * again and let the node write to it. The owner's write bit is what counts, so root is refused too.
+   */
+  private static void refuseReadOnly(Path db) {
+    try {
+      if (Files.isRegularFile(db) && db.getFileSystem().supportedFileAttributeViews().contains("posix")
+          && !Files.getPosixFilePermissions(db).containsAll(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE))) {
+        String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(db));
+        throw new IllegalStateException("the journal database " + db + " is read-only (" + mode + ": its owner may not"
+            + " read and write it), and the node writes its journal there; nothing was changed. To start on it, make it"
+            + " writable again (chmod 600 " + db + "); to look at it without changing it, start on a copy.");
+      }
+    } catch (IOException e) {
+      // the open that follows reports an unreadable file
     }
   }
 

@@ -1,12 +1,8 @@
 package dev.warden.persistence.journal;
 
-import dev.warden.persistence.internal.Printable;
 import dev.warden.core.WardenConfigException;
 import dev.warden.persistence.PersistenceSettings;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.Optional;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -24,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * starts instead, logs one WARN and rewrites the record. A missing record (a new database, or the
  * first start of a Warden that keeps one) is written from the database. Costs two indexed queries
  * and the read of a small file; runs once per actor system, whichever kind prepares the journal
- * first. Applies to H2 file databases under either journal plugin (both write the same table).
+ * first, before anything opens the database for writing: the file is read read-only
+ * ({@link JournalFile}), so a refused start leaves it as it was found, and a file H2 cannot read
+ * is refused naming the file and H2's reason. Applies to H2 file databases under either journal
+ * plugin (both write the same table).
  */
 public final class HighWaterCheck implements Extension {
   /** The key that accepts a loss. */
@@ -61,7 +60,8 @@ public final class HighWaterCheck implements Extension {
 
   /**
    * Checks the journal of {@code system} once (later calls answer the first call's outcome).
-   * Blocking: call it from a kind's {@code prepare}, after the schema exists.
+   * Blocking: call it from a kind's {@code prepare}, before the database is opened for writing (the
+   * data directory must exist: the record may be written).
    */
   public static Outcome once(ActorSystem<?> system) {
     return ID.get(Adapter.toClassic(system)).outcome;
@@ -88,8 +88,10 @@ public final class HighWaterCheck implements Extension {
       garbled = true;
       log.warn("{} = on: {} It is written afresh from the database.", ACCEPT_LOSS, e.getMessage());
     }
-    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
-      HighWaterMark.Level now = HighWaterMark.Level.of(c);
+    try {
+      // read-only: a file that lost rows (or that H2 cannot read) is refused as it was found, before
+      // anything opens it for writing and H2 repairs it its own way
+      HighWaterMark.Level now = JournalFile.of(db.url()).orElseThrow().level(db.user(), db.password());
       if (recorded.isEmpty()) {
         mark.write(now);
         if (!garbled && now.rows() > 0) {
@@ -115,8 +117,6 @@ public final class HighWaterCheck implements Extension {
       log.warn("{} = on: {} Starting with what the database holds; the record now says ordering {}.",
           ACCEPT_LOSS, behind, HighWaterMark.grouped(now.maxOrdering()));
       return Outcome.LOSS_ACCEPTED;
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot read the journal's high-water level at " + db.url() + ": " + Printable.describe(e), e);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the journal's high-water record " + mark.file() + ": " + e, e);
     }

@@ -159,6 +159,9 @@ public final class HighWaterMark {
     } catch (IOException e) {
       throw garbled("cannot be read: " + Printable.describe(e));
     }
+    if (bytes.length == 0) {
+      throw garbled("is empty (0 bytes)");
+    }
     if (bytes.length > MAX_BYTES) {
       throw garbled("is larger than " + MAX_BYTES + " bytes, so it is not a record Warden wrote");
     }
