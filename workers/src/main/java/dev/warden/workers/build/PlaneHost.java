@@ -1,5 +1,6 @@
 package dev.warden.workers.build;
 
+import dev.warden.core.supervision.BoundChild;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -19,7 +20,9 @@ final class PlaneHost {
 
   static Behavior<PlaneCall> create(Behavior<ControlPlane.Command> plane) {
     return Behaviors.setup(ctx -> {
-      ActorRef<ControlPlane.Command> child = ctx.spawn(Behaviors.supervise(plane)
+      // bound: a journal failure stops the plane for good (Pekko's own stop), so this host fails with it and the
+      // singleton's supervision restarts both
+      ActorRef<ControlPlane.Command> child = BoundChild.spawn(ctx, Behaviors.supervise(plane)
           .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)), "plane");
       return Behaviors.receiveMessage(call -> {
         child.tell(call.command());

@@ -3,6 +3,7 @@ package dev.warden.workers.graveyard;
 import dev.warden.core.WardenSerializable;
 import java.time.Duration;
 import java.util.List;
+import dev.warden.core.supervision.BoundChild;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -33,7 +34,9 @@ final class GraveyardWriter {
   /** {@code graveyard} and {@code metrics} are this member's: an import's outcome is also noted on it. */
   static Behavior<Command> create(GraveyardSettings settings, Graveyard graveyard, ImportMetrics metrics) {
     return Behaviors.setup(ctx -> {
-      ActorRef<PatternJournal.Command> journal = ctx.spawn(Behaviors.supervise(PatternJournal.create(settings, index -> { }))
+      // bound: a journal failure stops the journal for good (Pekko's own stop), so this writer fails with it and
+      // the singleton's supervision restarts both
+      ActorRef<PatternJournal.Command> journal = BoundChild.spawn(ctx, Behaviors.supervise(PatternJournal.create(settings, index -> { }))
           .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)), "journal");
       ActorRef<Importer.Command> importer = ctx.spawn(Behaviors.supervise(Importer.create(settings, journal, graveyard, metrics))
           .onFailure(Importer.ImportFailed.class, SupervisorStrategy.restart()), "importer"); // a failed import, already answered
