@@ -110,7 +110,8 @@ public final class ExternalProcess extends AbstractBehavior<ExternalProcess.Comm
     this.owner = owner;
     this.marker = spec.owner().orElseGet(() ->
         "warden-" + ProcessHandle.current().pid() + "/" + name + "/" + RUNS.incrementAndGet());
-    ctx.pipeToSelf(ProcessLauncher.spawn(spec, marker), (p, err) -> err != null ? new SpawnFailed(err) : new Spawned(p));
+    ctx.pipeToSelf(ProcessLauncher.spawn(spec, marker, SecretEnv.names(ctx.getSystem().settings().config())),
+        (p, err) -> err != null ? new SpawnFailed(err) : new Spawned(p));
   }
 
   @Override

@@ -40,18 +40,22 @@ final class ProcessLauncher {
     return t;
   }
 
-  /** Starts {@code spec}'s process carrying {@code marker} in {@link ProcessTree#OWNER_ENV}. */
-  static CompletableFuture<Process> spawn(ProcessSpec spec, String marker) {
-    return CompletableFuture.supplyAsync(() -> start(spec, marker), SPAWNER);
+  /**
+   * Starts {@code spec}'s process carrying {@code marker} in {@link ProcessTree#OWNER_ENV}, without the
+   * node's environment variables named in {@code hidden} ({@link SecretEnv}) unless the spec sets them.
+   */
+  static CompletableFuture<Process> spawn(ProcessSpec spec, String marker, Set<String> hidden) {
+    return CompletableFuture.supplyAsync(() -> start(spec, marker, hidden), SPAWNER);
   }
 
-  private static Process start(ProcessSpec spec, String marker) {
+  private static Process start(ProcessSpec spec, String marker, Set<String> hidden) {
     List<String> argv = new ArrayList<>();
     if (spec.dieWithNode() && SETPRIV) {
       argv.addAll(List.of("/usr/bin/setpriv", "--pdeathsig", "KILL", "--"));
     }
     argv.addAll(spec.argv());
     ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.environment().keySet().removeAll(hidden);
     pb.environment().putAll(spec.env());
     pb.environment().put(ProcessTree.OWNER_ENV, marker);
     spec.workDir().ifPresent(d -> pb.directory(d.toFile()));

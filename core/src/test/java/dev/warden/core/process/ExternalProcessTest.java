@@ -63,6 +63,29 @@ class ExternalProcessTest {
     assertThat(done.outcome()).isEqualTo(ExitPolicy.Outcome.SUCCESS);
   }
 
+  /**
+   * A child (a trial job's command line) is an unsafe job: the variables holding the node's credentials,
+   * named by its {@code -env} keys, are not passed on, unless the spec sets them itself. HOME stands for a
+   * credential here: a variable every test JVM has.
+   */
+  @Test
+  void theNodesCredentialVariablesAreNotPassedToAChild() {
+    assertThat(System.getenv("HOME")).isNotBlank();
+    ActorTestKit secrets = ActorTestKit.create(com.typesafe.config.ConfigFactory.parseString(
+        "warden.http.token-env = HOME\nwarden.persistence.password-env = \"\""));
+    try {
+      String script = "echo \"WARDEN:RESULT {\\\"home\\\":\\\"$HOME\\\",\\\"path\\\":\\\"${PATH:+set}\\\"}\"";
+      TestProbe<ExternalProcess.Event> owner = secrets.createTestProbe();
+      secrets.spawn(ExternalProcess.create("scrubbed", sh(script), owner.getRef()));
+      assertThat(fish(owner, ExternalProcess.Result.class).json()).isEqualTo("{\"home\":\"\",\"path\":\"set\"}");
+      TestProbe<ExternalProcess.Event> given = secrets.createTestProbe();
+      secrets.spawn(ExternalProcess.create("given", sh(script).withEnv(java.util.Map.of("HOME", "/given")), given.getRef()));
+      assertThat(fish(given, ExternalProcess.Result.class).json()).isEqualTo("{\"home\":\"/given\",\"path\":\"set\"}");
+    } finally {
+      secrets.shutdownTestKit();
+    }
+  }
+
   @Test
   void theJobLogAndItsDirectoryAreOwnerOnly() throws Exception {
     TestProbe<ExternalProcess.Event> owner = kit.createTestProbe();
