@@ -9,7 +9,6 @@ import dev.warden.core.jmx.JmxRegistry;
 import dev.warden.core.metrics.NodeMeters;
 import dev.warden.persistence.TestPostgres;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -189,8 +188,6 @@ class ClusterAskBoundTest {
   }
 
   private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return dev.warden.core.Ports.freeLoopbackPort(); // below the ephemeral range
   }
 }

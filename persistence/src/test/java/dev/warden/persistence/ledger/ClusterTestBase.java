@@ -7,7 +7,6 @@ import dev.warden.core.Solo;
 import dev.warden.core.http.ApiClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -205,8 +204,6 @@ abstract class ClusterTestBase {
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return dev.warden.core.Ports.freeLoopbackPort(); // below the ephemeral range
   }
 }

@@ -7,7 +7,6 @@ import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Warden;
 import dev.warden.core.WorkerKind;
 import dev.warden.persistence.TestPostgres;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -65,8 +64,6 @@ class MixedKindsClusterTest {
   }
 
   private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return dev.warden.core.Ports.freeLoopbackPort(); // below the ephemeral range
   }
 }

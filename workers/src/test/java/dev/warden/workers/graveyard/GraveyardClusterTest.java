@@ -9,7 +9,6 @@ import dev.warden.core.Solo;
 import dev.warden.core.Warden;
 import dev.warden.workers.graveyard.legacy.LegacyRecord;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,8 +113,6 @@ class GraveyardClusterTest {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return dev.warden.core.Ports.freeLoopbackPort(); // below the ephemeral range
   }
 }

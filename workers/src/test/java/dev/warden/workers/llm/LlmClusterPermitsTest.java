@@ -7,7 +7,6 @@ import com.typesafe.config.ConfigFactory;
 import dev.warden.core.Solo;
 import dev.warden.core.Warden;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,8 +126,6 @@ class LlmClusterPermitsTest {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return dev.warden.core.Ports.freeLoopbackPort(); // below the ephemeral range
   }
 }
