@@ -91,7 +91,9 @@ class JournalOutageTest {
     String[] args = {"-tcpPort", Integer.toString(port), "-baseDir", serverDir.toString(), "-ifNotExists"};
     Server server = Server.createTcpServer(args).start();
     try {
-      String conf = "warden.persistence.url = \"jdbc:h2:tcp://127.0.0.1:" + port + "/warden;WRITE_DELAY=0;DB_CLOSE_DELAY=-1\"\n";
+      // as above: a submit in the stash of an incarnation whose write fails is answered at the ask timeout only
+      String conf = "warden.persistence.url = \"jdbc:h2:tcp://127.0.0.1:" + port + "/warden;WRITE_DELAY=0;DB_CLOSE_DELAY=-1\"\n"
+          + "warden.ledger.ask-timeout = 3s\n";
       try (Warden node = LedgerNode.start(dir.resolve("node"), conf)) {
         JobLedger ledger = JobLedger.of(node);
         ledger.register(JobType.of("quick", (p, ctx) -> CompletableFuture.completedFuture("r" + p)));
