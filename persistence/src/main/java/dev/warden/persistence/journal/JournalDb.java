@@ -77,7 +77,8 @@ public final class JournalDb implements Extension {
   private final JournalSettings settings;
   private final JournalWriter writer;
   private final ExecutorService readers;
-  private final ThreadLocal<Connection> readerConnection = new ThreadLocal<>();
+  /** Each reader thread's connection, and the {@link #failures} it last checked it against. */
+  private final ThreadLocal<Reader> reader = ThreadLocal.withInitial(Reader::new);
   /**
    * How many failures the journal's connections met (a write or read failed): when it moved since a
    * reader's last read, the reader checks its connection before using it. A database restart or
@@ -85,7 +86,6 @@ public final class JournalDb implements Extension {
    * (a partition's recovery) on its dead connection before opening a fresh one.
    */
   private final AtomicLong failures = new AtomicLong();
-  private final ThreadLocal<long[]> readerSawFailures = ThreadLocal.withInitial(() -> new long[1]);
   private final List<Connection> connections = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
   private final JournalStats stats;
@@ -196,8 +196,8 @@ public final class JournalDb implements Extension {
           || t instanceof CircuitBreakerOpenException || t instanceof TimeoutException) {
         return true;
       }
-      if (t instanceof SQLException sql && sql.getSQLState() != null
-          && OUTAGE_STATES.contains(sql.getSQLState().substring(0, Math.min(2, sql.getSQLState().length())))) {
+      String state = t instanceof SQLException sql ? sql.getSQLState() : null;
+      if (state != null && state.length() >= 2 && OUTAGE_STATES.contains(state.substring(0, 2))) {
         return true;
       }
     }
@@ -209,21 +209,24 @@ public final class JournalDb implements Extension {
     failures.incrementAndGet();
   }
 
+  private static final class Reader {
+    Connection connection;
+    long sawFailures;
+  }
+
   private Connection readerConnection() throws SQLException {
-    Connection c = readerConnection.get();
-    long[] saw = readerSawFailures.get();
+    Reader r = reader.get();
     long now = failures.get();
-    if (c != null && saw[0] != now) {
-      saw[0] = now;
-      if (!c.isClosed() && !c.isValid(VALID_TIMEOUT_SECONDS)) {
-        closeQuietly(c);
+    if (r.connection != null && r.sawFailures != now) {
+      r.sawFailures = now;
+      if (!r.connection.isClosed() && !r.connection.isValid(VALID_TIMEOUT_SECONDS)) {
+        closeQuietly(r.connection);
       }
     }
-    if (c == null || c.isClosed()) {
-      c = open(true);
-      readerConnection.set(c);
+    if (r.connection == null || r.connection.isClosed()) {
+      r.connection = open(true);
     }
-    return c;
+    return r.connection;
   }
 
   Connection open(boolean autoCommit) throws SQLException {
