@@ -37,7 +37,7 @@ final class LedgerBench {
     double[] burst = new double[runs];
     double[] floor = new double[runs];
     double[] rss = new double[runs];
-    double[][] sync = new double[8][runs];
+    double[][] sync = new double[11][runs];
     String mode = null;
     for (int r = 0; r < runs; r++) {
       Map<String, String> t = child("ledger", jobs);
@@ -52,7 +52,7 @@ final class LedgerBench {
       }
       Map<String, String> s = child(LedgerSyncChild.class, "sync", Math.max(1, jobs / 10));
       String[] keys = {"sync_p50_ms", "sync_p99_ms", "sync_per_s", "concurrent_per_s", "floor_p50_ms", "floor_p99_ms",
-            "floor_journal_p50_ms", "floor_journal_p99_ms"};
+            "floor_journal_p50_ms", "floor_journal_p99_ms", "peer_p50_ms", "peer_per_s", "peer_concurrent_per_s"};
       for (int k = 0; k < keys.length; k++) {
         sync[k][r] = ChildJvm.number(s, keys[k]);
       }
@@ -78,6 +78,12 @@ final class LedgerBench {
     Figures.print(out, "ledger", "commit_floor_journal_p99", Figures.median(sync[7]), "ms " + tag);
     Figures.print(out, "ledger", "submit_over_journal_floor", p50 / journalFloorP50, "x " + tag);
     Figures.print(out, "ledger", "concurrent_submitters", Figures.median(sync[3]), "jobs/s " + tag);
+    double peerP50 = Figures.median(sync[8]);
+    Figures.print(out, "ledger", "peer_submit_latency", peerP50, "ms " + tag);
+    Figures.print(out, "ledger", "peer_sync_throughput", Figures.median(sync[9]), "jobs/s " + tag);
+    Figures.print(out, "ledger", "peer_concurrent_submitters", Figures.median(sync[10]), "jobs/s " + tag);
+    Figures.print(out, "ledger", "submit_over_peer", p50 / peerP50, "x " + tag);
+    Figures.print(out, "ledger", "concurrent_over_peer", Figures.median(sync[3]) / Figures.median(sync[10]), "x " + tag);
     out.printf(
         "%nledger: %d run(s); each run is a fresh JVM (%s) on a fresh H2 file (or PostgreSQL schema), %s (the node's H2"
             + " default: every commit on disk before it returns)."
@@ -89,13 +95,17 @@ final class LedgerBench {
             + " next: p50 %s ms, p99 %s ms, %.0f jobs/s; %d threads each waiting for its own (%,d in all): %.0f jobs/s"
             + "%n  commit floor (same file and options, one journal-shaped row inserted and committed per transaction, one"
             + " thread): p50 %s ms, p99 %s ms; submit p50 / floor p50 = %.1fx"
-            + "%n  runs: submit p50 %s, sync %s, %d submitters %s, floor p50 %s%n",
+            + "%n  peer baseline, db-scheduler 16.7.1 scheduleIfNotExists on the same database after the node closed: p50 %s ms"
+            + " from one thread, %d threads %.0f jobs/s"
+            + "%n  runs: submit p50 %s, sync %s, %d submitters %s, floor p50 %s, peer p50 %s, peer %d submitters %s%n",
         runs, children.describe(), mode, jobs, t, Figures.median(rss), burstJobs, Figures.median(burst), f,
         Arrays.toString(throughput), Arrays.toString(burst), Arrays.toString(floor), Arrays.toString(rss),
         Math.max(1, jobs / 10), Figures.format(p50), Figures.format(Figures.median(sync[1])), Figures.median(sync[2]),
         LedgerSyncChild.SUBMITTERS, 2 * Math.max(1, jobs / 10), Figures.median(sync[3]), Figures.format(floorP50),
-        Figures.format(Figures.median(sync[5])), p50 / floorP50, Arrays.toString(sync[0]), Arrays.toString(sync[2]),
-        LedgerSyncChild.SUBMITTERS, Arrays.toString(sync[3]), Arrays.toString(sync[4]));
+        Figures.format(Figures.median(sync[5])), p50 / floorP50, Figures.format(peerP50), LedgerSyncChild.SUBMITTERS,
+        Figures.median(sync[10]), Arrays.toString(sync[0]), Arrays.toString(sync[2]),
+        LedgerSyncChild.SUBMITTERS, Arrays.toString(sync[3]), Arrays.toString(sync[4]), Arrays.toString(sync[8]),
+        LedgerSyncChild.SUBMITTERS, Arrays.toString(sync[10]));
   }
 
   private Map<String, String> child(String phase, int n) throws Exception {

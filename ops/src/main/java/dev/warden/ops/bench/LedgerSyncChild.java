@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code floor_*}: once the node is closed, the floor on the same file and options: one
  *       journal-shaped row inserted and committed per transaction, from one thread, {@code N} times;
  *   <li>{@code floor_journal_*}: the same into the node's own journal table (its unique index on
- *       {@code ordering} as well as the primary key): what one durable journal write costs at least.
+ *       {@code ordering} as well as the primary key): what one durable journal write costs at least;
+ *   <li>{@code peer_*} and {@code peer_concurrent_per_s}: the peer baseline, db-scheduler's waited
+ *       schedule on the same database ({@link LedgerPeerBaseline}), from one thread and from 16.
  * </ul>
  * Each part warms up first (its first {@code min(N, 2000)} calls are not counted).
  */
@@ -58,6 +60,14 @@ public final class LedgerSyncChild {
     report("floor", floor(data, n, false));
     floor(data, warm, true);
     report("floor_journal", floor(data, n, true));
+    try (LedgerPeerBaseline peer = new LedgerPeerBaseline(BenchDatabase.settings(data))) {
+      peer.waited("warm-", warm);
+      report("peer", peer.waited("sync-", n));
+      peer.concurrent(warm);
+      long t1 = System.nanoTime();
+      int total = peer.concurrent(2 * n);
+      LedgerBenchChild.put("peer_concurrent_per_s", total / ((System.nanoTime() - t1) / 1e9));
+    }
     BenchDatabase.dropSchema(data);
     System.out.flush();
     System.exit(0);
