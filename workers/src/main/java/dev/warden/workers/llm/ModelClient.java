@@ -56,7 +56,18 @@ public final class ModelClient {
   /** Re-sends of a request whose pooled connection was already dead (closed by the client or the server). */
   static final int MAX_RESENDS = 4;
 
+  /**
+   * Starts {@code call}. An inline API key ({@link ModelCall#withApiKey}, for this client used on its
+   * own) is refused over {@code http} beyond loopback, as a named endpoint's is at start: it would
+   * cross the network in clear text.
+   *
+   * @throws IllegalArgumentException for such a call, before any connection is made
+   */
   public InFlight start(ModelCall call, Runnable onChunk) {
+    if (call.endpoint().isEmpty() && call.apiKey().isPresent() && ModelEndpoint.plaintextBeyondLoopback(call.baseUri())) {
+      throw new IllegalArgumentException(call.where() + ": an inline API key would cross the network unencrypted; use https://,"
+          + " or name the server in warden.llm.endpoints.<name> (with allow-plaintext-key = on if the network is trusted)");
+    }
     HttpRequest.Builder req = HttpRequest.newBuilder(call.uri())
         .header("Content-Type", "application/json")
         .header("Accept", call.api() == ModelApi.OPENAI_CHAT ? "text/event-stream" : "application/x-ndjson")
