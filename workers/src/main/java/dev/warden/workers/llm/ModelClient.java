@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * Async, streaming, cancellable model calls over {@code java.net.http}. Every streamed chunk calls
  * {@code onChunk} (the caller turns it into a heartbeat); the result completes with the whole text,
  * or fails with a {@link ModelCallException} saying what went wrong and where. {@link InFlight#cancel}
- * really aborts the HTTP exchange. The text kept per call is bounded.
+ * really aborts the HTTP exchange. The answer is bounded: one longer than {@code maxResponseChars}
+ * fails the call and closes its connection at once.
  */
 public final class ModelClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,7 +33,9 @@ public final class ModelClient {
   }
 
   /**
-   * @param maxResponseChars text kept per call; the rest of the stream is read but dropped
+   * @param maxResponseChars longest answer per call, in characters; a longer one fails the call
+   *     ({@link ModelCallException.Kind#RESPONSE_TOO_LONG}) as soon as it passes the bound, and the
+   *     response is not read further
    * @param maxLineBytes longest response line accepted; a longer one fails the call (MALFORMED_RESPONSE)
    *     instead of growing a buffer without bound
    */
