@@ -19,6 +19,12 @@ public final class ModelCallException extends RuntimeException implements RetryA
     STREAM_ENDED_EARLY,
     MODEL_ERROR,
     CANCELLED,
+    /**
+     * The answer passed {@code warden.llm.client.max-response-chars}: the response was closed there
+     * instead of being read on (a server that streams for ever would hold the attempt until its
+     * deadline). Not retried.
+     */
+    RESPONSE_TOO_LONG,
     /** The endpoint's API key could not be read (unset variable, missing or unsafe file). */
     CREDENTIALS
   }

@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * Async, streaming, cancellable model calls over {@code java.net.http}. Every streamed chunk calls
  * {@code onChunk} (the caller turns it into a heartbeat); the result completes with the whole text,
  * or fails with a {@link ModelCallException} saying what went wrong and where. {@link InFlight#cancel}
- * really aborts the HTTP exchange. The text kept per call is bounded.
+ * really aborts the HTTP exchange. The answer is bounded: one longer than {@code maxResponseChars}
+ * fails the call and closes its connection at once.
  */
 public final class ModelClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,7 +33,9 @@ public final class ModelClient {
   }
 
   /**
-   * @param maxResponseChars text kept per call; the rest of the stream is read but dropped
+   * @param maxResponseChars longest answer per call, in characters; a longer one fails the call
+   *     ({@link ModelCallException.Kind#RESPONSE_TOO_LONG}) as soon as it passes the bound, and the
+   *     response is not read further
    * @param maxLineBytes longest response line accepted; a longer one fails the call (MALFORMED_RESPONSE)
    *     instead of growing a buffer without bound
    */
@@ -56,7 +59,18 @@ public final class ModelClient {
   /** Re-sends of a request whose pooled connection was already dead (closed by the client or the server). */
   static final int MAX_RESENDS = 4;
 
+  /**
+   * Starts {@code call}. An inline API key ({@link ModelCall#withApiKey}, for this client used on its
+   * own) is refused over {@code http} beyond loopback, as a named endpoint's is at start: it would
+   * cross the network in clear text.
+   *
+   * @throws IllegalArgumentException for such a call, before any connection is made
+   */
   public InFlight start(ModelCall call, Runnable onChunk) {
+    if (call.endpoint().isEmpty() && call.apiKey().isPresent() && ModelEndpoint.plaintextBeyondLoopback(call.baseUri())) {
+      throw new IllegalArgumentException(call.where() + ": an inline API key would cross the network unencrypted; use https://,"
+          + " or name the server in warden.llm.endpoints.<name> (with allow-plaintext-key = on if the network is trusted)");
+    }
     HttpRequest.Builder req = HttpRequest.newBuilder(call.uri())
         .header("Content-Type", "application/json")
         .header("Accept", call.api() == ModelApi.OPENAI_CHAT ? "text/event-stream" : "application/x-ndjson")

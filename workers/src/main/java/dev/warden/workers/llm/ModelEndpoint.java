@@ -18,7 +18,8 @@ import java.util.Set;
  * API key lives (an environment variable or an owner-only file). Interactions name the endpoint;
  * only the name is journaled. The key itself is never held here: {@link #apiKey()} reads it at each
  * use, so neither a record's {@code toString()}, the journal nor a log line ever carries it, and a
- * rotated key file is picked up by the next attempt.
+ * rotated key file is picked up by the next attempt. A key never goes over {@code http} beyond loopback
+ * unless {@code allow-plaintext-key = on}: such an endpoint is refused at start.
  */
 public record ModelEndpoint(String name, URI url, Protocol protocol, Optional<String> apiKeyEnv, Optional<Path> apiKeyFile) {
 
@@ -34,7 +35,10 @@ public record ModelEndpoint(String name, URI url, Protocol protocol, Optional<St
       PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
       PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
-  /** Reads and checks {@code warden.llm.endpoints.<name>}; a missing or unsafe key source fails here, at start. */
+  /**
+   * Reads and checks {@code warden.llm.endpoints.<name>}; a missing or unsafe key source, or a key that
+   * would cross the network in clear text, fails here, at start.
+   */
   static ModelEndpoint read(ConfigReader endpoints, String name) {
     ConfigReader e = endpoints.child(com.typesafe.config.ConfigUtil.joinPath(name));
     String raw = e.nonEmptyString("url");
@@ -64,6 +68,11 @@ public record ModelEndpoint(String name, URI url, Protocol protocol, Optional<St
     if (keyEnv.isPresent() && keyFile.isPresent()) {
       throw e.bad("api-key-file", "cannot be set together with " + e.path("api-key-env") + " (one key source per endpoint)", null);
     }
+    boolean allowPlaintext = e.has("allow-plaintext-key") && e.bool("allow-plaintext-key");
+    if ((keyEnv.isPresent() || keyFile.isPresent()) && !allowPlaintext && plaintextBeyondLoopback(url)) {
+      throw new WardenConfigException(e.path("url"), e.path("url") + " = " + raw + ": an API key would cross the network"
+          + " unencrypted; use https://, or set " + e.path("allow-plaintext-key") + " = on if the network is trusted");
+    }
     ModelEndpoint endpoint = new ModelEndpoint(name, url, protocol, keyEnv, keyFile);
     try {
       endpoint.apiKey();
@@ -72,6 +81,49 @@ public record ModelEndpoint(String name, URI url, Protocol protocol, Optional<St
       throw new WardenConfigException(key, key + ": " + x.getMessage());
     }
     return endpoint;
+  }
+
+  /**
+   * Whether a request to {@code url} would cross the network in clear text: an {@code http} URL whose
+   * host is not loopback. Loopback is {@code localhost} or an address literal in 127.0.0.0/8 or
+   * {@code ::1}; any other name counts as the network, even one that resolves to loopback (no DNS
+   * lookup here: the answer must not depend on a resolver, nor wait for one).
+   */
+  static boolean plaintextBeyondLoopback(URI url) {
+    return url != null && "http".equalsIgnoreCase(url.getScheme()) && !isLoopback(url.getHost());
+  }
+
+  private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+
+  /** Whether {@code host} (as {@link URI#getHost()} gives it: IPv6 in brackets) is loopback, judged from its text alone. */
+  static boolean isLoopback(String host) {
+    if (host == null || host.isEmpty()) {
+      return false;
+    }
+    String h = host.toLowerCase(java.util.Locale.ROOT);
+    if (h.endsWith(".")) {
+      h = h.substring(0, h.length() - 1); // the absolute form of a name, "localhost."
+    }
+    if (h.equals("localhost")) {
+      return true;
+    }
+    java.util.regex.Matcher v4 = IPV4.matcher(h);
+    if (v4.matches()) {
+      for (int i = 1; i <= 4; i++) {
+        if (Integer.parseInt(v4.group(i)) > 255) {
+          return false;
+        }
+      }
+      return Integer.parseInt(v4.group(1)) == 127;
+    }
+    if (h.startsWith("[") && h.endsWith("]") && h.indexOf(':') > 0) {
+      try {
+        return java.net.InetAddress.getByName(h.substring(1, h.length() - 1)).isLoopbackAddress(); // a literal: parsed, not looked up
+      } catch (java.net.UnknownHostException x) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /**

@@ -13,8 +13,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The body subscriber of one call: splits the bytes into lines (LF, CRLF or a lone CR, as SSE
- * allows; each at most {@code maxLineBytes}), parses them, accumulates the text (bounded), and
- * completes or fails once.
+ * allows; each at most {@code maxLineBytes}), parses them, accumulates the text, and completes or
+ * fails once. An answer longer than {@code maxChars} fails the call as soon as it passes the bound:
+ * the rest of the buffer at hand is dropped and the response closed (a server that streams for ever
+ * does not hold the connection and the attempt until its deadline).
  */
 final class StreamedCall implements ModelClient.InFlight, Flow.Subscriber<List<ByteBuffer>> {
   private static final int INITIAL_LINE = 1024;
@@ -30,6 +32,8 @@ final class StreamedCall implements ModelClient.InFlight, Flow.Subscriber<List<B
    * (a socket and the exchange) for good, one per call.
    */
   static final Duration MAX_WAIT_AFTER_DONE = Duration.ofSeconds(2);
+  /** The key that bounds an answer's characters, named by the failure of an answer past it. */
+  static final String MAX_RESPONSE_CHARS_KEY = "warden.llm.client.max-response-chars";
   private final StreamParser parser;
   /** Where the call goes ({@link ModelCall#where()}), leading every failure's message. */
   private final String where;
@@ -220,9 +224,14 @@ final class StreamedCall implements ModelClient.InFlight, Flow.Subscriber<List<B
       if (step.chunk()) {
         onChunk.run();
       }
-      if (text.length() < maxChars) {
-        text.append(step.fragment(), 0, Math.min(step.fragment().length(), maxChars - text.length()));
+      if (step.fragment().length() > maxChars - text.length()) {
+        // fail() cancels the subscription and aborts the exchange: nothing past this buffer is read
+        fail(new ModelCallException(ModelCallException.Kind.RESPONSE_TOO_LONG, "the answer passed " + maxChars
+            + " characters at response line " + lineNo + "; the response was closed there, not read further; raise "
+            + MAX_RESPONSE_CHARS_KEY + " if answers this long are expected"));
+        return false;
       }
+      text.append(step.fragment());
       if (step.done()) {
         done = true;
         result.complete(text.toString());

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An in-process model server on 127.0.0.1 for tests and {@code warden demo}: Ollama
  * {@code /api/chat} (NDJSON) and OpenAI-compatible {@code /v1/chat/completions} (SSE), the same
  * replies in each one's format. Each model follows a script, the n-th request getting the n-th reply
- * (the last one repeats). Replies can answer, trickle, hang, answer late, fail with a status (and a
+ * (the last one repeats). Replies can answer, trickle, stream for ever, hang, answer late, fail with a status (and a
  * Retry-After) or send broken JSON. A request whose client went away mid-response (an aborted call)
  * is counted. With {@link #requireBearer} it answers 401 to a request without that key, as a
  * hosted API does.
@@ -204,6 +204,16 @@ public final class FakeModelServer implements AutoCloseable {
       emit(ex, "thinking", false);
       while (!s.pause(PROBE)) {
         line(ex.getResponseBody(), "");
+      }
+    };
+  }
+
+  /** Chunks of {@code text}, one every millisecond, for ever: until the client goes away (or the server closes). */
+  public static Reply endless(String text) {
+    return (ex, s) -> {
+      ex.sendResponseHeaders(200, 0);
+      while (!s.pause(Duration.ofMillis(1))) {
+        emit(ex, text, false);
       }
     };
   }

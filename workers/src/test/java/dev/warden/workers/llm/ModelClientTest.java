@@ -34,6 +34,10 @@ class ModelClientTest {
   private final CountDownLatch testOver = new CountDownLatch(1);
   private final AtomicReference<String> lastBody = new AtomicReference<>();
   private final java.util.concurrent.atomic.AtomicLong afterDone = new java.util.concurrent.atomic.AtomicLong();
+  /** Answer characters /forever sent, and when they first passed {@link #FOREVER_LIMIT} (nanoTime; 0: not yet). */
+  private final java.util.concurrent.atomic.AtomicLong charsSent = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong passedLimitAt = new java.util.concurrent.atomic.AtomicLong();
+  private static final int FOREVER_LIMIT = 10_000;
 
   @BeforeEach
   void start() throws IOException {
@@ -180,6 +184,24 @@ class ModelClientTest {
         }
       } catch (IOException e) {
         clientGone.countDown();
+      }
+    });
+    server.createContext("/forever/api/chat", ex -> { // tokens for ever, until the client goes away
+      ex.getRequestBody().readAllBytes();
+      ex.sendResponseHeaders(200, 0);
+      byte[] line = "{\"message\":{\"content\":\"token token token token token \"},\"done\":false}\n".getBytes(StandardCharsets.UTF_8);
+      try (OutputStream out = ex.getResponseBody()) {
+        while (!testOver.await(1, TimeUnit.MILLISECONDS)) {
+          out.write(line);
+          out.flush();
+          if (charsSent.addAndGet(30) > FOREVER_LIMIT) {
+            passedLimitAt.compareAndSet(0, System.nanoTime());
+          }
+        }
+      } catch (IOException e) {
+        clientGone.countDown();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     });
     server.start();
@@ -404,6 +426,26 @@ class ModelClientTest {
     assertThat(e.kind()).isEqualTo(ModelCallException.Kind.MALFORMED_RESPONSE);
     assertThat(e.getMessage()).contains("response line 1 is longer than 65536 bytes");
     assertThat(clientGone.await(10, TimeUnit.SECONDS)).as("the client closed the connection instead of reading 32 MiB").isTrue();
+  }
+
+  @Test
+  void anAnswerPastTheBoundFailsTheCallAtOnceAndClosesTheConnectionOfAServerThatStreamsForEver() throws Exception {
+    ModelClient bounded = new ModelClient(Duration.ofSeconds(2), FOREVER_LIMIT);
+    java.util.concurrent.atomic.AtomicLong failedAt = new java.util.concurrent.atomic.AtomicLong();
+    ModelClient.InFlight call = bounded.start(ModelCall.chat(ModelApi.OLLAMA_CHAT, URI.create(base + "/forever"), "m", List.of()),
+        chunks::incrementAndGet);
+    call.result().whenComplete((text, err) -> failedAt.set(System.nanoTime()));
+    ModelCallException e = failure(call);
+    assertThat(e.kind()).isEqualTo(ModelCallException.Kind.RESPONSE_TOO_LONG);
+    assertThat(e.getMessage()).startsWith(base + "/forever/api/chat: the answer passed 10000 characters at response line 334;")
+        .contains("not read further").contains("raise warden.llm.client.max-response-chars");
+    assertThat(passedLimitAt.get()).as("the server passed the bound").isPositive();
+    assertThat(Duration.ofNanos(failedAt.get() - passedLimitAt.get())).as("failed soon after the server passed the bound")
+        .isLessThan(Duration.ofSeconds(1));
+    assertThat(clientGone.await(5, TimeUnit.SECONDS)).as("the server saw the connection closed").isTrue();
+    ModelCall target = ModelCall.chat("hosted", "m", List.of());
+    assertThat(InteractionHandler.classify(e, target, Duration.ofSeconds(1))).as("not retried")
+        .isInstanceOf(ModelRejectedException.class).hasMessageStartingWith("not retried: " + base + "/forever/api/chat: the answer passed");
   }
 
   @Test
