@@ -16,9 +16,10 @@ import org.apache.pekko.actor.typed.Behavior;
  * <p>{@code outage} tells failures caused by the child's environment (its database went away)
  * from its own. A child that fails for good with such a cause (stops with a failure, as Pekko's
  * event-sourced behaviors do when their journal fails) is respawned with backoff like any child
- * that failed while starting, but the failure is not counted towards max-restarts: a child that
- * depends on a database comes back by itself once the database does, however long it was away,
- * instead of being parked as DEGRADED after a few seconds.
+ * that failed while starting, and one that throws such a cause is restarted in place as any crash
+ * is, but neither is counted towards max-restarts: a child that depends on a database comes back
+ * by itself once the database does, however long it was away, instead of being parked as DEGRADED
+ * after a few seconds.
  */
 public record ChildSpec<T>(
     String path,
