@@ -5,6 +5,7 @@ import dev.warden.core.http.KindRoutes;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -54,6 +55,16 @@ public interface WorkerKind<T> {
    * is spawned (e.g. creating a database schema). Throwing here fails the start.
    */
   default void prepare(ActorSystem<?> system) {}
+
+  /**
+   * Which failures of the root are its environment's rather than its own, e.g. the journal's database
+   * being away ({@code JournalDb::isOutage}) for a root that is an event-sourced behavior: the root is
+   * then started again with backoff until they stop, without counting them towards max-restarts
+   * ({@link dev.warden.core.supervision.ChildSpec#withOutage}). None by default: every failure counts.
+   */
+  default Predicate<Throwable> outage() {
+    return failure -> false;
+  }
 
   /** Message that pauses the kind (no new work), if it supports pausing. */
   default Optional<T> pauseMessage() {

@@ -25,7 +25,29 @@ class SupervisionTest {
                     + "warden.supervision.default { max-restarts = 2, within = 1m, backoff.min = 10ms, backoff.max = 50ms }\n"),
             Counter.pair("pair"),
             Counter.kind("faulty"),
-            Counter.kind("steady"));
+            Counter.kind("steady"),
+            throughOutages("outaged"));
+  }
+
+  /** A counter kind whose crashes saying "database away" are its environment's ({@link WorkerKind#outage}). */
+  private static WorkerKind<Counter.Command> throughOutages(String name) {
+    WorkerKind<Counter.Command> counter = Counter.kind(name);
+    return new WorkerKind<>() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public org.apache.pekko.actor.typed.Behavior<Counter.Command> rootBehavior(KindContext context) {
+        return counter.rootBehavior(context);
+      }
+
+      @Override
+      public java.util.function.Predicate<Throwable> outage() {
+        return t -> t.getMessage() != null && t.getMessage().startsWith("database away");
+      }
+    };
   }
 
   @AfterEach
@@ -88,6 +110,23 @@ class SupervisionTest {
     assertThat(node("/warden").state()).isEqualTo(NodeState.RUNNING);
     assertThat(get(steady, g -> g)).isEqualTo(1);
     assertThat(warden.system().whenTerminated().isCompleted()).isFalse();
+  }
+
+  @Test
+  void crashesThatAreOutagesOfWhatTheKindDependsOnAreNotCountedTowardsTheIntensity() {
+    ActorRef<Counter.Command> outaged = warden.kind("outaged");
+    for (int crash = 1; crash <= 5; crash++) { // max-restarts is 2
+      outaged.tell(new Counter.Crash("database away " + crash));
+      int n = crash;
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> node("/warden/outaged").getRestartCount() == n && node("/warden/outaged").state() == NodeState.RUNNING);
+    }
+    outaged.tell(new Counter.Increment());
+    assertThat(get(outaged, g -> g)).isEqualTo(1);
+    for (int crash = 1; crash <= 3; crash++) { // its own crashes still count
+      outaged.tell(new Counter.Crash("its own " + crash));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> node("/warden/outaged").state() == NodeState.DEGRADED);
   }
 
   @Test

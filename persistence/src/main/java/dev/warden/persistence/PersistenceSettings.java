@@ -8,7 +8,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Properties;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
@@ -23,6 +27,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * @param checkpointInterval cadence of the periodic CHECKPOINT; zero disables the timer
  * @param finalTimeout bound on the final CHECKPOINT SYNC at shutdown
  * @param window number of recent checkpoint durations kept for stats
+ * @param connectTimeout PostgreSQL: bound on opening a connection ({@code connect-timeout}); zero: the driver's
+ * @param socketTimeout PostgreSQL: bound on waiting for the database's answer on a connection
+ *     ({@code socket-timeout}); zero: none
  */
 public record PersistenceSettings(
     String url,
@@ -31,7 +38,9 @@ public record PersistenceSettings(
     Duration checkpointInterval,
     Duration finalTimeout,
     int window,
-    Dialect dialect) {
+    Dialect dialect,
+    Duration connectTimeout,
+    Duration socketTimeout) {
 
   /** Largest accepted {@code checkpoint.window}: the ring is kept in memory. */
   public static final int MAX_WINDOW = 100_000;
@@ -60,7 +69,72 @@ public record PersistenceSettings(
         cp.nonNegativeDuration("interval"),
         cp.positiveDuration("final-timeout"),
         window,
-        dialect);
+        dialect,
+        wholeSeconds(p, "connect-timeout"),
+        wholeSeconds(p, "socket-timeout"));
+  }
+
+  /** PostgreSQL's driver counts these timeouts in whole seconds: 0 (off) or at least 1s, whole seconds. */
+  private static Duration wholeSeconds(ConfigReader p, String key) {
+    Duration d = p.nonNegativeDuration(key);
+    if (d.toNanos() % 1_000_000_000L != 0) {
+      throw p.bad(key, "must be 0 or whole seconds (PostgreSQL's driver counts seconds)", null);
+    }
+    return d;
+  }
+
+  /** Connection properties Warden adds to a PostgreSQL URL unless the URL sets them itself. */
+  private static final String CONNECT_TIMEOUT = "connectTimeout";
+  private static final String SOCKET_TIMEOUT = "socketTimeout";
+  private static final String TCP_KEEP_ALIVE = "tcpKeepAlive";
+
+  /**
+   * Opens a connection to the journal's database with the user, the password and, on PostgreSQL,
+   * {@code connectTimeout} and {@code socketTimeout} from {@code connect-timeout} and
+   * {@code socket-timeout} and {@code tcpKeepAlive=true}, each unless the URL sets it: a database that
+   * accepts but never answers fails the statement after the socket timeout instead of holding the
+   * thread for ever. H2's driver has no such bound (see reference.conf).
+   */
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(url, connectionProperties());
+  }
+
+  /** What {@link #connect} passes to the driver (holds the password: never log it). */
+  Properties connectionProperties() {
+    Properties props = new Properties();
+    if (user != null) {
+      props.setProperty("user", user);
+    }
+    if (password != null) {
+      props.setProperty("password", password);
+    }
+    if (dialect == Dialect.POSTGRESQL) {
+      java.util.Set<String> inUrl = urlParameters(url);
+      if (!connectTimeout.isZero() && !inUrl.contains(CONNECT_TIMEOUT)) {
+        props.setProperty(CONNECT_TIMEOUT, Long.toString(connectTimeout.toSeconds()));
+      }
+      if (!socketTimeout.isZero() && !inUrl.contains(SOCKET_TIMEOUT)) {
+        props.setProperty(SOCKET_TIMEOUT, Long.toString(socketTimeout.toSeconds()));
+      }
+      if (!inUrl.contains(TCP_KEEP_ALIVE)) {
+        props.setProperty(TCP_KEEP_ALIVE, "true");
+      }
+    }
+    return props;
+  }
+
+  /** The names of the parameters after {@code ?} in a JDBC URL. */
+  private static java.util.Set<String> urlParameters(String url) {
+    int q = url.indexOf('?');
+    java.util.Set<String> names = new java.util.HashSet<>();
+    if (q < 0) {
+      return names;
+    }
+    for (String pair : url.substring(q + 1).split("&")) {
+      int eq = pair.indexOf('=');
+      names.add(eq < 0 ? pair : pair.substring(0, eq));
+    }
+    return names;
   }
 
   /**
@@ -125,7 +199,8 @@ public record PersistenceSettings(
   @Override
   public String toString() {
     return "PersistenceSettings[url=" + url + ", user=" + user + ", password=***, checkpointInterval="
-        + checkpointInterval + ", finalTimeout=" + finalTimeout + ", window=" + window + ", dialect=" + dialect + "]";
+        + checkpointInterval + ", finalTimeout=" + finalTimeout + ", window=" + window + ", dialect=" + dialect
+        + ", connectTimeout=" + connectTimeout + ", socketTimeout=" + socketTimeout + "]";
   }
 
   /** True when the periodic checkpoint timer runs. */

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -117,7 +116,7 @@ public final class SchemaBootstrap {
   private static Outcome bootstrap(PersistenceSettings settings, DataFiles files) {
     long start = System.nanoTime();
     prepareFiles(settings.url(), files);
-    try (Connection c = DriverManager.getConnection(settings.url(), settings.user(), settings.password())) {
+    try (Connection c = settings.connect()) {
       boolean server = serializeDdl(c, settings.dialect());
       Outcome outcome;
       if (missingTables(c, settings.dialect()) == 0) {

@@ -32,6 +32,39 @@ class PersistenceSettingsTest {
   }
 
   @Test
+  void postgresConnectionsGetTheTimeoutsUnlessTheUrlSetsThem() {
+    String pg = "warden.persistence.url = \"jdbc:postgresql://127.0.0.1:5432/w%s\"\nwarden.persistence.password = \"secret\"\n";
+    java.util.Properties props = PersistenceSettings.create(Warden.loadConfig(ConfigFactory.parseString(String.format(pg, ""))))
+        .connectionProperties();
+    assertEquals("30", props.getProperty("socketTimeout"));
+    assertEquals("10", props.getProperty("connectTimeout"));
+    assertEquals("true", props.getProperty("tcpKeepAlive"));
+    assertEquals("secret", props.getProperty("password"));
+
+    java.util.Properties own = PersistenceSettings.create(Warden.loadConfig(ConfigFactory.parseString(
+        String.format(pg, "?socketTimeout=300&tcpKeepAlive=false") + "warden.persistence.connect-timeout = 3s\n"))).connectionProperties();
+    assertEquals(null, own.getProperty("socketTimeout"), "the URL's own socketTimeout wins");
+    assertEquals(null, own.getProperty("tcpKeepAlive"));
+    assertEquals("3", own.getProperty("connectTimeout"));
+
+    java.util.Properties off = PersistenceSettings.create(Warden.loadConfig(ConfigFactory.parseString(
+        String.format(pg, "") + "warden.persistence.socket-timeout = 0s\n"))).connectionProperties();
+    assertEquals(null, off.getProperty("socketTimeout"));
+
+    java.util.Properties h2 = PersistenceSettings.create(Warden.loadConfig(ConfigFactory.empty())).connectionProperties();
+    assertEquals(null, h2.getProperty("socketTimeout"), "H2's driver has no such property");
+  }
+
+  @Test
+  void aSocketTimeoutThatIsNotWholeSecondsOrIsNegativeIsRefusedNamingTheKey() {
+    for (String bad : new String[] {"1500ms", "-1s"}) {
+      WardenConfigException e = assertThrows(WardenConfigException.class, () -> PersistenceSettings.create(
+          Warden.loadConfig(ConfigFactory.parseString("warden.persistence.socket-timeout = " + bad))));
+      assertTrue(e.getMessage().startsWith("warden.persistence.socket-timeout must be"), e.getMessage());
+    }
+  }
+
+  @Test
   void systemPropertyDataDirMovesTheDatabase() {
     System.setProperty("warden.data-dir", "/abs/dir");
     ConfigFactory.invalidateCaches();

@@ -86,7 +86,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
   private <T> void spawnKind(WorkerKind<T> kind, KindContext kctx) {
     ChildSpec<T> spec =
-        ChildSpec.of(kctx.path(), kind.name(), () -> kind.rootBehavior(kctx), kctx.supervision());
+        ChildSpec.of(kctx.path(), kind.name(), () -> kind.rootBehavior(kctx), kctx.supervision()).withOutage(kind.outage());
     if (kind.pauseMessage().isPresent() && kind.resumeMessage().isPresent()) {
       spec = spec.withPause(kind.pauseMessage().get(), kind.resumeMessage().get());
     }

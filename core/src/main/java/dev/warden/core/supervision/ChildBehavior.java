@@ -22,7 +22,7 @@ final class ChildBehavior {
 
   static Behavior<Object> of(ChildSpec<Object> spec, ActorRef<Object> supervisor) {
     // Pekko's own failure log is off: the supervisor report is the one line per crash
-    CrashWatcher watcher = new CrashWatcher(supervisor, spec.settings());
+    CrashWatcher watcher = new CrashWatcher(supervisor, spec.settings(), spec.outage());
     Behavior<Object> watched = Behaviors.intercept(() -> watcher, spec.child().get());
     SupervisionSettings s = spec.settings();
     SupervisorStrategy strategy =

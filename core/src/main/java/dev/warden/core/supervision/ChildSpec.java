@@ -17,9 +17,10 @@ import org.apache.pekko.actor.typed.Props;
  * <p>{@code outage} tells failures caused by the child's environment (its database went away)
  * from its own. A child that fails for good with such a cause (stops with a failure, as Pekko's
  * event-sourced behaviors do when their journal fails) is respawned with backoff like any child
- * that failed while starting, but the failure is not counted towards max-restarts: a child that
- * depends on a database comes back by itself once the database does, however long it was away,
- * instead of being parked as DEGRADED after a few seconds.
+ * that failed while starting, and one that throws such a cause is restarted in place as any crash
+ * is, but neither is counted towards max-restarts: a child that depends on a database comes back
+ * by itself once the database does, however long it was away, instead of being parked as DEGRADED
+ * after a few seconds.
  *
  * <p>{@code props} are the child's and its supervisor's (a dispatcher, say): both run on it, so a
  * message forwarded by the supervisor reaches the child without a thread hand-over.

@@ -1,5 +1,6 @@
 package dev.warden.core.supervision;
 
+import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.BehaviorInterceptor;
@@ -11,7 +12,9 @@ import org.apache.pekko.actor.typed.TypedActorContext;
  * child actor, touched only by that actor's thread). It counts crashes in the sliding window,
  * tells the owning {@link Supervisor} about each crash and each completed restart, and turns the
  * crash that exceeds the intensity into {@link IntensityExceeded}, which the restart strategy
- * does not handle, so the child fails for good and its supervisor parks it as DEGRADED.
+ * does not handle, so the child fails for good and its supervisor parks it as DEGRADED. A crash
+ * that the child's {@link ChildSpec#outage} accepts (its database is away) is reported but not
+ * counted: the child restarts with the strategy's backoff for as long as the outage lasts.
  */
 final class CrashWatcher extends BehaviorInterceptor<Object, Object> {
 
@@ -38,13 +41,15 @@ final class CrashWatcher extends BehaviorInterceptor<Object, Object> {
   private final ActorRef<Object> supervisor;
   private final int maxRestarts;
   private final CrashWindow crashes;
+  private final Predicate<Throwable> outage;
   private boolean restarting;
 
-  CrashWatcher(ActorRef<Object> supervisor, SupervisionSettings settings) {
+  CrashWatcher(ActorRef<Object> supervisor, SupervisionSettings settings, Predicate<Throwable> outage) {
     super(Object.class);
     this.supervisor = supervisor;
     this.maxRestarts = settings.maxRestarts();
     this.crashes = new CrashWindow(settings.within());
+    this.outage = outage;
   }
 
   @Override
@@ -80,6 +85,11 @@ final class CrashWatcher extends BehaviorInterceptor<Object, Object> {
   }
 
   private RuntimeException crashed(RuntimeException e) {
+    if (outage.test(e)) { // its environment failed, not the child: restarted, not counted
+      restarting = true;
+      supervisor.tell(new Crashed(e, crashes.count(System.currentTimeMillis()), true));
+      return e;
+    }
     int inWindow = crashes.crashed(System.currentTimeMillis());
     if (inWindow > maxRestarts) {
       throw new IntensityExceeded(e, inWindow);

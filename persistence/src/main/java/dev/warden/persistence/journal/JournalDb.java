@@ -3,11 +3,12 @@ package dev.warden.persistence.journal;
 import dev.warden.core.jmx.JmxRegistry;
 import dev.warden.persistence.Dialect;
 import dev.warden.persistence.PersistenceSettings;
+import java.net.SocketTimeoutException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTransientException;
 import java.util.List;
 import java.util.Set;
@@ -160,7 +161,7 @@ public final class JournalDb implements Extension {
               out.complete(read.apply(readerConnection()));
             } catch (Throwable e) {
               failed();
-              out.completeExceptionally(e);
+              out.completeExceptionally(explain(e));
             }
           });
     } catch (RejectedExecutionException e) {
@@ -204,6 +205,21 @@ public final class JournalDb implements Extension {
     return false;
   }
 
+  /**
+   * {@code failure}, or, when the database did not answer within the socket timeout, a lost connection
+   * (SQLState 08006, an outage) that says so and names the setting, with {@code failure} as its cause.
+   */
+  Throwable explain(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SocketTimeoutException && !db.socketTimeout().isZero()) {
+        return new SQLTransientConnectionException("the journal database " + db.url() + " did not answer within "
+            + db.socketTimeout().toSeconds() + "s (warden.persistence.socket-timeout); the connection is dropped and a fresh"
+            + " one opened for the next call", "08006", failure);
+      }
+    }
+    return failure;
+  }
+
   /** A write or read failed: connections are checked before their next read ({@link #failures}). */
   void failed() {
     failures.incrementAndGet();
@@ -230,7 +246,7 @@ public final class JournalDb implements Extension {
   }
 
   Connection open(boolean autoCommit) throws SQLException {
-    Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+    Connection c = db.connect();
     c.setAutoCommit(autoCommit);
     connections.add(c);
     return c;

@@ -124,7 +124,7 @@ final class JournalWriter {
       }
       commit(connection, group);
     } catch (Throwable e) { // even an Error: the writer must outlive one bad batch
-      fail(group, e);
+      fail(group, owner.explain(e));
       owner.failed();
       owner.closeQuietly(connection); // the next write opens a fresh connection
       connection = null;
@@ -144,7 +144,7 @@ final class JournalWriter {
       group.forEach(p -> p.done.complete(null));
       return;
     } catch (SQLException | RuntimeException e) {
-      c.rollback();
+      rollback(c, e);
       if (group.size() == 1) {
         group.get(0).done.completeExceptionally(e);
         return;
@@ -157,9 +157,26 @@ final class JournalWriter {
         stats.committed(1);
         p.done.complete(null);
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        rollback(c, e);
         p.done.completeExceptionally(e);
       }
+    }
+  }
+
+  /**
+   * Rolls back after {@code failure}; a rollback that fails too (the connection was lost, e.g. to the
+   * socket timeout) throws {@code failure} itself, with the rollback's error suppressed in it, so
+   * callers see why the write failed rather than "connection closed".
+   */
+  private static void rollback(Connection c, Exception failure) throws SQLException {
+    try {
+      c.rollback();
+    } catch (SQLException | RuntimeException r) {
+      failure.addSuppressed(r);
+      if (failure instanceof SQLException sql) {
+        throw sql;
+      }
+      throw (RuntimeException) failure;
     }
   }
 

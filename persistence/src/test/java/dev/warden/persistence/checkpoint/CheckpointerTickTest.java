@@ -100,7 +100,8 @@ class CheckpointerTickTest {
   }
 
   private static PersistenceSettings settings(Duration interval) {
-    return new PersistenceSettings("jdbc:h2:mem:manual-time", "sa", "", interval, FINAL_TIMEOUT, 16, Dialect.H2);
+    return new PersistenceSettings("jdbc:h2:mem:manual-time", "sa", "", interval, FINAL_TIMEOUT, 16, Dialect.H2,
+        Duration.ZERO, Duration.ZERO);
   }
 
   /**

@@ -8,10 +8,12 @@ import dev.warden.core.http.HttpContext;
 import dev.warden.core.http.KindRoutes;
 import dev.warden.persistence.PersistenceSettings;
 import dev.warden.persistence.SchemaBootstrap;
+import dev.warden.persistence.journal.JournalDb;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -67,6 +69,16 @@ public final class BuildKind implements WorkerKind<ControlPlane.Command> {
     BuildSettings.create(config);
     DroneTokens.load(ServiceSettings.create(config).droneTokensFile());
     PersistenceSettings.create(config);
+  }
+
+  /**
+   * In local mode the root is the control plane, an event-sourced behavior: a write or recovery that fails because
+   * the journal's database is away restarts it with backoff until the database is back, not counted towards
+   * max-restarts (in cluster mode the singleton's own backoff does that).
+   */
+  @Override
+  public Predicate<Throwable> outage() {
+    return JournalDb::isOutage;
   }
 
   /** Creates the journal schema once per process, before the control plane recovers. */

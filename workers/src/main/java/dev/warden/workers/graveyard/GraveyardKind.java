@@ -9,6 +9,7 @@ import dev.warden.core.WorkerKind;
 import dev.warden.core.http.HttpContext;
 import dev.warden.core.http.KindRoutes;
 import dev.warden.persistence.SchemaBootstrap;
+import dev.warden.persistence.journal.JournalDb;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -94,17 +95,19 @@ public final class GraveyardKind implements WorkerKind<Void> {
           if (Singletons.clustered(kc.config())) {
             // one writer in the cluster (a singleton with the importer beside it); every member answers from its replica
             Duration follow = ConfigReader.at(kc.config(), "warden.graveyard.cluster").positiveDuration("follow-interval");
-            ActorRef<PatternReplica.Command> replica =
-                kc.supervise(ctx, "replica", () -> PatternReplica.create(settings, follow, graveyard::recovered));
+            ActorRef<PatternReplica.Command> replica = kc.superviseThroughOutages(
+                ctx, "replica", () -> PatternReplica.create(settings, follow, graveyard::recovered), JournalDb::isOutage);
             ActorRef<GraveyardWriter.Command> writer = Singletons.clusterWide(ctx.getSystem(), kc.kind(), GraveyardWriter.SINGLETON,
                 GraveyardWriter.create(settings, graveyard, metrics));
             graveyard.attachCluster(ctx.getSystem(), writer, replica, settings);
             return Behaviors.empty();
           }
-          ActorRef<PatternJournal.Command> journal =
-              kc.supervise(ctx, "journal", () -> PatternJournal.create(settings, graveyard::recovered));
-          ActorRef<Importer.Command> importer =
-              kc.supervise(ctx, "importer", () -> Importer.create(settings, journal, graveyard, metrics));
+          // the journal's database away (a write or recovery failed, an import's batch timed out) is not a crash of
+          // theirs: they restart with backoff until it is back instead of being parked as DEGRADED
+          ActorRef<PatternJournal.Command> journal = kc.superviseThroughOutages(
+              ctx, "journal", () -> PatternJournal.create(settings, graveyard::recovered), JournalDb::isOutage);
+          ActorRef<Importer.Command> importer = kc.superviseThroughOutages(
+              ctx, "importer", () -> Importer.create(settings, journal, graveyard, metrics), JournalDb::isOutage);
           graveyard.attach(ctx.getSystem(), journal, importer, settings);
           return Behaviors.empty();
         });

@@ -5,7 +5,6 @@ import dev.warden.persistence.PersistenceSettings;
 import dev.warden.persistence.SchemaBootstrap;
 import dev.warden.persistence.ledger.LedgerSettings;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,7 +26,7 @@ public final class PartitionCount {
 
   /** Checks {@code configured} against the count recorded at {@code db}, recording it on the first start. */
   public static void check(PersistenceSettings db, int configured) {
-    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+    try (Connection c = db.connect()) {
       // PostgreSQL: members starting together on a new database would race on CREATE TABLE IF NOT
       // EXISTS (one fails on the catalog's unique index) and on the first row; the lock orders them.
       boolean locked = SchemaBootstrap.serializeDdl(c, db.dialect());
