@@ -3,7 +3,11 @@ package dev.warden.persistence.ledger;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-/** A bound was reached; nothing was recorded. Retry later (or wait for earlier submits). */
+/**
+ * A bound was reached, nothing was recorded: retry later (or wait for earlier submits). Or the call's
+ * partition stopped or restarted before answering it (a journal write or recovery failed): its outcome
+ * is unknown, the message says so; call again (a submit is idempotent by id).
+ */
 public final class LedgerBusyException extends RuntimeException {
   public LedgerBusyException(String message) {
     super(message);

@@ -3,14 +3,15 @@ package dev.warden.persistence.ledger;
 import dev.warden.persistence.ledger.internal.ClusterPlacement;
 import dev.warden.persistence.ledger.internal.LedgerPartition;
 import dev.warden.persistence.ledger.internal.LedgerRoot;
+import dev.warden.persistence.ledger.internal.PartitionIncarnations;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -24,6 +25,9 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * command buffer's bound per partition, cluster mode's bounds per member (one {@link AskGate} for
  * asks, one for result waits) and retries, and the futures a host gets back
  * (failed at once when the node's ActorSystem terminates; dependents off the partitions' threads).
+ * In local mode an ask also fails at once, with {@link LedgerBusyException}, when the incarnation of
+ * the partition it was sent to ends before answering it ({@link PartitionIncarnations}): a command
+ * Pekko stashed while that incarnation wrote or recovered is never answered.
  */
 final class PartitionAsks {
   private final ActorSystem<?> system;
@@ -35,8 +39,15 @@ final class PartitionAsks {
   private final AskGate gate;
   /** Cluster mode: the bound on this member's result waits through sharding; null in local mode. */
   private final AskGate waitGate;
-  /** Asks not answered yet (see {@link #tracked}). */
-  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+  /**
+   * Asks not answered yet (see {@link #tracked}), each with the incarnation of the partition it was
+   * sent to (local mode's single asks, see {@link #askTied}) or {@link #UNTIED}.
+   */
+  private final ConcurrentHashMap<CompletableFuture<?>, Object> inFlight = new ConcurrentHashMap<>();
+  /** What {@link #inFlight} holds for a call not tied to one incarnation of a partition. */
+  private static final Object UNTIED = new Object();
+  /** Local mode: the incarnation each partition runs in now; null in cluster mode (its asks retry by themselves). */
+  private final PartitionIncarnations incarnations;
 
   PartitionAsks(ActorSystem<?> system, LedgerRoot.Handle handle) {
     this.system = system;
@@ -53,7 +64,11 @@ final class PartitionAsks {
         return out;
       });
     }
-    system.getWhenTerminated().thenRun(() -> inFlight.forEach(f -> f.completeExceptionally(stopped())));
+    this.incarnations = handle.clustered() ? null : handle.stats().incarnations();
+    if (incarnations != null) {
+      incarnations.onEnd(this::ended);
+    }
+    system.getWhenTerminated().thenRun(() -> inFlight.keySet().forEach(f -> f.completeExceptionally(stopped())));
   }
 
   private IllegalStateException stopped() {
@@ -67,7 +82,11 @@ final class PartitionAsks {
    * split-brain resolver downed under load, say).
    */
   <R> CompletableFuture<R> tracked(CompletableFuture<R> f) {
-    inFlight.add(f);
+    return tracked(f, UNTIED);
+  }
+
+  private <R> CompletableFuture<R> tracked(CompletableFuture<R> f, Object incarnation) {
+    inFlight.put(f, incarnation);
     f.whenComplete((r, t) -> inFlight.remove(f));
     if (system.getWhenTerminated().toCompletableFuture().isDone()) {
       f.completeExceptionally(stopped());
@@ -91,12 +110,15 @@ final class PartitionAsks {
   private CompletionStage<Optional<JobView>> awaitResult(String id, long deadline, boolean again) {
     CompletableFuture<Optional<JobView>> once;
     try {
-      once = tracked(sendWait(id, deadline, again)).thenApply(LedgerPartition.Found::job);
+      once = sendWait(id, deadline, again).thenApply(LedgerPartition.Found::job);
     } catch (RuntimeException e) { // the node's ActorSystem is stopping
       return CompletableFuture.failedFuture(e);
     }
-    if (tryTimeout == null) { // local mode: a partition that restarted answered its waits with the job as it was
-      return once.thenCompose(v -> moved(v) && System.nanoTime() < deadline ? awaitResult(id, deadline, true) : CompletableFuture.completedFuture(v));
+    if (tryTimeout == null) { // local mode: a partition that restarted answered its waits with the job as it was, or lost them
+      return once.handle((v, t) -> (t == null ? moved(v) : Retries.unwrap(t) instanceof LedgerBusyException) && System.nanoTime() < deadline
+              ? awaitResult(id, deadline, true)
+              : (t == null ? CompletableFuture.completedFuture(v) : CompletableFuture.<Optional<JobView>>failedFuture(t)))
+          .thenCompose(Function.identity());
     }
     return once.handle((v, t) -> !(t == null ? moved(v) : Retries.unwrap(t) instanceof java.util.concurrent.TimeoutException)
                 || System.nanoTime() >= deadline
@@ -106,19 +128,18 @@ final class PartitionAsks {
   }
 
   /**
-   * One ask of a wait. Local mode: for all the time left. Cluster mode: through the gate for waits,
-   * for at most ask-timeout from when it is sent, never past {@code deadline}.
+   * One ask of a wait, tracked. Local mode: for all the time left, failed with
+   * {@link LedgerBusyException} if the partition's incarnation ends first (it is then asked again).
+   * Cluster mode: through the gate for waits, for at most ask-timeout from when it is sent, never
+   * past {@code deadline}.
    */
   private CompletableFuture<LedgerPartition.Found> sendWait(String id, long deadline, boolean again) {
+    Function<ActorRef<LedgerPartition.Found>, LedgerPartition.Command> wait = r -> new LedgerPartition.AwaitResult(id, r);
     if (waitGate == null) {
-      return askWait(id, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      return askTied(handle.settings().partitionOf(id), wait, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
     }
-    Supplier<CompletableFuture<LedgerPartition.Found>> send = () -> askWait(id, shorter(handle.settings().askTimeout(), deadline));
-    return again ? waitGate.askAgain(deadline, send) : waitGate.ask(deadline, send);
-  }
-
-  private CompletableFuture<LedgerPartition.Found> askWait(String id, Duration wait) {
-    return askInline(partition(id), r -> new LedgerPartition.AwaitResult(id, r), wait);
+    Supplier<CompletableFuture<LedgerPartition.Found>> send = () -> askInline(partition(id), wait, shorter(handle.settings().askTimeout(), deadline));
+    return tracked(again ? waitGate.askAgain(deadline, send) : waitGate.ask(deadline, send));
   }
 
   /**
@@ -151,6 +172,48 @@ final class PartitionAsks {
           }
         }, Runnable::run); // Scala's stage would run a plain whenComplete on the common pool
     return out;
+  }
+
+  /**
+   * Local mode: an ask to partition {@code p}, tracked with the incarnation it is sent to, and failed
+   * with {@link LedgerBusyException} once that incarnation ends unless answered before ({@link #ended}).
+   * The incarnation is read before sending and again once tracked: one that ended meanwhile either
+   * found this ask tracked or is seen here, and the ask fails either way. Two volatile reads; no lock.
+   */
+  private <R> CompletableFuture<R> askTied(int p, Function<ActorRef<R>, LedgerPartition.Command> message, Duration timeout) {
+    Object sentTo = incarnations.current(p);
+    CompletableFuture<R> f = tracked(askInline(handle.partitions().get(p), message, timeout), sentTo);
+    if (incarnations.current(p) != sentTo) {
+      f.completeExceptionally(cutOff("ledger partition [" + p + "] restarted or stopped"));
+    }
+    return f;
+  }
+
+  /**
+   * Incarnation {@code incarnation} of partition {@code partition} ended: every ask sent to it and not
+   * answered yet fails with {@link LedgerBusyException}, off the partition's thread. Some of them may
+   * still reach the next incarnation (they were in the mailbox, not Pekko's stash), whose answer is then
+   * ignored: the caller was told the outcome is unknown.
+   */
+  private void ended(int partition, Object incarnation, String why) {
+    Runnable fail = () -> {
+      LedgerBusyException e = cutOff(why);
+      inFlight.forEach((f, sentTo) -> {
+        if (sentTo == incarnation) {
+          f.completeExceptionally(e);
+        }
+      });
+    };
+    try {
+      system.executionContext().execute(fail);
+    } catch (RejectedExecutionException e) { // the node's ActorSystem is stopping: its own end fails them all
+      fail.run();
+    }
+  }
+
+  private static LedgerBusyException cutOff(String why) {
+    return new LedgerBusyException(why + " before it answered this call, whose outcome is unknown: a submit may not be recorded;"
+        + " submit it again (a submit is idempotent by id), or ask again");
   }
 
   private ActorRef<LedgerPartition.Command> partition(String id) {
@@ -203,9 +266,9 @@ final class PartitionAsks {
     }
     CompletableFuture<R> reply;
     try {
-      reply = tracked(gate == null
-          ? askInline(handle.partitions().get(p), message, timeout)
-          : gate.ask(deadline, () -> askInline(handle.partitions().get(p), message, shorter(timeout, deadline))));
+      reply = gate == null
+          ? askTied(p, message, timeout)
+          : tracked(gate.ask(deadline, () -> askInline(handle.partitions().get(p), message, shorter(timeout, deadline))));
     } catch (RuntimeException e) { // the node's ActorSystem is stopping
       reply = CompletableFuture.failedFuture(e);
     }

@@ -23,6 +23,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
@@ -114,6 +115,8 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   final RateLimitedLog failureLog;
   final Flusher flusher;
   boolean flushScheduled;
+  /** This incarnation has ended ({@link #endIncarnation}): a failed recovery is signalled, and its stop may be too. */
+  private boolean ended;
   private final ReapLookahead lookahead;
   private final PartitionQueries queries = new PartitionQueries(this);
   private final PartitionDrain drain = new PartitionDrain(this);
@@ -270,27 +273,38 @@ public final class LedgerPartition extends EventSourcedBehavior<LedgerPartition.
   public SignalHandler<PartitionState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.class, (s, sig) -> onRecovered(s))
+        // the partition stops next, and Pekko does not signal that stop to a recovering partition
+        .onSignal(RecoveryFailed.class, (s, sig) -> endIncarnation(s, "ledger partition [" + wiring.partition()
+            + "] failed to recover (a journal read failed: see the node's log) and is started again"))
         .onSignal(PostStop.class, (s, sig) -> {
-          endIncarnation(s, "ledger partition [" + wiring.partition() + "] stopped before this submit was recorded");
+          endIncarnation(s, "ledger partition [" + wiring.partition() + "] stopped (a journal write or read failed, and it is"
+              + " started again, or the ledger stops: see the node's log)");
           if (wiring.clustered()) {
             wiring.stats().forget(wiring.partition());
           }
         })
         .onSignal(PreRestart.class, (s, sig) -> endIncarnation(s, "ledger partition [" + wiring.partition()
-            + "] failed (a journal write or read failed: see the node's log) and restarts; this submit may not be recorded"))
+            + "] failed (a journal write or read failed: see the node's log) and restarts"))
         .build();
   }
 
   /**
    * This incarnation ends (a stop, or a restart by its supervisor after a failure): what it held in
    * memory goes with it, so its permits are freed, buffered submits and the batch being journaled
-   * are answered "submit again" ({@link Flusher#abandon}) and result waiters get their job as it is,
-   * so the facade asks again where the partition runs next.
+   * are answered "submit again" ({@link Flusher#abandon}), result waiters get their job as it is,
+   * so the facade asks again where the partition runs next, and the facade is told
+   * ({@link PartitionIncarnations}): the commands Pekko stashed meanwhile end here unanswered, and the
+   * facade answers their callers.
    */
   private void endIncarnation(PartitionState s, String why) {
+    if (ended) {
+      return;
+    }
+    ended = true;
     wiring.permits().reset(wiring.partition());
-    flusher.abandon(why + "; submit it again (a submit is idempotent by id)");
+    flusher.abandon(why + " before this submit was recorded; it may not be recorded: submit it again (a submit is idempotent by id)");
     releaseWaiters(s);
+    wiring.stats().incarnations().ended(wiring.partition(), why);
   }
 
   /** Answers every result waiter with its job as it is now (not terminal): the facade asks again. */

@@ -25,10 +25,17 @@ public final class LedgerStats {
   private volatile boolean serving;
   /** Cluster mode: the facade's bounds on asks through sharding, once the facade exists (see {@link #gates}). */
   private volatile Supplier<Map<String, Integer>> gates = Map::of;
+  private final PartitionIncarnations incarnations;
 
   LedgerStats(int partitions) {
     counts = new AtomicReferenceArray<>(partitions);
     paused = new AtomicReferenceArray<>(partitions);
+    incarnations = new PartitionIncarnations(partitions);
+  }
+
+  /** Which incarnation of each partition runs here, and when one ends (for the facade's asks in local mode). */
+  public PartitionIncarnations incarnations() {
+    return incarnations;
   }
 
   void publishPaused(int partition, Set<String> types) {
