@@ -11,7 +11,6 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /** What the runtime hands a kind's root behavior. Immutable; safe to keep. */
@@ -102,20 +101,11 @@ public final class KindContext {
    */
   public <C> ActorRef<C> superviseThroughOutages(
       ActorContext<?> ctx, String name, Supplier<Behavior<C>> child, Predicate<Throwable> outage) {
-    return superviseThroughOutages(ctx, name, child, outage, Props.empty());
-  }
-
-  /**
-   * Like {@link #superviseThroughOutages(ActorContext, String, Supplier, Predicate)}, the child and
-   * its supervisor spawned with {@code props} (a dispatcher of their own, say).
-   */
-  public <C> ActorRef<C> superviseThroughOutages(
-      ActorContext<?> ctx, String name, Supplier<Behavior<C>> child, Predicate<Throwable> outage, Props props) {
-    return spawn(ctx, name, ChildSpec.of(path + "/" + name, kind, child, supervision()).removedOnStop().withOutage(outage).withProps(props));
+    return spawn(ctx, name, ChildSpec.of(path + "/" + name, kind, child, supervision()).removedOnStop().withOutage(outage));
   }
 
   private <C> ActorRef<C> spawn(ActorContext<?> ctx, String name, ChildSpec<C> spec) {
-    ActorRef<Object> ref = ctx.spawn(Supervisor.create(spec, tree), name, spec.props());
+    ActorRef<Object> ref = ctx.spawn(Supervisor.create(spec, tree), name);
     return ref.narrow();
   }
 }

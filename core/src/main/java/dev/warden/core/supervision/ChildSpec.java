@@ -7,7 +7,6 @@ import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Props;
 
 /**
  * What a {@link Supervisor} supervises (OTP's child spec): the child's node {@code path} in the
@@ -21,9 +20,6 @@ import org.apache.pekko.actor.typed.Props;
  * is, but neither is counted towards max-restarts: a child that depends on a database comes back
  * by itself once the database does, however long it was away, instead of being parked as DEGRADED
  * after a few seconds.
- *
- * <p>{@code props} are the child's and its supervisor's (a dispatcher, say): both run on it, so a
- * message forwarded by the supervisor reaches the child without a thread hand-over.
  */
 public record ChildSpec<T>(
     String path,
@@ -34,35 +30,29 @@ public record ChildSpec<T>(
     Optional<T> resumeMessage,
     Optional<Function<ActorRef<Done>, T>> stopMessage,
     boolean removeOnStop,
-    Predicate<Throwable> outage,
-    Props props) {
+    Predicate<Throwable> outage) {
 
   private static final Predicate<Throwable> NO_OUTAGE = t -> false;
 
   public static <T> ChildSpec<T> of(String path, String kind, Supplier<Behavior<T>> child, SupervisionSettings s) {
-    return new ChildSpec<>(path, kind, child, s, Optional.empty(), Optional.empty(), Optional.empty(), false, NO_OUTAGE, Props.empty());
+    return new ChildSpec<>(path, kind, child, s, Optional.empty(), Optional.empty(), Optional.empty(), false, NO_OUTAGE);
   }
 
   public ChildSpec<T> withPause(T pause, T resume) {
-    return new ChildSpec<>(path, kind, child, settings, Optional.of(pause), Optional.of(resume), stopMessage, removeOnStop, outage, props);
+    return new ChildSpec<>(path, kind, child, settings, Optional.of(pause), Optional.of(resume), stopMessage, removeOnStop, outage);
   }
 
   public ChildSpec<T> withStopMessage(Function<ActorRef<Done>, T> stop) {
-    return new ChildSpec<>(path, kind, child, settings, pauseMessage, resumeMessage, Optional.of(stop), removeOnStop, outage, props);
+    return new ChildSpec<>(path, kind, child, settings, pauseMessage, resumeMessage, Optional.of(stop), removeOnStop, outage);
   }
 
   /** Remove the node from the tree when it stops for good (nested, short-lived nodes). */
   public ChildSpec<T> removedOnStop() {
-    return new ChildSpec<>(path, kind, child, settings, pauseMessage, resumeMessage, stopMessage, true, outage, props);
+    return new ChildSpec<>(path, kind, child, settings, pauseMessage, resumeMessage, stopMessage, true, outage);
   }
 
   /** Crashes that {@code isOutage} accepts (anywhere in their cause chain is up to it) are not counted towards max-restarts. */
   public ChildSpec<T> withOutage(Predicate<Throwable> isOutage) {
-    return new ChildSpec<>(path, kind, child, settings, pauseMessage, resumeMessage, stopMessage, removeOnStop, isOutage, props);
-  }
-
-  /** The child and its supervisor are spawned with {@code p} (e.g. a {@code DispatcherSelector}). */
-  public ChildSpec<T> withProps(Props p) {
-    return new ChildSpec<>(path, kind, child, settings, pauseMessage, resumeMessage, stopMessage, removeOnStop, outage, p);
+    return new ChildSpec<>(path, kind, child, settings, pauseMessage, resumeMessage, stopMessage, removeOnStop, isOutage);
   }
 }

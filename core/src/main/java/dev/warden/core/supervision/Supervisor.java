@@ -144,7 +144,7 @@ public final class Supervisor extends AbstractBehavior<Object> {
 
   private void spawnChild() {
     incarnation++;
-    child = getContext().spawn(ChildBehavior.of(spec, getContext().getSelf()), childName(), spec.props());
+    child = getContext().spawn(ChildBehavior.of(spec, getContext().getSelf()), childName());
     getContext().watch(child);
     paused = false;
     tree.state(spec.path(), NodeState.RUNNING);

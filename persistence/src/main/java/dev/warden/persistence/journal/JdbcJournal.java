@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import org.apache.pekko.dispatch.MessageDispatcher;
 import org.apache.pekko.dispatch.PinnedDispatcher;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.PersistentRepr;
@@ -57,16 +56,9 @@ public final class JdbcJournal extends AsyncWriteJournal {
   private final JournalDb db;
   private final Serialization serialization;
   /**
-   * The one-thread dispatcher the journal shares with the ledger's partitions (warden-defaults.conf):
-   * a submit goes from partition to journal and back without a thread hand-over.
-   */
-  public static final String LEDGER_DISPATCHER = "warden-ledger-dispatcher";
-
-  /**
-   * Whether this actor runs on a thread no other work needs at once (Pekko's pinned plugin
-   * dispatcher, or the ledger's one thread, whose actors wait for this journal anyway): then a lone
-   * write is committed here at once ({@link JournalDb#writeNow}) rather than handed to the writer
-   * thread and back; on a shared pool a commit must not hold one of its threads.
+   * Whether this actor has a thread of its own (Pekko's default plugin dispatcher is pinned): then
+   * a lone write is committed here at once ({@link JournalDb#writeNow}) rather than handed to the
+   * writer thread and back; on a shared dispatcher a commit must not hold one of its threads.
    */
   private final boolean ownThread;
   /** See {@link #untaggedInsert}: the connection its statement was prepared on, and the statement. */
@@ -76,7 +68,7 @@ public final class JdbcJournal extends AsyncWriteJournal {
   public JdbcJournal() {
     this.db = JournalDb.ID.get(context().system());
     this.serialization = SerializationExtension.get(context().system());
-    this.ownThread = context().dispatcher() instanceof PinnedDispatcher || context().dispatcher() instanceof MessageDispatcher d && LEDGER_DISPATCHER.equals(d.id());
+    this.ownThread = context().dispatcher() instanceof PinnedDispatcher;
   }
 
   @Override

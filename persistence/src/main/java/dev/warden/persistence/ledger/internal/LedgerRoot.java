@@ -2,7 +2,6 @@ package dev.warden.persistence.ledger.internal;
 
 import dev.warden.core.KindContext;
 import dev.warden.core.metrics.NodeMeters;
-import dev.warden.persistence.journal.JdbcJournal;
 import dev.warden.persistence.journal.JournalDb;
 import dev.warden.persistence.journal.JournalMeters;
 import dev.warden.persistence.ledger.JobType;
@@ -20,7 +19,6 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -33,8 +31,6 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * one recovery line and drains the partitions at graceful stop.
  */
 public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
-  /** Local mode's partitions and their supervisors run on the journal's thread (see JdbcJournal#LEDGER_DISPATCHER). */
-  private static final DispatcherSelector DISPATCHER = DispatcherSelector.fromConfig(JdbcJournal.LEDGER_DISPATCHER);
   public sealed interface Command permits GetHandle, ToPartition, Stop, ReapNow, WrappedRecovered, Drained, Probe, Probed {}
 
   /**
@@ -125,7 +121,7 @@ public final class LedgerRoot extends AbstractBehavior<LedgerRoot.Command> {
     } else {
       for (int i = 0; i < settings.partitions(); i++) {
         LedgerPartition.Wiring w = new LedgerPartition.Wiring(i, settings, stats, permits, ctx.getSelf(), onRecovered);
-        partitions.add(kctx.superviseThroughOutages(ctx, "partition-" + i, () -> LedgerPartition.create(w), JournalDb::isOutage, DISPATCHER));
+        partitions.add(kctx.superviseThroughOutages(ctx, "partition-" + i, () -> LedgerPartition.create(w), JournalDb::isOutage));
       }
       this.probeEvery = null;
       this.placement = null;
