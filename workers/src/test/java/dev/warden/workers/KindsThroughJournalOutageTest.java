@@ -12,8 +12,6 @@ import dev.warden.workers.graveyard.Graveyard;
 import dev.warden.workers.graveyard.GraveyardKind;
 import dev.warden.workers.graveyard.ImportRequest;
 import dev.warden.workers.graveyard.legacy.LegacyRecord;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,10 +42,9 @@ class KindsThroughJournalOutageTest {
 
   @Test
   void theGraveyardAndTheBuildPlaneComeBackByThemselvesAfterTheirDatabaseServerWasAway() throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
-    }
+    // below the ephemeral range: the server is stopped and started again on this port while the node
+    // reconnects, and an outgoing connection's source port must not take it meanwhile
+    int port = dev.warden.core.Ports.freeLoopbackPort();
     String[] args = {"-tcpPort", Integer.toString(port), "-baseDir", dir.resolve("server").toString(), "-ifNotExists"};
     Server server = Server.createTcpServer(args).start();
     try {

@@ -8,8 +8,6 @@ import dev.warden.persistence.TestPostgres;
 import dev.warden.persistence.journal.JournalDb;
 import dev.warden.persistence.journal.JournalMXBean;
 import dev.warden.core.tree.NodeState;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.sql.Connection;
@@ -84,10 +82,9 @@ class JournalOutageTest {
    */
   @Test
   void aPartitionComesBackByItselfAfterItsDatabaseServerWasAway() throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
-    }
+    // below the ephemeral range: the server is stopped and started again on this port while the node
+    // reconnects, and an outgoing connection's source port must not take it meanwhile
+    int port = dev.warden.core.Ports.freeLoopbackPort();
     Path serverDir = dir.resolve("server");
     String[] args = {"-tcpPort", Integer.toString(port), "-baseDir", serverDir.toString(), "-ifNotExists"};
     Server server = Server.createTcpServer(args).start();
