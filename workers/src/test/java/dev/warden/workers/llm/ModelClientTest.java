@@ -192,11 +192,12 @@ class ModelClientTest {
       byte[] line = "{\"message\":{\"content\":\"token token token token token \"},\"done\":false}\n".getBytes(StandardCharsets.UTF_8);
       try (OutputStream out = ex.getResponseBody()) {
         while (!testOver.await(1, TimeUnit.MILLISECONDS)) {
-          out.write(line);
-          out.flush();
+          // counted before it is sent: the client may read it and fail before this thread goes on
           if (charsSent.addAndGet(30) > FOREVER_LIMIT) {
             passedLimitAt.compareAndSet(0, System.nanoTime());
           }
+          out.write(line);
+          out.flush();
         }
       } catch (IOException e) {
         clientGone.countDown();
