@@ -4,6 +4,7 @@ import dev.warden.core.Asks;
 import dev.warden.persistence.ledger.internal.ClusterPlacement;
 import dev.warden.persistence.ledger.internal.LedgerPartition;
 import dev.warden.persistence.ledger.internal.LedgerRoot;
+import dev.warden.persistence.ledger.internal.PartitionIncarnations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,14 @@ final class LedgerControl implements LedgerMXBean {
     this.handle = handle;
   }
 
-  /** Writes the pause (or resume) of {@code type} in every partition; completes once all have. */
+  /**
+   * Writes the pause (or resume) of {@code type} in every partition; completes once all have, within
+   * ask-timeout. A Hold is idempotent (a partition that already holds the type as asked answers
+   * without writing), so one that may be lost is asked again. Cluster mode: one lost in a partition's
+   * hand-over, after warden.ledger.cluster.try-timeout. Local mode: one lost in Pekko's stash when the
+   * partition's incarnation ended behind a failed journal write or recovery ({@link PartitionIncarnations}),
+   * at once (after a pause of 100 ms, doubling up to 1 s, while the partition keeps failing).
+   */
   static CompletionStage<Void> hold(ActorSystem<?> system, LedgerRoot.Handle handle, String type, boolean paused) {
     try {
       JobType.checkName(type);
@@ -41,14 +49,25 @@ final class LedgerControl implements LedgerMXBean {
     }
     List<CompletableFuture<Done>> all = new ArrayList<>();
     long deadline = System.nanoTime() + handle.settings().askTimeout().toNanos();
-    for (ActorRef<LedgerPartition.Command> p : handle.partitions()) {
+    List<ActorRef<LedgerPartition.Command>> partitions = handle.partitions();
+    for (int i = 0; i < partitions.size(); i++) {
+      ActorRef<LedgerPartition.Command> p = partitions.get(i);
+      org.apache.pekko.japi.function.Function<ActorRef<Done>, LedgerPartition.Command> hold = r -> new LedgerPartition.Hold(type, paused, r);
       if (handle.clustered()) {
         // A Hold lost in a partition's hand-over is asked again, like a submit (it is idempotent).
         Duration once = ClusterPlacement.tryTimeout(system.settings().config());
-        all.add(Retries.until(system, deadline, () -> Asks.<LedgerPartition.Command, Done>ask(system, p, r -> new LedgerPartition.Hold(type, paused, r), once),
+        all.add(Retries.until(system, deadline, () -> Asks.<LedgerPartition.Command, Done>ask(system, p, hold, once),
             d -> false, (n, t) -> true).toCompletableFuture());
       } else {
-        all.add(Asks.ask(system, p, r -> new LedgerPartition.Hold(type, paused, r), handle.settings().askTimeout()));
+        // A Hold stashed by an incarnation that ended is never answered: asked again at once, each try for the time left.
+        int partition = i;
+        PartitionIncarnations incarnations = handle.stats().incarnations();
+        all.add(Retries.until(system, deadline,
+            () -> incarnations.<Done>tie(partition, () -> Asks.<LedgerPartition.Command, Done>ask(system, p, hold, Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))),
+                why -> new LedgerBusyException(why + " before it wrote the " + (paused ? "pause" : "resume") + " of job type ["
+                    + type + "]; it was asked again until warden.ledger.ask-timeout (" + handle.settings().askTimeout() + ")"),
+                system.executionContext()),
+            d -> false, (n, t) -> t instanceof LedgerBusyException).toCompletableFuture());
       }
     }
     return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))

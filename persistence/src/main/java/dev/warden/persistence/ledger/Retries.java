@@ -13,6 +13,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 /**
  * Cluster mode's retries of idempotent asks to a partition that may be moving: the facade's
  * submits and reads ({@link JobLedger}) and the operator's pause and resume ({@link LedgerControl}).
+ * In local mode, the operator's pause and resume asked again after the partition's incarnation
+ * ended before answering them.
  */
 final class Retries {
   private Retries() {}

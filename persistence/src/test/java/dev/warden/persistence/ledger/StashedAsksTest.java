@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.persistence.testkit.JournalOperation;
@@ -43,13 +44,15 @@ import org.junit.jupiter.api.Test;
  * left to its ask timeout (60 s here), and once the journal is back the submits sent again are all
  * recorded. So are the calls that wait in the stash of a recovery that fails (Pekko does not signal the
  * stop of a recovering partition, only the failed recovery). The same on a real database whose
- * connections are cut or whose server is away: JournalOutageTest.
+ * connections are cut or whose server is away: JournalOutageTest. An operator's pause stashed so is
+ * asked again, and completes once the journal is back.
  */
 class StashedAsksTest {
   private final Config config = EventSourcedBehaviorTestKit.config().withFallback(Warden.loadConfig(ConfigFactory.parseString(
       "warden.jmx.enabled = off\nwarden.jmx.connector.enabled = off\nwarden.ledger.partitions = 1\nwarden.ledger.ask-timeout = 60s\n")));
   private final ActorTestKit testKit = ActorTestKit.create("stashed-asks", config);
   private final Outage outage = new Outage();
+  private LedgerRoot.Handle handle;
 
   @AfterEach
   void stop() {
@@ -90,7 +93,7 @@ class StashedAsksTest {
     PersistenceTestKit.create(testKit.system()).withPolicy(outage);
     SnapshotTestKit.create(testKit.system()).withPolicy(outage.snapshots);
     TestProbe<LedgerPartition.Recovered> recovered = testKit.createTestProbe();
-    LedgerRoot.Handle handle = LedgerInternals.onePartition(testKit, recovered.ref());
+    handle = LedgerInternals.onePartition(testKit, recovered.ref());
     recovered.receiveMessage(Duration.ofSeconds(10));
     PartitionAsks asks = new PartitionAsks(testKit.system(), handle);
     assertThat(submit(asks, "before").join()).isInstanceOf(LedgerPartition.Accepted.class);
@@ -143,6 +146,51 @@ class StashedAsksTest {
 
     outage.down = false;
     allRecorded(asks, ids);
+  }
+
+  /**
+   * The operator's pause (JobLedger.pause and the JMX operation, both LedgerControl.hold) asks every
+   * partition with a Hold; one stashed behind a write that fails ends with the incarnation. It is
+   * asked again, so the pause completes within seconds of the journal being back, not at its ask
+   * timeout (60 s here), and the type is paused: a job submitted then is kept, not started, until
+   * the type is resumed.
+   */
+  @Test
+  void aPauseStashedBehindAWriteThatFailsIsAskedAgainOnceThePartitionIsBack() throws Exception {
+    PartitionAsks asks = partition();
+
+    outage.hold = true;
+    CompletableFuture<LedgerPartition.SubmitReply> held = submit(asks, "held"); // its batch's write is held
+    assertThat(outage.holding.await(10, TimeUnit.SECONDS)).as("the partition writes the batch").isTrue();
+    CompletableFuture<Void> pause = LedgerControl.hold(testKit.system(), handle, "quick", true).toCompletableFuture();
+    outage.release.countDown();
+    assertThat(refusal(held)).contains("submit it again");
+    assertThat(pause).as("the journal is down: nothing can write the pause").isNotDone();
+
+    outage.down = false; // the partition recovers by itself (backoff ≤ 200 ms)
+    pause.get(5, TimeUnit.SECONDS);
+    assertThat(handle.stats().isPaused("quick")).isTrue();
+
+    AtomicInteger ran = new AtomicInteger();
+    JobType quick = JobType.of("quick", (payload, ctx) -> {
+      ran.incrementAndGet();
+      return CompletableFuture.completedFuture("done");
+    });
+    handle.permits().limit("quick", quick.policy().maxConcurrency());
+    handle.partitions().get(0).tell(new LedgerPartition.RegisterType(quick));
+    await().atMost(Duration.ofSeconds(10)).until(() -> accepted(asks, "while-paused"));
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+      assertThat(ran).as("a paused type starts nothing (neither this job nor \"before\")").hasValue(0);
+      assertThat(status(asks, "while-paused")).isEqualTo(JobStatus.PENDING);
+    });
+
+    LedgerControl.hold(testKit.system(), handle, "quick", false).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(status(asks, "while-paused")).isEqualTo(JobStatus.SUCCEEDED));
+  }
+
+  private static JobStatus status(PartitionAsks asks, String id) throws Exception {
+    return asks.<LedgerPartition.Found>ask(id, r -> new LedgerPartition.GetStatus(id, r)).toCompletableFuture().get(10, TimeUnit.SECONDS)
+        .job().orElseThrow().status();
   }
 
   /** Submits each of {@code ids} again until accepted, then finds it recorded. */
