@@ -10,10 +10,6 @@ import dev.warden.persistence.PersistenceSettings;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The peer the ledger's waited submit is compared with: db-scheduler (16.7.1), the JDBC job library a
@@ -74,30 +70,7 @@ final class LedgerPeerBaseline implements AutoCloseable {
 
   /** {@link LedgerSyncChild#SUBMITTERS} threads share {@code n} schedules; answers how many were made. */
   int concurrent(int n) throws Exception {
-    AtomicInteger next = new AtomicInteger();
-    String prefix = "c" + System.nanoTime() + "-";
-    List<Thread> threads = new ArrayList<>();
-    List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-    for (int t = 0; t < LedgerSyncChild.SUBMITTERS; t++) {
-      Thread th = new Thread(() -> {
-        try {
-          for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-            client.scheduleIfNotExists(task.instance(prefix + i), due);
-          }
-        } catch (RuntimeException e) {
-          errors.add(e);
-        }
-      }, "peer-" + t);
-      th.start();
-      threads.add(th);
-    }
-    for (Thread th : threads) {
-      th.join(TimeUnit.MINUTES.toMillis(5));
-    }
-    if (!errors.isEmpty()) {
-      throw new IllegalStateException("a db-scheduler schedule failed: " + errors.get(0), errors.get(0));
-    }
-    return n;
+    return LedgerSyncChild.shared(n, "a db-scheduler schedule", id -> client.scheduleIfNotExists(task.instance(id), due));
   }
 
   @Override

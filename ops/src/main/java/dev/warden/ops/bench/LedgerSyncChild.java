@@ -94,6 +94,20 @@ public final class LedgerSyncChild {
 
   /** {@link #SUBMITTERS} threads share {@code n} waited submits; answers how many were made. */
   private static int concurrent(JobLedger ledger, int n) throws Exception {
+    return shared(n, "a waited submit", id -> ledger.submit("held", id, "").toCompletableFuture().get(30, TimeUnit.SECONDS));
+  }
+
+  /** One waited call of the job {@code id}. */
+  @FunctionalInterface
+  interface Call {
+    void call(String id) throws Exception;
+  }
+
+  /**
+   * {@link #SUBMITTERS} threads share {@code n} calls, each thread waiting for its own before its next,
+   * each call for a fresh id; answers {@code n}. The first failure ({@code what} failed) fails the whole.
+   */
+  static int shared(int n, String what, Call call) throws Exception {
     AtomicInteger next = new AtomicInteger();
     String prefix = "c" + System.nanoTime() + "-";
     List<Thread> threads = new ArrayList<>();
@@ -102,7 +116,7 @@ public final class LedgerSyncChild {
       Thread th = new Thread(() -> {
         try {
           for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-            ledger.submit("held", prefix + i, "").toCompletableFuture().get(30, TimeUnit.SECONDS);
+            call.call(prefix + i);
           }
         } catch (Exception e) {
           errors.add(e);
@@ -115,7 +129,7 @@ public final class LedgerSyncChild {
       th.join();
     }
     if (!errors.isEmpty()) {
-      throw new IllegalStateException("a waited submit failed: " + errors.get(0), errors.get(0));
+      throw new IllegalStateException(what + " failed: " + errors.get(0), errors.get(0));
     }
     return n;
   }
