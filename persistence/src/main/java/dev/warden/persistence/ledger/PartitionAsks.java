@@ -7,11 +7,11 @@ import dev.warden.persistence.ledger.internal.PartitionIncarnations;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -39,13 +39,8 @@ final class PartitionAsks {
   private final AskGate gate;
   /** Cluster mode: the bound on this member's result waits through sharding; null in local mode. */
   private final AskGate waitGate;
-  /**
-   * Asks not answered yet (see {@link #tracked}), each with the incarnation of the partition it was
-   * sent to (local mode's single asks, see {@link #askTied}) or {@link #UNTIED}.
-   */
-  private final ConcurrentHashMap<CompletableFuture<?>, Object> inFlight = new ConcurrentHashMap<>();
-  /** What {@link #inFlight} holds for a call not tied to one incarnation of a partition. */
-  private static final Object UNTIED = new Object();
+  /** Asks not answered yet (see {@link #tracked}). */
+  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   /** Local mode: the incarnation each partition runs in now; null in cluster mode (its asks retry by themselves). */
   private final PartitionIncarnations incarnations;
 
@@ -65,10 +60,7 @@ final class PartitionAsks {
       });
     }
     this.incarnations = handle.clustered() ? null : handle.stats().incarnations();
-    if (incarnations != null) {
-      incarnations.onEnd(this::ended);
-    }
-    system.getWhenTerminated().thenRun(() -> inFlight.keySet().forEach(f -> f.completeExceptionally(stopped())));
+    system.getWhenTerminated().thenRun(() -> inFlight.forEach(f -> f.completeExceptionally(stopped())));
   }
 
   private IllegalStateException stopped() {
@@ -82,11 +74,7 @@ final class PartitionAsks {
    * split-brain resolver downed under load, say).
    */
   <R> CompletableFuture<R> tracked(CompletableFuture<R> f) {
-    return tracked(f, UNTIED);
-  }
-
-  private <R> CompletableFuture<R> tracked(CompletableFuture<R> f, Object incarnation) {
-    inFlight.put(f, incarnation);
+    inFlight.add(f);
     f.whenComplete((r, t) -> inFlight.remove(f));
     if (system.getWhenTerminated().toCompletableFuture().isDone()) {
       f.completeExceptionally(stopped());
@@ -175,40 +163,14 @@ final class PartitionAsks {
   }
 
   /**
-   * Local mode: an ask to partition {@code p}, tracked with the incarnation it is sent to, and failed
-   * with {@link LedgerBusyException} once that incarnation ends unless answered before ({@link #ended}).
-   * The incarnation is read before sending and again once tracked: one that ended meanwhile either
-   * found this ask tracked or is seen here, and the ask fails either way. Two volatile reads; no lock.
+   * Local mode: an ask to partition {@code p}, tracked, and tied to the incarnation it is sent to
+   * ({@link PartitionIncarnations#tie}): failed with {@link LedgerBusyException} once that incarnation
+   * ends unless answered before. Some such asks may still reach the next incarnation (they were in the
+   * mailbox, not Pekko's stash), whose answer is then ignored: the caller was told the outcome is unknown.
    */
   private <R> CompletableFuture<R> askTied(int p, Function<ActorRef<R>, LedgerPartition.Command> message, Duration timeout) {
-    Object sentTo = incarnations.current(p);
-    CompletableFuture<R> f = tracked(askInline(handle.partitions().get(p), message, timeout), sentTo);
-    if (incarnations.current(p) != sentTo) {
-      f.completeExceptionally(cutOff("ledger partition [" + p + "] restarted or stopped"));
-    }
-    return f;
-  }
-
-  /**
-   * Incarnation {@code incarnation} of partition {@code partition} ended: every ask sent to it and not
-   * answered yet fails with {@link LedgerBusyException}, off the partition's thread. Some of them may
-   * still reach the next incarnation (they were in the mailbox, not Pekko's stash), whose answer is then
-   * ignored: the caller was told the outcome is unknown.
-   */
-  private void ended(int partition, Object incarnation, String why) {
-    Runnable fail = () -> {
-      LedgerBusyException e = cutOff(why);
-      inFlight.forEach((f, sentTo) -> {
-        if (sentTo == incarnation) {
-          f.completeExceptionally(e);
-        }
-      });
-    };
-    try {
-      system.executionContext().execute(fail);
-    } catch (RejectedExecutionException e) { // the node's ActorSystem is stopping: its own end fails them all
-      fail.run();
-    }
+    return tracked(incarnations.tie(p, () -> askInline(handle.partitions().get(p), message, timeout), PartitionAsks::cutOff,
+        system.executionContext()));
   }
 
   private static LedgerBusyException cutOff(String why) {

@@ -3,7 +3,6 @@ package dev.warden.persistence.ledger.internal;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -14,22 +13,15 @@ import java.util.function.Supplier;
  * Which incarnation of each partition runs now, for the facade. A command that reaches a partition
  * while it writes a batch or recovers waits in Pekko's own stash, and that stash ends with the
  * incarnation (a journal write or recovery that failed, after which its supervisor restarts it, or
- * a stop): its caller would get no answer until its ask timeout. So the facade notes the
- * incarnation each ask was sent to ({@link #current}) and is told when one ends ({@link #onEnd}),
- * to answer whatever is still unanswered itself; a caller with no such bookkeeping of its own ties
- * each ask to the incarnation instead ({@link #tie}). An incarnation is a token compared by identity;
+ * a stop): its caller would get no answer until its ask timeout. So every local-mode ask is tied to
+ * the incarnation it is sent to ({@link #tie}: the facade's submits and reads, the operator's pause
+ * and resume), and what is still unanswered when that incarnation ends is failed here at once. An
+ * incarnation is a token compared by identity;
  * the partition ends its own ({@link #ended}, from {@code LedgerPartition.endIncarnation}), so it
  * outlives them, like the partition's wiring.
  */
 public final class PartitionIncarnations {
-  /** Told that incarnation {@code incarnation} of partition {@code partition} ended, {@code why} (a sentence naming the partition). */
-  @FunctionalInterface
-  public interface Listener {
-    void ended(int partition, Object incarnation, String why);
-  }
-
   private final AtomicReferenceArray<Object> current;
-  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   /** Asks not answered yet that were {@link #tie tied} to an incarnation, each with it and how to fail them. */
   private final ConcurrentHashMap<CompletableFuture<?>, Tie> tied = new ConcurrentHashMap<>();
 
@@ -47,16 +39,10 @@ public final class PartitionIncarnations {
     return current.get(partition);
   }
 
-  /** {@code listener} is told of every incarnation that ends from now on, on the partition's thread: it must be quick. */
-  public void onEnd(Listener listener) {
-    listeners.add(listener);
-  }
-
   /**
    * An ask to partition {@code partition} ({@code send}), failed with {@code cutOff} of a sentence
    * naming the partition once the incarnation it is sent to ends unless answered before, on
-   * {@code executor} (not the partition's thread). For callers without a listener of their own (the
-   * operator's pause and resume, LedgerControl): nothing stays registered once the ask is answered.
+   * {@code executor} (not the partition's thread). Nothing stays registered once the ask is answered.
    * The incarnation is read before sending and again once tied: one that ended meanwhile either finds
    * the ask tied or is seen here, and the ask fails either way.
    */
@@ -79,12 +65,9 @@ public final class PartitionIncarnations {
     return out;
   }
 
-  /** Partition {@code partition}'s incarnation ends: the next one has a new token, then the listeners are told and the tied asks failed. */
+  /** Partition {@code partition}'s incarnation ends: the next one has a new token, and the asks tied to the old one fail. */
   void ended(int partition, String why) {
     Object old = current.getAndSet(partition, new Object());
-    for (Listener l : listeners) {
-      l.ended(partition, old, why);
-    }
     tied.forEach((f, tie) -> {
       if (tie.incarnation() == old) {
         Runnable fail = () -> f.completeExceptionally(tie.cutOff().apply(why));
